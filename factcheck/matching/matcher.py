@@ -1,0 +1,44 @@
+"""The per-app matching resource: one embedder and one vector index, kept in app.extensions."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Hashable
+from typing import Any
+
+from factcheck.matching.embedder import Embedder
+from factcheck.matching.index import VectorIndex
+
+
+class Matcher:
+    """An embedder, the index of stored claim vectors, and when the index was last synced."""
+
+    def __init__(self, embedder: Embedder, *, refresh_seconds: float = 1.0) -> None:
+        self.embedder = embedder
+        self.refresh_seconds = refresh_seconds
+        self.sync_lock = threading.Lock()
+        self.synced_state: Hashable | None = None
+        self._checked_at = float("-inf")
+        self._index: VectorIndex | None = None
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> Matcher:
+        """Build a matcher from app config (the model itself loads on first use)."""
+        embedder = Embedder(config.get("EMBEDDING_MODEL"),
+                            batch_size=int(config.get("EMBEDDING_BATCH_SIZE", 64)))
+        return cls(embedder, refresh_seconds=float(config.get("INDEX_REFRESH_SECONDS", 1.0)))
+
+    @property
+    def index(self) -> VectorIndex:
+        if self._index is None:
+            self._index = VectorIndex(self.embedder.dimension)
+        return self._index
+
+    def due_for_check(self) -> bool:
+        """Return True when the index should be compared with the database again."""
+        return time.monotonic() - self._checked_at >= self.refresh_seconds
+
+    def mark_checked(self, state: Hashable) -> None:
+        self.synced_state = state
+        self._checked_at = time.monotonic()

@@ -1,0 +1,94 @@
+"""Ingest articles: clean the body, split it into claims, embed them, store it all at once."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factcheck.matching import Matcher
+from factcheck.matching.embedder import to_blob
+from factcheck.models import Article, Claim, Origin, User, utcnow
+from factcheck.services import audit
+from factcheck.services.errors import InvalidInput, NotFound, TooLarge
+from factcheck.services.matching import sync_index
+from factcheck.text import clean_html, clean_text, extract_sentences, markdown_to_text
+
+FORMATS = {"text": clean_text, "markdown": markdown_to_text, "html": clean_html}
+FORMAT_BY_SUFFIX = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+                    ".html": "html", ".htm": "html"}
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    article: Article
+    created: bool  # False: the same text was already stored, and that article is returned
+
+
+def content_hash(body: str) -> str:
+    """Return the hash that identifies an article's clean text."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def prepare_body(raw: str, *, fmt: str = "text", max_chars: int = 500_000) -> str:
+    """Return the clean text of RAW in format FMT, or raise a ServiceError saying what is wrong."""
+    if fmt not in FORMATS:
+        raise InvalidInput(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
+    if len(raw) > max_chars * 4:  # cleaning a huge document would be wasted work
+        raise TooLarge(f"The article is too long ({len(raw):,} characters; "
+                       f"the limit is {max_chars:,}).")
+    body = FORMATS[fmt](raw)
+    if not body:
+        raise InvalidInput("The article is empty: paste its text or upload a file.")
+    if len(body) > max_chars:
+        raise TooLarge(f"The article is too long ({len(body):,} characters; "
+                       f"the limit is {max_chars:,}).")
+    return body
+
+
+def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
+                   fmt: str = "text", url: str | None = None, outlet: str | None = None,
+                   author: str | None = None, submitted_by: User | None = None,
+                   max_chars: int = 500_000) -> IngestResult:
+    """Store an article and one claim per content sentence, embedded; idempotent on the text."""
+    body = prepare_body(body, fmt=fmt, max_chars=max_chars)
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("The article needs a title.")
+    digest = content_hash(body)
+    existing = session.scalar(select(Article).where(Article.content_hash == digest))
+    if existing is not None:
+        return IngestResult(existing, created=False)
+    sentences = extract_sentences(body)
+    vectors = matcher.embedder.encode([s.text for s in sentences])  # before any write
+    now = utcnow()
+    article = Article(title=title[:500], body=body, content_hash=digest, url=url or None,
+                      outlet=outlet or None, author=author or None, submitted_by=submitted_by)
+    article.claims = [
+        Claim(text=s.text, sentence=s.text, start=s.start, end=s.end, origin=Origin.ARTICLE,
+              embedding=to_blob(v), embedding_model=matcher.embedder.name, embedded_at=now)
+        for s, v in zip(sentences, vectors)
+    ]
+    session.add(article)
+    session.flush()
+    audit.record(session, submitted_by, "article.ingested", "article", article.id,
+                 title=article.title, claims=len(article.claims))
+    session.commit()
+    sync_index(session, matcher)  # make sure the index is loaded before adding to it
+    matcher.index.add([c.id for c in article.claims], vectors)
+    return IngestResult(article, created=True)
+
+
+def get_article(session: Session, article_id: int) -> Article:
+    """Return the article with ARTICLE_ID or raise NotFound."""
+    article = session.get(Article, article_id)
+    if article is None:
+        raise NotFound(f"There is no article with id {article_id}.")
+    return article
+
+
+def list_articles(session: Session, *, limit: int = 50) -> list[Article]:
+    """Return the most recently ingested articles."""
+    return list(session.scalars(select(Article).order_by(Article.id.desc()).limit(limit)))

@@ -1,0 +1,206 @@
+"""Read claims, list the review queue, import checked claims in bulk, re-embed everything."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from factcheck.matching import Matcher
+from factcheck.matching.embedder import to_blob
+from factcheck.models import Claim, ClaimStatus, Origin, Review, ReviewStatus, Source, Stance, utcnow
+from factcheck.services import audit
+from factcheck.services.errors import InvalidInput, NotFound
+from factcheck.services.matching import sync_index
+from factcheck.verdicts import normalise_rating
+
+Progress = Callable[[int], None]
+
+
+def get_claim(session: Session, claim_id: int) -> Claim:
+    """Return the claim with CLAIM_ID (reviews and sources loaded) or raise NotFound."""
+    claim = session.scalar(select(Claim).where(Claim.id == claim_id).options(
+        selectinload(Claim.reviews).selectinload(Review.sources)))
+    if claim is None:
+        raise NotFound(f"There is no claim with id {claim_id}.")
+    return claim
+
+
+def list_claims(session: Session, *, status: ClaimStatus | None = None, page: int = 1,
+                per_page: int = 50) -> tuple[list[Claim], int]:
+    """Return one page of claims (newest first) and the total count, optionally by STATUS."""
+    query = select(Claim).where(Claim.origin != Origin.IMPORT)
+    if status is not None:
+        query = query.where(Claim.status == status)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    claims = session.scalars(query.order_by(Claim.id.desc()).offset((page - 1) * per_page)
+                             .limit(per_page).options(selectinload(Claim.article),
+                                                      selectinload(Claim.reviews)))
+    return list(claims), total
+
+
+def count_by_status(session: Session) -> dict[str, int]:
+    """Return how many article claims are in each status."""
+    rows = session.execute(select(Claim.status, func.count()).where(Claim.origin != Origin.IMPORT)
+                           .group_by(Claim.status))
+    counts = {status.value: 0 for status in ClaimStatus}
+    counts.update({status.value: n for status, n in rows})
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    """One checked claim to import: the claim and the verdict another desk (or we) gave it."""
+
+    text: str
+    rating: str | None = None
+    original_rating: str | None = None
+    claimant: str | None = None
+    claim_date: date | None = None
+    url: str | None = None
+    publisher: str | None = None
+    conclusion: str = ""
+    sources: tuple[dict, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    imported: int
+    skipped_duplicates: int
+
+
+def _text(value: object, name: str, limit: int) -> str | None:
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"'{name}' must be a string.")
+    value = " ".join(value.split())
+    if len(value) > limit:
+        raise InvalidInput(f"'{name}' is too long ({len(value)} characters; limit {limit}).")
+    return value
+
+
+def parse_record(data: object) -> ClaimRecord:
+    """Return the ClaimRecord in DATA (a decoded JSON object) or raise InvalidInput."""
+    if not isinstance(data, dict):
+        raise InvalidInput("each line must be a JSON object")
+    text = _text(data.get("text"), "text", 5000)
+    if not text:
+        raise InvalidInput("'text' is required")
+    label = _text(data.get("rating"), "rating", 100)
+    rating = normalise_rating(label) if label else None
+    if label and rating is None:
+        raise InvalidInput(f"unknown rating {label!r}")
+    claim_date = None
+    if raw_date := _text(data.get("date"), "date", 40):
+        try:
+            claim_date = date.fromisoformat(raw_date[:10])
+        except ValueError as exc:
+            raise InvalidInput(f"'date' must be YYYY-MM-DD, not {raw_date!r}") from exc
+    source = data.get("source")
+    if isinstance(source, dict):
+        sources = (source,)
+        publisher = _text(source.get("publisher"), "source.publisher", 200)
+    else:
+        sources = tuple(data.get("sources") or ())
+        publisher = _text(source, "source", 200)
+    for item in sources:
+        if not isinstance(item, dict) or not _text(item.get("url"), "sources.url", 2000):
+            raise InvalidInput("each source must be an object with a 'url'")
+        if item.get("stance", "context") not in {s.value for s in Stance}:
+            raise InvalidInput("a source's 'stance' must be supports, refutes or context")
+    return ClaimRecord(text=text, rating=rating, original_rating=label,
+                       claimant=_text(data.get("claimant"), "claimant", 200),
+                       claim_date=claim_date, url=_text(data.get("url"), "url", 2000),
+                       publisher=publisher, sources=sources,
+                       conclusion=_text(data.get("conclusion"), "conclusion", 500) or "")
+
+
+def read_jsonl(lines: Iterable[str]) -> tuple[list[ClaimRecord], list[str]]:
+    """Parse JSON lines; return the records and one message per bad line (blank lines skipped)."""
+    records, errors = [], []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(parse_record(json.loads(line)))
+        except json.JSONDecodeError as exc:
+            errors.append(f"line {number}: not valid JSON ({exc.msg})")
+        except InvalidInput as exc:
+            errors.append(f"line {number}: {exc.message}")
+    return records, errors
+
+
+def _batches(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord], *,
+                  progress: Progress | None = None) -> ImportReport:
+    """Store RECORDS as checked claims with their verdicts, embedded in batches; one commit.
+
+    A record whose text and url are already stored is skipped, so re-importing is harmless.
+    """
+    seen = {tuple(row) for row in session.execute(
+        select(Claim.text, Review.url).join(Review, isouter=True)
+        .where(Claim.origin == Origin.IMPORT))}
+    fresh = []
+    for record in records:
+        if (record.text, record.url) not in seen:
+            seen.add((record.text, record.url))
+            fresh.append(record)
+    now = utcnow()
+    claims: list[Claim] = []
+    for batch in _batches(fresh, matcher.embedder.batch_size * 4):
+        vectors = matcher.embedder.encode([r.text for r in batch])
+        for record, vector in zip(batch, vectors):
+            claims.append(_claim_from(record, to_blob(vector), matcher.embedder.name, now))
+        if progress:
+            progress(len(batch))
+    session.add_all(claims)
+    session.flush()
+    audit.record(session, None, "claims.imported", "claim", claims[0].id if claims else 0,
+                 count=len(claims))
+    session.commit()
+    sync_index(session, matcher, force=True)
+    return ImportReport(imported=len(claims), skipped_duplicates=len(records) - len(fresh))
+
+
+def _claim_from(record: ClaimRecord, blob: bytes, model: str, now) -> Claim:
+    claim = Claim(text=record.text, claimant=record.claimant, claim_date=record.claim_date,
+                  origin=Origin.IMPORT, embedding=blob, embedding_model=model, embedded_at=now,
+                  status=ClaimStatus.PUBLISHED if record.rating else ClaimStatus.NEW)
+    if record.rating:
+        review = Review(rating=record.rating, original_rating=record.original_rating,
+                        conclusion=record.conclusion, status=ReviewStatus.PUBLISHED,
+                        url=record.url, publisher=record.publisher, published_at=now)
+        review.sources = [Source(url=s["url"], title=s.get("title") or "",
+                                 publisher=s.get("publisher") or "", quote=s.get("quote") or "",
+                                 stance=Stance(s.get("stance") or "context"))
+                          for s in record.sources]
+        claim.reviews = [review]
+    return claim
+
+
+def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | None = None) -> int:
+    """Re-embed every claim with the current model (e.g. after a model change); one commit."""
+    claims = list(session.scalars(select(Claim).order_by(Claim.id)))
+    now = utcnow()
+    for batch in _batches(claims, matcher.embedder.batch_size * 4):
+        vectors = matcher.embedder.encode([c.text for c in batch])
+        for claim, vector in zip(batch, vectors):
+            claim.embedding = to_blob(vector)
+            claim.embedding_model = matcher.embedder.name
+            claim.embedded_at = now
+        if progress:
+            progress(len(batch))
+    audit.record(session, None, "claims.reindexed", "claim", 0, count=len(claims),
+                 model=matcher.embedder.name)
+    session.commit()
+    sync_index(session, matcher, force=True)
+    return len(claims)

@@ -1,0 +1,73 @@
+"""Turn uploaded bytes, HTML or Markdown into the clean plain text that claim spans point into."""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+
+from bs4 import BeautifulSoup
+from markdown_it import MarkdownIt
+
+# Elements whose text is never article content.
+_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+              "canvas", "form", "button", "select", "textarea", "nav", "aside", "head")
+_BLOCK_TAGS = ("address", "article", "blockquote", "dd", "div", "dl", "dt", "figcaption",
+               "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+               "main", "ol", "p", "pre", "section", "table", "tr", "ul", "td", "th", "caption")
+# Control characters other than tab and newline; they only ever come from broken input.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+_INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_MANY_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+class DecodeError(ValueError):
+    """Raised when bytes are binary or not in an encoding we can read."""
+
+
+def decode_bytes(data: bytes) -> str:
+    """Return DATA decoded as UTF-8 (or UTF-16 with a byte-order mark), else raise DecodeError."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise DecodeError("The file claims to be UTF-16 but is not valid UTF-16.") from exc
+    if b"\x00" in data[:8192]:
+        raise DecodeError("This looks like a binary file (for example a PDF, image or Word "
+                          "document). Upload plain text, Markdown or HTML.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            f"The file is not valid UTF-8 text (bad byte at position {exc.start}). "
+            "Save it as UTF-8 and upload it again."
+        ) from exc
+
+
+def clean_text(text: str) -> str:
+    """Return TEXT normalised: one newline style, no control characters, tidy spaces."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _CONTROL.sub("", text)
+    lines = (_INLINE_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    return _MANY_BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def clean_html(html: str) -> str:
+    """Return the readable text of an HTML document, one block element per paragraph."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.find_all(_DROP_TAGS):
+        tag.decompose()
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for tag in soup.find_all(_BLOCK_TAGS):
+        tag.insert_before("\n\n")
+        tag.insert_after("\n\n")
+    return clean_text(soup.get_text())
+
+
+_markdown = MarkdownIt("commonmark", {"html": False})
+
+
+def markdown_to_text(markdown: str) -> str:
+    """Return the readable text of a Markdown document (formatting marks removed)."""
+    return clean_html(_markdown.render(markdown))

@@ -1,0 +1,75 @@
+"""Editor pages: ingest articles and read them with every claim highlighted in place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from factcheck.extensions import db, get_matcher
+from factcheck.services import articles as article_service
+from factcheck.services.errors import InvalidInput, ServiceError
+from factcheck.services.matching import similar_to_claims
+from factcheck.text import DecodeError, decode_bytes
+from factcheck.web.forms import ArticleForm
+from factcheck.web.highlight import claim_css_class, highlight_pieces
+from factcheck.web.permissions import ANY_ROLE, roles_required
+
+bp = Blueprint("editor", __name__, url_prefix="/articles")
+
+
+@bp.get("/")
+@roles_required(*ANY_ROLE)
+def articles():  # noqa: ANN201
+    """List the most recent articles."""
+    return render_template("articles/list.html",
+                           articles=article_service.list_articles(db.session))
+
+
+def _read_upload(form: ArticleForm) -> tuple[str, str]:
+    """Return (text, format) of the uploaded file, or raise InvalidInput saying what is wrong."""
+    upload = form.file.data
+    limit = current_app.config["MAX_UPLOAD_BYTES"]
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise InvalidInput(f"The file is larger than {limit // (1024 * 1024)} MB.")
+    suffix = Path(upload.filename or "").suffix.lower()
+    try:
+        return decode_bytes(data), article_service.FORMAT_BY_SUFFIX.get(suffix, "text")
+    except DecodeError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(*ANY_ROLE)
+def new_article():  # noqa: ANN201
+    """Ingest an article pasted or uploaded, then show it."""
+    form = ArticleForm()
+    if form.validate_on_submit():
+        try:
+            body, fmt = _read_upload(form) if form.file.data else (form.body.data, form.format.data)
+            result = article_service.ingest_article(
+                db.session, get_matcher(), title=form.title.data, body=body, fmt=fmt,
+                url=form.url.data, outlet=form.outlet.data, submitted_by=current_user,
+                max_chars=current_app.config["MAX_ARTICLE_CHARS"])
+        except ServiceError as exc:
+            db.session.rollback()
+            form.body.errors.append(exc.message)
+            return render_template("articles/new.html", form=form), exc.status_code
+        if not result.created:
+            flash("This text was ingested before; here is the existing article.", "info")
+        return redirect(url_for("editor.article_detail", article_id=result.article.id))
+    status = 422 if form.errors else 200
+    return render_template("articles/new.html", form=form), status
+
+
+@bp.get("/<int:article_id>")
+@roles_required(*ANY_ROLE)
+def article_detail(article_id: int):  # noqa: ANN201
+    """Show the article with its claims highlighted and each claim's nearest stored claims."""
+    article = article_service.get_article(db.session, article_id)
+    similar = similar_to_claims(db.session, get_matcher(), article.claims, k=3)
+    return render_template("articles/detail.html", article=article, similar=similar,
+                           pieces=highlight_pieces(article.body, article.claims),
+                           css_class=claim_css_class)

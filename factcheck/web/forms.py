@@ -1,0 +1,72 @@
+"""One form per user action. Validators check shape; services check business rules."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField
+from wtforms import (EmailField, FieldList, Form, FormField, PasswordField, SelectField,
+                     StringField, SubmitField, TextAreaField)
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+
+from factcheck.models import Stance
+from factcheck.verdicts import SCALE
+
+ARTICLE_SUFFIXES = ["txt", "md", "markdown", "html", "htm", "text"]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Log in")
+
+
+class LogoutForm(FlaskForm):
+    submit = SubmitField("Log out")
+
+
+class ArticleForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
+    url = StringField("URL", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
+    outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
+    body = TextAreaField("Article text", validators=[Optional()])
+    format = SelectField("The pasted text is", default="text", choices=[
+        ("text", "Plain text"), ("markdown", "Markdown"), ("html", "HTML")])
+    file = FileField("…or upload a file (.txt, .md, .html; up to 2 MB)", validators=[
+        FileAllowed(ARTICLE_SUFFIXES, "Upload a .txt, .md or .html file.")])
+    submit = SubmitField("Ingest article")
+
+    def validate_body(self, field: TextAreaField) -> None:
+        if not (field.data or "").strip() and not self.file.data:
+            raise ValidationError("Paste the article text or upload a file: the article is empty.")
+
+
+class SourceForm(Form):
+    """One source of a verdict; rows left empty are ignored."""
+
+    url = StringField("URL", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
+    title = StringField("Title", validators=[Optional(), Length(max=500)])
+    publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
+    quote = TextAreaField("Quote", validators=[Optional(), Length(max=5000)])
+    stance = SelectField("Stance", default=Stance.CONTEXT.value,
+                         choices=[(s.value, s.value) for s in Stance])
+
+    def validate_url(self, field: StringField) -> None:
+        if not field.data and (self.title.data or self.quote.data or self.publisher.data):
+            raise ValidationError("A source needs a URL.")
+
+
+class VerdictForm(FlaskForm):
+    rating = SelectField("Rating", choices=[(r.key, r.label) for r in SCALE],
+                         validators=[DataRequired()])
+    conclusion = StringField("Conclusion (one line)", validators=[Optional(), Length(max=500)])
+    explanation = TextAreaField("Explanation", validators=[Optional(), Length(max=20000)])
+    sources = FieldList(FormField(SourceForm), min_entries=3, max_entries=20)
+    save_draft = SubmitField("Save draft")
+    publish = SubmitField("Publish verdict")
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField("Search stored claims", validators=[DataRequired(), Length(max=2000)])

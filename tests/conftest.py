@@ -1,0 +1,91 @@
+"""Shared fixtures: an app on in-memory SQLite, users of each role, the real model (loaded once)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from factcheck import create_app
+from factcheck.extensions import db, get_matcher
+from factcheck.matching import Matcher
+from factcheck.models import Role, User
+from factcheck.services.users import create_user
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+SEED_ARTICLE = SHARED / "seed" / "000_5fc0cae9969d1887.txt"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def seed_text() -> str:
+    """The seed article the product was specified with (skips when ../shared is absent)."""
+    if not SEED_ARTICLE.exists():
+        pytest.skip(f"seed article not found at {SEED_ARTICLE} (it lives in ../shared)")
+    return SEED_ARTICLE.read_text("utf-8")
+
+
+def make_app(tmp_path: Path, **overrides: object) -> Flask:
+    config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
+              "SQLALCHEMY_DATABASE_URI": "sqlite://", "INDEX_REFRESH_SECONDS": 0.0}
+    config.update(overrides)
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = make_app(tmp_path)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
+def matcher(app: Flask) -> Matcher:
+    return get_matcher()
+
+
+@pytest.fixture
+def session(app: Flask):  # noqa: ANN201
+    return db.session
+
+
+@pytest.fixture
+def users(app: Flask) -> dict[str, User]:
+    return {role.value: create_user(db.session, email=f"{role.value}@example.org",
+                                    password=PASSWORD, role=role, name=role.value.title())
+            for role in Role}
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def login(client: FlaskClient, role: str) -> FlaskClient:
+    response = client.post("/login", data={"email": f"{role}@example.org", "password": PASSWORD})
+    assert response.status_code == 302, response.text
+    return client
+
+
+@pytest.fixture
+def checker(client: FlaskClient, users: dict[str, User]) -> FlaskClient:
+    return login(client, "checker")
+
+
+@pytest.fixture
+def editor(client: FlaskClient, users: dict[str, User]) -> FlaskClient:
+    return login(client, "editor")
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

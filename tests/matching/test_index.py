@@ -1,0 +1,46 @@
+import numpy as np
+
+from factcheck.matching import VectorIndex
+
+
+def unit(*values: float) -> np.ndarray:
+    vector = np.array(values, dtype=np.float32)
+    return vector / np.linalg.norm(vector)
+
+
+def test_search_ranks_by_cosine_and_respects_k_and_exclusions():
+    index = VectorIndex(3)
+    index.add([10, 20, 30], np.stack([unit(1, 0, 0), unit(1, 1, 0), unit(0, 0, 1)]))
+    [matches] = index.search(unit(1, 0.2, 0), 2)
+    assert [m.claim_id for m in matches] == [10, 20]
+    assert matches[0].similarity > matches[1].similarity
+    [matches] = index.search(unit(1, 0.2, 0), 5, exclude=[10])
+    assert [m.claim_id for m in matches] == [20, 30]
+
+
+def test_adding_an_existing_id_replaces_its_vector():
+    index = VectorIndex(2)
+    index.add([1, 2], np.stack([unit(1, 0), unit(0, 1)]))
+    index.add([1], unit(0, 1)[None, :])
+    assert len(index) == 2
+    assert np.allclose(index.vector(1), unit(0, 1))
+
+
+def test_index_grows_past_its_buffer_and_keeps_every_row():
+    index = VectorIndex(4)
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(3000, 4)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    for start in range(0, 3000, 7):  # many small appends, as single inserts would do
+        index.add(list(range(start + 1, min(start + 8, 3001))), vectors[start:start + 7])
+    assert len(index) == 3000 and index.max_id == 3000
+    [matches] = index.search(vectors[1234], 1)
+    assert matches[0].claim_id == 1235
+
+
+def test_batch_queries_and_an_empty_index():
+    assert VectorIndex(2).search(np.stack([unit(1, 0), unit(0, 1)]), 3) == [[], []]
+    index = VectorIndex(2)
+    index.replace_all([7, 8], np.stack([unit(1, 0), unit(0, 1)]))
+    first, second = index.search(np.stack([unit(1, 0), unit(0, 1)]), 1)
+    assert first[0].claim_id == 7 and second[0].claim_id == 8
