@@ -25,7 +25,7 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(ServiceError, handle_service_error)
     app.jinja_env.filters["rating_label"] = rating_label
-    app.context_processor(lambda: {"SCALE": SCALE, "logout_form": LogoutForm()})
+    app.context_processor(lambda: {"SCALE": SCALE, "logout_form": LogoutForm(formdata=None)})
 
 
 @login_manager.user_loader

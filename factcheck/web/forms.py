@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (EmailField, FieldList, Form, FormField, PasswordField, SelectField,
                      StringField, SubmitField, TextAreaField)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from factcheck.models import Stance
@@ -28,9 +29,10 @@ class ArticleForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=500)])
     url = StringField("URL", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
-    body = TextAreaField("Article text", validators=[Optional()])
+    body = TextAreaField("Article text")
     format = SelectField("The pasted text is", default="text", choices=[
-        ("text", "Plain text"), ("markdown", "Markdown"), ("html", "HTML")])
+        SelectChoice("text", "Plain text"), SelectChoice("markdown", "Markdown"),
+        SelectChoice("html", "HTML")])
     file = FileField("…or upload a file (.txt, .md, .html; up to 2 MB)", validators=[
         FileAllowed(ARTICLE_SUFFIXES, "Upload a .txt, .md or .html file.")])
     submit = SubmitField("Ingest article")
@@ -43,20 +45,22 @@ class ArticleForm(FlaskForm):
 class SourceForm(Form):
     """One source of a verdict; rows left empty are ignored."""
 
-    url = StringField("URL", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
+    url = StringField("URL", validators=[Length(max=2000)])
     title = StringField("Title", validators=[Optional(), Length(max=500)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
     quote = TextAreaField("Quote", validators=[Optional(), Length(max=5000)])
     stance = SelectField("Stance", default=Stance.CONTEXT.value,
-                         choices=[(s.value, s.value) for s in Stance])
+                         choices=[SelectChoice(s.value, s.value) for s in Stance])
 
     def validate_url(self, field: StringField) -> None:
-        if not field.data and (self.title.data or self.quote.data or self.publisher.data):
+        if field.data:
+            URL(require_tld=False)(self, field)
+        elif self.title.data or self.quote.data or self.publisher.data:
             raise ValidationError("A source needs a URL.")
 
 
 class VerdictForm(FlaskForm):
-    rating = SelectField("Rating", choices=[(r.key, r.label) for r in SCALE],
+    rating = SelectField("Rating", choices=[SelectChoice(r.key, r.label) for r in SCALE],
                          validators=[DataRequired()])
     conclusion = StringField("Conclusion (one line)", validators=[Optional(), Length(max=500)])
     explanation = TextAreaField("Explanation", validators=[Optional(), Length(max=20000)])

@@ -1,0 +1,75 @@
+"""The flask CLI groups, run through Flask's test runner against the app's database."""
+
+import json
+
+from sqlalchemy import func, select
+
+from factcheck.models import Article, Claim, Role, User
+
+
+def run(app, *args, input=None):  # noqa: A002
+    return app.test_cli_runner().invoke(args=list(args), input=input)
+
+
+def test_users_create_and_its_errors(app, session):
+    result = run(app, "users", "create", "--email", "Ann@Example.org", "--role", "checker",
+                 "--password", "long enough password")
+    assert result.exit_code == 0, result.output
+    assert "Created checker ann@example.org" in result.output
+    assert session.scalar(select(User)).role is Role.CHECKER
+    again = run(app, "users", "create", "--email", "ann@example.org", "--role", "checker",
+                "--password", "long enough password")
+    assert again.exit_code == 1 and "already exists" in again.output
+    short = run(app, "users", "create", "--email", "b@example.org", "--role", "editor",
+                "--password", "short")
+    assert short.exit_code == 1 and "at least 10 characters" in short.output
+
+
+def test_ensure_admin_creates_one_admin_once(app, monkeypatch):
+    monkeypatch.delenv("FACTCHECK_ADMIN_PASSWORD", raising=False)
+    first = run(app, "users", "ensure-admin")
+    assert "Created admin admin@factcheck.example with password" in first.output
+    assert "exists already" in run(app, "users", "ensure-admin").output
+
+
+def test_articles_ingest_a_file(app, session, tmp_path):
+    path = tmp_path / "report.md"
+    path.write_text("# Council report\n\nRents rose 9 percent. Crime fell.\n", "utf-8")
+    result = run(app, "articles", "ingest", str(path), "--title", "Report", "--url",
+                 "https://news.example/r")
+    assert result.exit_code == 0, result.output
+    assert "with 3 claims" in result.output
+    article = session.scalar(select(Article))
+    assert article.url == "https://news.example/r" and article.body.startswith("Council report")
+    assert "Already stored" in run(app, "articles", "ingest", str(path)).output
+    binary = tmp_path / "scan.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    result = run(app, "articles", "ingest", str(binary))
+    assert result.exit_code == 1 and "binary file" in result.output
+
+
+def test_claims_import_with_progress_then_reindex(app, session, tmp_path):
+    path = tmp_path / "claims.jsonl"
+    lines = [json.dumps({"text": f"Claim number {i} about rainfall.", "rating": "true"})
+             for i in range(12)]
+    path.write_text("\n".join(lines + ["{broken"]), "utf-8")
+    refused = run(app, "claims", "import", str(path))
+    assert refused.exit_code == 1 and "line 13: not valid JSON" in refused.output
+    assert "nothing imported" in refused.output
+    result = run(app, "claims", "import", str(path), "--skip-invalid")
+    assert result.exit_code == 0, result.output
+    assert "Embedding and storing" in result.output and "Imported 12 claims" in result.output
+    assert session.scalar(select(func.count(Claim.id))) == 12
+    result = run(app, "claims", "reindex")
+    assert result.exit_code == 0 and "Re-embedded 12 claims" in result.output
+
+
+def test_demo_load_is_repeatable(app):
+    assert "41 sample claims imported" in run(app, "demo", "load").output
+    assert "0 sample claims imported, sample article already present" in run(
+        app, "demo", "load").output
+
+
+def test_model_check_reports_the_model(app):
+    result = run(app, "model", "check")
+    assert result.exit_code == 0 and "384 dimensions" in result.output
