@@ -54,11 +54,27 @@ def ensure_admin() -> None:
     except ServiceError as exc:
         _fail(exc.message)
     if created is None:
-        click.echo("An admin account exists already.")
+        admin = user_service.first_admin(db.session)
+        click.echo(f"An admin account exists already: log in as {admin.email} with the password "
+                   "printed on the first run (reset it with "
+                   f"`flask users set-password --email {admin.email}`).")
         return
     user, generated = created
     click.echo(f"Created admin {user.email} with password "
                f"{generated or '(from FACTCHECK_ADMIN_PASSWORD)'}")
+
+
+@users.command("set-password")
+@click.option("--email", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def set_password(email: str, password: str) -> None:
+    """Set a new password for the user with EMAIL."""
+    try:
+        user = user_service.set_password(db.session, email=email, password=password)
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"New password set for {user.email}")
 
 
 articles = click.Group("articles", help="Ingest and inspect articles.")

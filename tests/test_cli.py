@@ -29,7 +29,14 @@ def test_ensure_admin_creates_one_admin_once(app, monkeypatch):
     monkeypatch.delenv("FACTCHECK_ADMIN_PASSWORD", raising=False)
     first = run(app, "users", "ensure-admin")
     assert "Created admin admin@factcheck.example with password" in first.output
-    assert "exists already" in run(app, "users", "ensure-admin").output
+    assert "exists already: log in as admin@factcheck.example" in run(
+        app, "users", "ensure-admin").output
+    result = run(app, "users", "set-password", "--email", "admin@factcheck.example",
+                 "--password", "a brand new password")
+    assert result.exit_code == 0 and "New password set" in result.output
+    result = run(app, "users", "set-password", "--email", "nobody@example.org",
+                 "--password", "a brand new password")
+    assert result.exit_code == 1 and "no user with the email" in result.output
 
 
 def test_articles_ingest_a_file(app, session, tmp_path):

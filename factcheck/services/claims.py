@@ -113,7 +113,8 @@ def parse_record(data: object) -> ClaimRecord:
             raise InvalidInput("each source must be an object with a 'url'")
         if item.get("stance", "context") not in {s.value for s in Stance}:
             raise InvalidInput("a source's 'stance' must be supports, refutes or context")
-    return ClaimRecord(text=text, rating=rating, original_rating=label,
+    return ClaimRecord(text=text, rating=rating,
+                       original_rating=label if label and label != rating else None,
                        claimant=_text(data.get("claimant"), "claimant", 200),
                        claim_date=claim_date, url=_text(data.get("url"), "url", 2000),
                        publisher=publisher, sources=sources,

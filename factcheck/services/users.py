@@ -5,13 +5,13 @@ from __future__ import annotations
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from factcheck.models import Role, User
 from factcheck.services import audit
-from factcheck.services.errors import Conflict, InvalidInput
+from factcheck.services.errors import Conflict, InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -45,12 +45,30 @@ def create_user(session: Session, *, email: str, password: str, role: Role | str
     return user
 
 
+def set_password(session: Session, *, email: str, password: str) -> User:
+    """Give the user with EMAIL a new PASSWORD and commit."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        raise NotFound(f"There is no user with the email {email}.")
+    user.password_hash = generate_password_hash(password)
+    audit.record(session, None, "user.password_set", "user", user.id)
+    session.commit()
+    return user
+
+
 def authenticate(session: Session, email: str, password: str) -> User | None:
     """Return the active user with EMAIL and PASSWORD, or None."""
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or not user.active or not check_password_hash(user.password_hash, password):
         return None
     return user
+
+
+def first_admin(session: Session) -> User | None:
+    """Return the oldest admin account, if any."""
+    return session.scalar(select(User).where(User.role == Role.ADMIN).order_by(User.id).limit(1))
 
 
 def ensure_admin(session: Session, *, email: str | None = None,
@@ -60,7 +78,7 @@ def ensure_admin(session: Session, *, email: str | None = None,
     Return (user, password) where password is the generated one (None when it was given),
     or None when an admin already exists.
     """
-    if session.scalar(select(func.count(User.id)).where(User.role == Role.ADMIN)):
+    if first_admin(session) is not None:
         return None
     generated = None if password else secrets.token_urlsafe(12)
     user = create_user(session, email=email or "admin@factcheck.example",

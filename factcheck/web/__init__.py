@@ -11,7 +11,6 @@ from factcheck.extensions import db, login_manager
 from factcheck.models import Role, User
 from factcheck.services.errors import ServiceError
 from factcheck.verdicts import SCALE, rating_label
-from factcheck.web.forms import LogoutForm
 
 
 def register_web(app: Flask) -> None:
@@ -25,7 +24,7 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(ServiceError, handle_service_error)
     app.jinja_env.filters["rating_label"] = rating_label
-    app.context_processor(lambda: {"SCALE": SCALE, "logout_form": LogoutForm(formdata=None)})
+    app.context_processor(lambda: {"SCALE": SCALE})
 
 
 @login_manager.user_loader

@@ -60,8 +60,8 @@ class SourceForm(Form):
 
 
 class VerdictForm(FlaskForm):
-    rating = SelectField("Rating", choices=[SelectChoice(r.key, r.label) for r in SCALE],
-                         validators=[DataRequired()])
+    rating = SelectField("Rating", validators=[DataRequired("Choose a rating.")], choices=[
+        SelectChoice("", "— choose a rating —"), *(SelectChoice(r.key, r.label) for r in SCALE)])
     conclusion = StringField("Conclusion (one line)", validators=[Optional(), Length(max=500)])
     explanation = TextAreaField("Explanation", validators=[Optional(), Length(max=20000)])
     sources = FieldList(FormField(SourceForm), min_entries=3, max_entries=20)

@@ -19,7 +19,7 @@ def test_search_answers_in_the_fact_check_tools_shape(client, demo):
     review = first["claimReview"][0]
     assert set(review) >= {"publisher", "url", "title", "reviewDate", "textualRating",
                            "languageCode"}
-    assert review["textualRating"] == "false" and review["publisher"]["name"]
+    assert review["textualRating"] == "False" and review["publisher"]["name"]
     assert review["url"] == "https://factcheck.example/sample/bats-blind"
     assert first["claimDate"] == "2024-01-16"
 

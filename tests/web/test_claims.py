@@ -56,6 +56,7 @@ def test_saving_a_draft_needs_no_source(checker, claim, session):
     ({"sources-0-url": ""}, "A source needs a URL."),
     ({"conclusion": ""}, "A published verdict needs a one-line conclusion."),
     ({"rating": "sort-of"}, "Not a valid choice"),
+    ({"rating": ""}, "Choose a rating."),
     ({"sources-0-url": "javascript:alert(1)"}, "Invalid URL"),
 ])
 def test_invalid_verdicts_are_explained_and_not_stored(checker, claim, session, changes, message):

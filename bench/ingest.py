@@ -1,0 +1,72 @@
+"""Benchmark: ingest the seed article and search, on a temporary SQLite database.
+
+Prints model load time, seed-article ingest time (cold and warm, including embedding and
+matching every claim) and search latency percentiles. Run with `make bench`.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from factcheck import create_app  # noqa: E402
+from factcheck.extensions import db, get_matcher  # noqa: E402
+from factcheck.services.articles import ingest_article  # noqa: E402
+from factcheck.services.demo import load_demo  # noqa: E402
+from factcheck.services.matching import search_claims, similar_to_claims  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "seed" / "000_5fc0cae9969d1887.txt"
+QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the budget grew",
+           "crime doubled", "vaccines and autism", "sea levels rising", "tram cost overrun"]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def main() -> None:
+    if not SEED.exists():
+        sys.exit(f"seed article not found at {SEED}")
+    seed = SEED.read_text("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        app = create_app({"SECRET_KEY": "bench", "INDEX_REFRESH_SECONDS": 1.0,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/bench.sqlite3"})
+        with app.app_context():
+            db.create_all()
+            matcher = get_matcher()
+            start = time.perf_counter()
+            matcher.embedder.load()
+            print(f"model load:                 {ms(time.perf_counter() - start)}")
+            load_demo(db.session, matcher)
+            runs = []
+            for run in range(6):
+                # A different title line each run, so the article is new every time.
+                body = f"Run {run} of the benchmark.\n\n{seed}"
+                start = time.perf_counter()
+                article = ingest_article(db.session, matcher, title=f"seed {run}", body=body).article
+                similar_to_claims(db.session, matcher, article.claims, k=5)
+                runs.append(time.perf_counter() - start)
+            print(f"seed article ingest + match: cold {ms(runs[0])}, "
+                  f"warm median {ms(statistics.median(runs[1:]))} "
+                  f"({len(article.claims)} claims, {len(seed.split())} words)")
+            latencies = []
+            for _ in range(20):
+                for query in QUERIES:
+                    start = time.perf_counter()
+                    search_claims(db.session, matcher, query, k=10)
+                    latencies.append(time.perf_counter() - start)
+            latencies.sort()
+            p50 = latencies[len(latencies) // 2]
+            p95 = latencies[int(len(latencies) * 0.95)]
+            print(f"search (embed query + rank {len(matcher.index)} claims): "
+                  f"p50 {ms(p50)}, p95 {ms(p95)}")
+
+
+if __name__ == "__main__":
+    main()

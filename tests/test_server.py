@@ -1,0 +1,77 @@
+"""Real HTTP: the app behind a real server on a loopback port, and gunicorn's start-up check."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import json
+import os
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from factcheck import create_app
+from factcheck.extensions import db, get_matcher
+from factcheck.services.demo import load_demo
+from factcheck.services.users import create_user
+from tests.conftest import PASSWORD
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def live_url(tmp_path):  # noqa: ANN201
+    app = create_app({"TESTING": True, "SECRET_KEY": "live", "WTF_CSRF_ENABLED": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'live.sqlite3'}"})
+    with app.app_context():
+        db.create_all()
+        create_user(db.session, email="c@example.org", password=PASSWORD, role="checker")
+        load_demo(db.session, get_matcher())
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join()
+
+
+def test_login_and_pages_over_real_http(live_url):
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    data = urllib.parse.urlencode({"email": "c@example.org", "password": PASSWORD}).encode()
+    with opener.open(f"{live_url}/login", data=data) as response:  # follows the redirect
+        assert response.status == 200 and response.url == f"{live_url}/queue"
+        assert "Review queue" in response.read().decode()
+    with opener.open(f"{live_url}/articles/1") as response:
+        page = response.read().decode()
+    assert "Riverton" in page and 'class="hl' in page
+
+
+def test_api_over_real_http(live_url):
+    query = urllib.parse.urlencode({"query": "the moon and the great wall"})
+    with urllib.request.urlopen(f"{live_url}/api/v1/claims:search?{query}") as response:
+        body = json.load(response)
+    assert body["claims"][0]["text"].startswith("The Great Wall of China is visible")
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(f"{live_url}/api/v1/claims/987654")
+    assert error.value.code == 404
+    assert json.load(error.value)["error"]["code"] == "not_found"
+
+
+def test_gunicorn_stops_with_an_install_hint_when_the_model_is_missing(tmp_path):
+    env = {**os.environ, "FACTCHECK_EMBEDDING_MODEL": str(tmp_path / "missing-model"),
+           "FACTCHECK_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+           "FACTCHECK_SECRET_KEY": "x"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run([str(gunicorn), "--config", "gunicorn.conf.py", "--bind",
+                             "127.0.0.1:0", "--workers", "1", "wsgi:app"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "factcheck cannot start: Could not load the embedding model" in result.stderr
+    assert "pip install -r requirements.txt" in result.stderr
