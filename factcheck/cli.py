@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -17,7 +18,9 @@ from factcheck.services import claims as claim_service
 from factcheck.services import users as user_service
 from factcheck.services.demo import load_demo
 from factcheck.services.errors import ServiceError
+from factcheck.services.extraction import extract_claims, score_sentences
 from factcheck.text import DecodeError, decode_bytes
+from factcheck.text.clean import align_offsets
 
 
 def _fail(message: str) -> None:
@@ -125,6 +128,51 @@ def import_file(file, skip_invalid: bool) -> None:  # noqa: ANN001
                                              progress=bar.update)
     click.echo(f"Imported {report.imported} claims "
                f"({report.skipped_duplicates} already stored, {len(errors)} bad lines skipped).")
+
+
+@claims.command("extract")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list (default: a table).")
+@click.option("--format", "fmt", type=click.Choice(list(article_service.FORMATS)),
+              help="Default: from the file's suffix.")
+@click.option("--date", "article_date", type=click.DateTime(["%Y-%m-%d"]),
+              help="The article's date, kept with relative dates (YYYY-MM-DD).")
+@with_appcontext
+def extract(file: Path, as_json: bool, fmt: str | None, article_date) -> None:  # noqa: ANN001
+    """Print the atomic claims of FILE with spans, check-worthiness and kind; stores nothing.
+
+    For plain text the spans are character offsets into the file's text as read; for HTML
+    and Markdown, into the text extracted from it.
+    """
+    fmt = fmt or article_service.FORMAT_BY_SUFFIX.get(file.suffix.lower(), "text")
+    try:
+        raw = decode_bytes(file.read_bytes())
+        body = article_service.prepare_body(raw, fmt=fmt)
+    except DecodeError as exc:
+        _fail(str(exc))
+    except ServiceError as exc:
+        _fail(exc.message)
+    found = extract_claims(get_matcher().embedder, body,
+                           article_date=article_date.date() if article_date else None)
+    if as_json:
+        offsets = align_offsets(raw, body) if fmt == "text" else None
+        click.echo(json.dumps([claim.as_json(offsets) for claim in found], ensure_ascii=False,
+                              indent=2))
+        return
+    for claim in found:
+        click.echo(f"{claim.checkworthiness:.2f}  {claim.draft.kind:<10}  {claim.draft.text}")
+
+
+@claims.command("score")
+@click.argument("file", type=click.File("r", encoding="utf-8"), default="-")
+@with_appcontext
+def score(file) -> None:  # noqa: ANN001
+    """Print `score<TAB>sentence` for each line of FILE (standard input when not given)."""
+    sentences = [line.strip() for line in file if line.strip()]
+    for batch_start in range(0, len(sentences), 256):
+        batch = sentences[batch_start:batch_start + 256]
+        for value, sentence in zip(score_sentences(get_matcher().embedder, batch), batch):
+            click.echo(f"{value:.4f}\t{sentence}")
 
 
 @claims.command("reindex")

@@ -132,6 +132,8 @@ class Claim(Base):
     start: Mapped[int | None]
     end: Mapped[int | None]
     sentence: Mapped[str | None] = mapped_column(Text)
+    # Every [start, end] where the article makes this claim (a summary bullet repeats the body).
+    spans: Mapped[list[list[int]]] = mapped_column(JSON, default=list, server_default="[]")
     checkworthiness: Mapped[float | None] = mapped_column(Float)
     kind: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[ClaimStatus] = mapped_column(_enum(ClaimStatus), default=ClaimStatus.NEW)

@@ -79,6 +79,46 @@ class Embedder:
                                      show_progress_bar=show_progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
+    def encode_layers(self, texts: Sequence[str]) -> Encoded:
+        """Return embeddings and mean-pooled hidden states of every layer, in one pass.
+
+        The embeddings equal encode()'s (mean pooling of the last layer, normalised), so one
+        forward pass serves both matching and the check-worthiness classifier.
+        """
+        import torch
+
+        self.load()
+        transformer = self._model[0]
+        order = np.argsort([-len(t) for t in texts], kind="stable")  # less padding per batch
+        embeddings = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        layers = None
+        with torch.inference_mode():
+            for start in range(0, len(texts), 16):
+                batch = order[start:start + 16]
+                inputs = transformer.tokenizer([texts[i] for i in batch], padding=True,
+                                               truncation=True, return_tensors="pt",
+                                               max_length=transformer.max_seq_length)
+                states = transformer.auto_model(**inputs, output_hidden_states=True).hidden_states
+                mask = inputs["attention_mask"].unsqueeze(-1).to(states[0].dtype)
+                pooled = torch.stack([(h * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                                      for h in states], dim=1).numpy()
+                if layers is None:
+                    layers = np.zeros((len(texts), *pooled.shape[1:]), dtype=np.float32)
+                layers[batch] = pooled
+                last = pooled[:, -1]
+                embeddings[batch] = last / np.linalg.norm(last, axis=1, keepdims=True).clip(1e-12)
+        if layers is None:
+            layers = np.zeros((0, 7, self.dimension), dtype=np.float32)
+        return Encoded(embeddings, layers)
+
+
+class Encoded:
+    """Sentence embeddings plus per-layer mean-pooled states (features for classifiers)."""
+
+    def __init__(self, embeddings: np.ndarray, layers: np.ndarray) -> None:
+        self.embeddings = embeddings  # (n, dim), normalised: what matching stores
+        self.layers = layers  # (n, n_layers + 1, dim): embedding output and every layer
+
 
 def to_blob(vector: np.ndarray) -> bytes:
     """Return VECTOR as float32 bytes for storage."""

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,7 +17,8 @@ from factcheck.models import Article, Claim, Origin, User, utcnow
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.matching import sync_index
-from factcheck.text import clean_html, clean_text, extract_sentences, markdown_to_text
+from factcheck.services.extraction import extract_claims
+from factcheck.text import clean_html, clean_text, markdown_to_text
 
 FORMATS = {"text": clean_text, "markdown": markdown_to_text, "html": clean_html}
 FORMAT_BY_SUFFIX = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -50,9 +54,9 @@ def prepare_body(raw: str, *, fmt: str = "text", max_chars: int = 500_000) -> st
 
 def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
                    fmt: str = "text", url: str | None = None, outlet: str | None = None,
-                   author: str | None = None, submitted_by: User | None = None,
-                   max_chars: int = 500_000) -> IngestResult:
-    """Store an article and one claim per content sentence, embedded; idempotent on the text."""
+                   author: str | None = None, published_at: datetime | None = None,
+                   submitted_by: User | None = None, max_chars: int = 500_000) -> IngestResult:
+    """Store an article and its atomic claims, scored and embedded; idempotent on the text."""
     body = prepare_body(body, fmt=fmt, max_chars=max_chars)
     title = " ".join(title.split())
     if not title:
@@ -61,15 +65,19 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     existing = session.scalar(select(Article).where(Article.content_hash == digest))
     if existing is not None:
         return IngestResult(existing, created=False)
-    sentences = extract_sentences(body)
-    vectors = matcher.embedder.encode([s.text for s in sentences])  # before any write
+    extracted = extract_claims(matcher.embedder, body,  # all the work before any write
+                               article_date=published_at.date() if published_at else None)
     now = utcnow()
     article = Article(title=title[:500], body=body, content_hash=digest, url=url or None,
-                      outlet=outlet or None, author=author or None, submitted_by=submitted_by)
+                      outlet=outlet or None, author=author or None, submitted_by=submitted_by,
+                      published_at=published_at)
     article.claims = [
-        Claim(text=s.text, sentence=s.text, start=s.start, end=s.end, origin=Origin.ARTICLE,
-              embedding=to_blob(v), embedding_model=matcher.embedder.name, embedded_at=now)
-        for s, v in zip(sentences, vectors)
+        Claim(text=c.draft.text, sentence=c.draft.sentence, start=c.draft.start,
+              end=c.draft.end, spans=[list(span) for span in c.draft.spans],
+              checkworthiness=c.checkworthiness, kind=c.draft.kind, origin=Origin.ARTICLE,
+              embedding=to_blob(c.embedding), embedding_model=matcher.embedder.name,
+              embedded_at=now)
+        for c in extracted
     ]
     session.add(article)
     session.flush()
@@ -77,7 +85,9 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
                  title=article.title, claims=len(article.claims))
     session.commit()
     sync_index(session, matcher)  # make sure the index is loaded before adding to it
-    matcher.index.add([c.id for c in article.claims], vectors)
+    matcher.index.add([c.id for c in article.claims],
+                      np.stack([c.embedding for c in extracted]) if extracted else
+                      np.zeros((0, matcher.index.dimension), dtype=np.float32))
     return IngestResult(article, created=True)
 
 

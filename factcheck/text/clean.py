@@ -71,3 +71,26 @@ _markdown = MarkdownIt("commonmark", {"html": False})
 def markdown_to_text(markdown: str) -> str:
     """Return the readable text of a Markdown document (formatting marks removed)."""
     return clean_html(_markdown.render(markdown))
+
+
+def align_offsets(raw: str, clean: str) -> list[int]:
+    """Map each offset into CLEAN (the result of clean_text(RAW)) to the same place in RAW.
+
+    Cleaning only drops or merges whitespace and control characters and normalises a few
+    characters, so a greedy walk that lets whitespace match any run of whitespace aligns them.
+    """
+    mapping = [0] * (len(clean) + 1)
+    j = 0
+    for i, char in enumerate(clean):
+        if char.isspace():
+            # A run of whitespace in RAW may have become one or two characters in CLEAN.
+            mapping[i] = j
+            while j < len(raw) and (raw[j].isspace() or _CONTROL.match(raw[j])):
+                j += 1
+            continue
+        while j < len(raw) and raw[j] != char and unicodedata.normalize("NFC", raw[j]) != char:
+            j += 1
+        mapping[i] = min(j, len(raw))
+        j += 1
+    mapping[len(clean)] = min(j, len(raw))
+    return mapping

@@ -14,6 +14,7 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _BULLET_LINE = re.compile(r"\n(?=\s*(?:[•◦▪‣·*+-]|\d{1,3}[.)])\s)")
 _BULLET_PREFIX = re.compile(r"(?:[•◦▪‣·*+-]|\d{1,3}[.)])\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]{4,}")  # no spaces between words
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,7 @@ def extract_sentences(body: str) -> list[Sentence]:
             if bullet:
                 start = bullet.end()
             text = body[start:end]
-            if len(_WORD.findall(text)) >= 2 and not is_widget_line(text):
+            wordy = len(_WORD.findall(text)) >= 2 or _CJK_RUN.search(text)
+            if wordy and not is_widget_line(text):
                 sentences.append(Sentence(text=text, start=start, end=end, paragraph=number))
     return sentences

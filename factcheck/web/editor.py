@@ -13,7 +13,7 @@ from factcheck.services.errors import InvalidInput, ServiceError
 from factcheck.services.matching import similar_to_claims
 from factcheck.text import DecodeError, decode_bytes
 from factcheck.web.forms import ArticleForm
-from factcheck.web.highlight import claim_css_class, highlight_pieces
+from factcheck.web.highlight import highlight_pieces, piece_css_class
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
 bp = Blueprint("editor", __name__, url_prefix="/articles")
@@ -72,4 +72,4 @@ def article_detail(article_id: int):  # noqa: ANN201
     similar = similar_to_claims(db.session, get_matcher(), article.claims, k=3)
     return render_template("articles/detail.html", article=article, similar=similar,
                            pieces=highlight_pieces(article.body, article.claims),
-                           css_class=claim_css_class)
+                           css_class=piece_css_class)

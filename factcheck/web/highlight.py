@@ -8,26 +8,47 @@ from dataclasses import dataclass
 from factcheck.models import Claim
 from factcheck.verdicts import RATINGS
 
+# Worst first: when claims share words, the highlight shows the most urgent state.
+_URGENCY = ["hl-false", "hl-mixed", "hl-unproven", "hl-status-new", "hl-status-in_review",
+            "hl-status-checked", "hl-true", "hl-status-published", "hl-status-dismissed"]
+
 
 @dataclass(frozen=True, slots=True)
 class Piece:
     text: str
-    claim: Claim | None = None
+    claims: tuple[Claim, ...] = ()
+    anchors: tuple[int, ...] = ()  # claims whose first appearance is this piece
+
+
+def claim_spans(claim: Claim) -> list[tuple[int, int]]:
+    """Return every span of CLAIM in its article."""
+    if claim.spans:
+        return [(start, end) for start, end in claim.spans]
+    return [(claim.start, claim.end)] if claim.start is not None else []
 
 
 def highlight_pieces(body: str, claims: Sequence[Claim]) -> list[Piece]:
-    """Return BODY as consecutive pieces, each claim's span its own piece (overlaps skipped)."""
+    """Return BODY as consecutive pieces; overlapping claim spans form one highlighted piece."""
+    spans = sorted((start, end, claim) for claim in claims for start, end in claim_spans(claim)
+                   if 0 <= start < end <= len(body))
+    groups: list[tuple[int, int, list[Claim]]] = []
+    for start, end, claim in spans:
+        if groups and start < groups[-1][1]:
+            group_start, group_end, members = groups[-1]
+            groups[-1] = (group_start, max(group_end, end), members + [claim])
+        else:
+            groups.append((start, end, [claim]))
     pieces: list[Piece] = []
     pos = 0
-    spans = sorted((c for c in claims if c.start is not None and c.end is not None),
-                   key=lambda c: (c.start, -c.end))
-    for claim in spans:
-        if claim.start < pos or claim.end > len(body):
-            continue
-        if claim.start > pos:
-            pieces.append(Piece(body[pos:claim.start]))
-        pieces.append(Piece(body[claim.start:claim.end], claim))
-        pos = claim.end
+    anchored: set[int] = set()
+    for start, end, members in groups:
+        if start > pos:
+            pieces.append(Piece(body[pos:start]))
+        unique = tuple(dict.fromkeys(members))
+        anchors = tuple(c.id for c in unique if c.id not in anchored)
+        anchored.update(anchors)
+        pieces.append(Piece(body[start:end], unique, anchors))
+        pos = end
     if pos < len(body):
         pieces.append(Piece(body[pos:]))
     return pieces
@@ -40,3 +61,9 @@ def claim_css_class(claim: Claim) -> str:
         rating = RATINGS.get(verdict.rating)
         return f"hl-{rating.colour}" if rating else "hl-unproven"
     return f"hl-status-{claim.status.value}"
+
+
+def piece_css_class(piece: Piece) -> str:
+    """Return the class of a highlighted piece: its most urgent claim's."""
+    classes = [claim_css_class(claim) for claim in piece.claims]
+    return min(classes, key=lambda c: _URGENCY.index(c) if c in _URGENCY else len(_URGENCY))

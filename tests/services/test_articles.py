@@ -12,15 +12,20 @@ def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
-def test_ingest_stores_one_embedded_claim_per_sentence_with_exact_spans(session, matcher):
-    body = "The mayor said unemployment fell to 3.2 percent.  Rents rose sharply.\n\nLeave a Reply"
+def test_ingest_stores_scored_embedded_atomic_claims_with_exact_spans(session, matcher):
+    body = ("The mayor said unemployment fell to 3.2 percent.  Rents rose and wages fell.\n\n"
+            "Leave a Reply")
     result = ingest_article(session, matcher, title="Council report", body=body)
     article = result.article
     assert result.created and article.id
     assert [c.text for c in article.claims] == [
-        "The mayor said unemployment fell to 3.2 percent.", "Rents rose sharply."]
+        "The mayor said unemployment fell to 3.2 percent.", "Rents rose.", "Wages fell."]
+    assert [article.body[c.start:c.end] for c in article.claims] == [
+        "The mayor said unemployment fell to 3.2 percent.", "Rents rose", "wages fell"]
+    assert article.claims[2].sentence == "Rents rose and wages fell."
+    assert article.claims[0].kind == "quantity" and article.claims[0].checkworthiness > 0.5
     for claim in article.claims:
-        assert article.body[claim.start:claim.end] == claim.text == claim.sentence
+        assert claim.spans == [[claim.start, claim.end]]
         assert len(claim.embedding) == 384 * 4
         assert claim.embedding_model == matcher.embedder.name
     assert session.scalar(select(AuditEvent.action)) == "article.ingested"
@@ -48,7 +53,8 @@ def test_seed_article_is_ingested_and_matched_against_stored_claims(session, mat
     load_demo(session, matcher)
     result = ingest_article(session, matcher, title="Belarus drifting", body=seed_text)
     claims = result.article.claims
-    assert len(claims) == 37
+    assert len(claims) == 46  # atomic claims; the repeated bullets are merged
+    assert all(result.article.body[c.start:c.end] for c in claims)
     assert not any("Leave a Reply" in c.text or "Kitova" in c.text for c in claims)
     similar = similar_to_claims(session, matcher, claims, k=5)
     lukashenko = next(c for c in claims if c.text.startswith("Alexander Lukashenko is a"))

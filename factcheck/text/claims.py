@@ -1,0 +1,109 @@
+"""From clean article text to standalone atomic claims with spans (no scores, no vectors)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+
+from factcheck.text.checkworthiness import classify_kind
+from factcheck.text.decompose import decompose
+from factcheck.text.decontextualize import EntityMemory, decontextualize
+from factcheck.text.parse import load_parser
+from factcheck.text.pipeline import extract_sentences
+
+# spaCy's parser is quadratic-ish on absurdly long "sentences"; past this it sees words only.
+MAX_PARSE_CHARS = 2000
+DUPLICATE_SIMILARITY = 0.9
+_NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
+_NEGATION = re.compile(r"\b(?:not|no|never|n't|none|nobody|nothing)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDraft:
+    """An atomic, standalone claim and where it came from in the article."""
+
+    text: str
+    sentence: str
+    start: int  # span of the words it came from
+    end: int
+    sentence_start: int
+    sentence_end: int
+    kind: str
+    spans: tuple[tuple[int, int], ...]  # every place it appears (duplicates merged)
+
+
+def _tidy(text: str, terminal: str) -> str:
+    text = " ".join(text.split())
+    text = re.sub(r"\s+([,.;:!?%)\]’”])", r"\1", text)
+    text = re.sub(r"([(\[‘“])\s+", r"\1", text)
+    text = re.sub(r"\(\s*\)", "", text)
+    text = re.sub(r",\s*(?=[.!?]$)", "", text).strip(" ,;:-–—")
+    text = re.sub(r"\.{2}$", ".", text)
+    if text and text[-1] not in ".!?\"'’”":
+        text += terminal
+    return text[:1].upper() + text[1:]
+
+
+def draft_claims(body: str, *, article_date: date | None = None) -> list[ClaimDraft]:
+    """Return the atomic claims of BODY (clean text), decontextualized, in reading order."""
+    sentences = extract_sentences(body)
+    nlp = load_parser()
+    memory = EntityMemory()
+    drafts: list[ClaimDraft] = []
+    texts = [s.text if len(s.text) <= MAX_PARSE_CHARS else s.text[:MAX_PARSE_CHARS]
+             for s in sentences]
+    for sentence, doc in zip(sentences, nlp.pipe(texts)):
+        terminal = "?" if sentence.text.rstrip().endswith("?") else "."
+        people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+        for part in doc.sents:
+            for atom in decompose(part):
+                ids = sorted(atom.tokens)
+                start = sentence.start + doc[ids[0]].idx
+                end = sentence.start + doc[ids[-1]].idx + len(doc[ids[-1]])
+                text = decontextualize(_tidy(atom.render(doc), terminal), memory,
+                                       people_in_claim=people, article_date=article_date)
+                has_verb = any(doc[i].pos_ in {"VERB", "AUX"} for i in ids) or any(
+                    " is " in text for _, text in atom.inserts)
+                drafts.append(ClaimDraft(text=text, sentence=sentence.text, start=start, end=end,
+                                         sentence_start=sentence.start,
+                                         sentence_end=sentence.end,
+                                         kind=classify_kind(text, has_verb=has_verb),
+                                         spans=((start, end),)))
+        for entity in doc.ents:
+            memory.remember(entity.label_, entity.text)
+        for token in doc:  # "the venture ..., BelGee," names an organisation too
+            if token.ent_type_ == "" and token.pos_ == "PROPN" and token.dep_ in {"appos", "conj"}:
+                memory.remember("ORG", token.text)
+    return drafts
+
+
+def _same_facts(a: str, b: str) -> bool:
+    """Numbers and negation must agree: '11%' and '15%' are different claims."""
+    return (sorted(_NUMBERS.findall(a)) == sorted(_NUMBERS.findall(b))
+            and bool(_NEGATION.search(a)) == bool(_NEGATION.search(b)))
+
+
+def merge_duplicates(drafts: Sequence[ClaimDraft], embeddings: np.ndarray, *,
+                     threshold: float = DUPLICATE_SIMILARITY) -> tuple[list[ClaimDraft], list[int]]:
+    """Merge claims an article repeats (a summary bullet and its body sentence).
+
+    Return the kept claims, each carrying every span it appears at, and for each kept claim
+    the index of its row in EMBEDDINGS.
+    """
+    kept: list[ClaimDraft] = []
+    rows: list[int] = []
+    for index, draft in enumerate(drafts):
+        for position, row in enumerate(rows):
+            other = kept[position]
+            if (float(embeddings[index] @ embeddings[row]) >= threshold
+                    and _same_facts(draft.text, other.text)):
+                kept[position] = replace(other, spans=other.spans + draft.spans)
+                break
+        else:
+            kept.append(draft)
+            rows.append(index)
+    return kept, rows

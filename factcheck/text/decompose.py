@@ -1,0 +1,253 @@
+"""Split a parsed sentence into atomic claims: coordination, relative clauses, appositives.
+
+A claim is built from the sentence's own tokens (so it keeps the span of the words it came
+from) plus a few inserted words: a shared subject copied to a coordinated verb, an antecedent
+in place of a relative pronoun, "is" between a name and its appositive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Span, Token
+
+MAX_CLAIMS_PER_SENTENCE = 8
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+# Coordinated words in these roles are separate claims ("is an activist and a politician",
+# "have batteries, starters and seats"); subjects and prepositional objects are not split,
+# because "Belarus and Russia agreed" or "a venture between Belarus and China" is one fact.
+SPLIT_NOUN_DEPS = {"attr", "dobj", "acomp", "oprd"}
+VERB_POS = {"VERB", "AUX"}
+RELATIVE_PRONOUNS = {"who", "which", "whom"}
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One atomic claim: sentence tokens kept, plus inserted text keyed by position."""
+
+    tokens: frozenset[int]
+    inserts: tuple[tuple[float, str], ...] = ()
+    replaced: dict[int, str] = field(default_factory=dict, hash=False, compare=False)
+
+    def render(self, doc) -> str:  # noqa: ANN001
+        parts: list[tuple[float, str]] = list(self.inserts)
+        for i in self.tokens:
+            token = doc[i]
+            text = self.replaced.get(i, token.text)
+            # A removed neighbour ("mayor[, who ...,] cut") leaves no space: add one.
+            space = token.whitespace_ or ("" if i + 1 in self.tokens else " ")
+            parts.append((float(i), text + space))
+        return "".join(text for _, text in sorted(parts, key=lambda p: p[0]))
+
+
+def subtree(token: Token) -> set[int]:
+    return {t.i for t in token.subtree}
+
+
+def _conjuncts(token: Token) -> list[Token]:
+    """Return the tokens coordinated with TOKEN (its conj chain), in order."""
+    found, stack = [], [c for c in token.children if c.dep_ == "conj"]
+    while stack:
+        conj = stack.pop(0)
+        found.append(conj)
+        stack.extend(c for c in conj.children if c.dep_ == "conj")
+    return sorted(found, key=lambda t: t.i)
+
+
+def _own_part(token: Token, conjuncts: Iterable[Token]) -> set[int]:
+    """Return TOKEN's subtree without its conjuncts and the commas/"and" joining them."""
+    own = subtree(token)
+    for conj in conjuncts:
+        own -= subtree(conj)
+    for child in token.children:
+        if child.dep_ in {"cc", "preconj"} or (child.dep_ == "punct" and child.i > token.i):
+            own.discard(child.i)
+    return own
+
+
+def _text(doc, ids: Iterable[int]) -> str:  # noqa: ANN001
+    ids = sorted(ids)
+    return "".join(doc[i].text_with_ws for i in ids).strip()
+
+
+def _subject(verb: Token) -> Token | None:
+    """Return the subject of VERB, looking up through coordinated and open-clause verbs."""
+    for child in verb.children:
+        if child.dep_ in SUBJECTS:
+            return child
+    if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb:
+        return _subject(verb.head)
+    return None
+
+
+def _clean_np(token: Token, doc) -> set[int]:  # noqa: ANN001
+    """The noun phrase of TOKEN without relative clauses, appositives or trailing commas."""
+    ids = subtree(token)
+    for child in token.children:
+        if child.dep_ in {"relcl", "appos", "acl"} or (child.dep_ == "punct" and child.i > token.i):
+            ids -= subtree(child)
+    for conj in _conjuncts(token):
+        ids -= subtree(conj)
+    return ids
+
+
+def _split_coordination(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
+    """Split the first coordination found inside ATOM into one atom per conjunct."""
+    for token in sentence:
+        if token.i not in atom.tokens:
+            continue
+        conjuncts = [c for c in _conjuncts(token) if c.i in atom.tokens]
+        if not conjuncts or token.dep_ == "conj":
+            continue
+        is_verb = token.pos_ in VERB_POS and all(c.pos_ in VERB_POS for c in conjuncts)
+        if not is_verb and token.dep_ not in SPLIT_NOUN_DEPS:
+            continue
+        whole = subtree(token)
+        own = _own_part(token, conjuncts)
+        variants = [Atom(frozenset(atom.tokens - (whole - own)), atom.inserts, atom.replaced)]
+        for conj in conjuncts:
+            conj_part = _own_part(conj, _conjuncts(conj)) & atom.tokens
+            inserts = list(atom.inserts)
+            keep = atom.tokens - whole
+            if is_verb and not any(c.dep_ in SUBJECTS for c in conj.children):
+                # "X focuses on A and recently started B": B's subject is X's.
+                subject = _subject(token)
+                if subject is not None and subject.i not in subtree(conj):
+                    inserts.append((min(conj_part) - 0.5, _text(doc, _clean_np(subject, doc)) + " "))
+            elif not is_verb:
+                determiners = [c for c in token.children if c.dep_ == "det"]
+                if determiners and not any(c.dep_ == "det" for c in conj.children):
+                    inserts.append((min(conj_part) - 0.5, _article_for(determiners[0], doc[min(conj_part)])))
+            variants.append(Atom(frozenset(keep | conj_part), tuple(inserts), atom.replaced))
+        return variants
+    return [atom]
+
+
+def _article_for(determiner: Token, word: Token) -> str:
+    """Return DETERMINER fitted to the word it now precedes ("a" -> "an author")."""
+    if determiner.lower_ in {"a", "an"}:
+        return ("an " if word.text[:1].lower() in "aeiou" else "a ")
+    return determiner.text + " "
+
+
+def _referent(noun: Token, doc) -> set[int]:  # noqa: ANN001
+    """What a relative clause on NOUN is about: the subject, when NOUN is a predicate noun."""
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        subject = _subject(noun.head)
+        if subject is not None:
+            return _clean_np(subject, doc)
+    if noun.dep_ == "conj":
+        return _referent(noun.head, doc)
+    return _clean_np(noun, doc)
+
+
+def _relative_clauses(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
+    """Cut descriptive relative clauses off as claims of their own."""
+    extra: list[Atom] = []
+    tokens = set(atom.tokens)
+    for token in sentence:
+        if token.dep_ != "relcl" or token.i not in tokens:
+            continue
+        pronoun = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}
+                        and c.lower_ in RELATIVE_PRONOUNS), None)
+        if pronoun is None:
+            continue
+        comma_before = token.left_edge.i > 0 and doc[token.left_edge.i - 1].text == ","
+        descriptive = comma_before or (pronoun.lower_ == "who" and token.head.dep_ in {"attr", "conj"})
+        if not descriptive:
+            continue  # "the few nations that recognized him": cutting it changes the meaning
+        clause = subtree(token)
+        referent = _text(doc, _referent(token.head, doc))
+        extra.append(Atom(frozenset(clause - {pronoun.i}),
+                          ((pronoun.i - 0.5, referent + " "),), {}))
+        tokens -= clause
+        if comma_before:
+            tokens.discard(token.left_edge.i - 1)
+            after = token.right_edge.i + 1
+            if after < len(doc) and doc[after].text == ",":
+                tokens.discard(after)
+    return [Atom(frozenset(tokens), atom.inserts, atom.replaced), *extra]
+
+
+def _appositives(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
+    """Turn "the minister, Sergei Lavrov, arrived" into "Sergei Lavrov arrived" + "... is the minister"."""
+    tokens = set(atom.tokens)
+    replaced = dict(atom.replaced)
+    inserts = list(atom.inserts)
+    extra: list[Atom] = []
+    for token in sentence:
+        if token.i not in tokens:
+            continue
+        appositive, noun = _appositive_pair(token, sentence)
+        if appositive is None:
+            continue
+        appo_ids = (_clean_np(appositive, doc) if isinstance(appositive, Token)
+                    else {t.i for t in appositive})
+        noun_ids = _clean_np(noun, doc) - appo_ids
+        before, after = min(appo_ids) - 1, max(appo_ids) + 1
+        if before >= 0 and after < len(doc) and doc[before].text == "(" and doc[after].text == ")":
+            tokens -= appo_ids | {before, after}  # "(IOC)": an abbreviation, not a claim
+            continue
+        name_is_appositive = _is_name(appo_ids, doc) and not _is_name(noun_ids, doc)
+        name, description = (appo_ids, noun_ids) if name_is_appositive else (noun_ids, appo_ids)
+        extra.append(Atom(frozenset(name | description),
+                          ((max(name) + 0.5, " is "),), {}) if min(name) < min(description)
+                     else _description_after_name(name, description, doc))
+        punct = {i for i in (min(appo_ids) - 1, max(appo_ids) + 1)
+                 if 0 <= i < len(doc) and doc[i].text == ","}
+        tokens -= appo_ids | punct
+        if name_is_appositive:
+            # The name replaces the description in the main claim.
+            tokens -= noun_ids
+            inserts.append((min(noun_ids) + 0.25, _text(doc, name) + " "))
+    return [Atom(frozenset(tokens), tuple(inserts), replaced), *extra]
+
+
+def _description_after_name(name: set[int], description: set[int], doc) -> Atom:  # noqa: ANN001
+    first = doc[min(description)]
+    # "BelGee is the joint venture ...": the description no longer starts the sentence.
+    lowered = {first.i: first.lower_} if first.pos_ == "DET" else {}
+    return Atom(frozenset(description), ((min(description) - 0.5, _text(doc, name) + " is "),),
+                lowered)
+
+
+def _appositive_pair(token: Token, sentence: Span) -> tuple[Token | Span | None, Token | None]:
+    if token.dep_ == "appos":
+        return token, token.head
+    # "The venture between Belarus and China, BelGee, increased ...": the parser often reads a
+    # comma-enclosed name right before the verb as one more conjunct; it names the subject.
+    if (token.dep_ == "conj" and token.ent_type_ in {"ORG", "PERSON", "PRODUCT", "GPE"}
+            and token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ","
+            and token.i > 0 and token.doc[token.i - 1].text == ","):
+        verb = sentence.root
+        subject = _subject(verb)
+        nxt = token.doc[token.i + 2] if token.i + 2 < len(token.doc) else None
+        if subject is not None and nxt is not None and (nxt.i == verb.i or nxt.head.i == verb.i):
+            entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+            return (entity or token.doc[token.i:token.i + 1]), subject
+    return None, None
+
+
+def _is_name(ids: set[int], doc) -> bool:  # noqa: ANN001
+    words = [doc[i] for i in ids if doc[i].is_alpha]
+    return bool(words) and all(w.pos_ == "PROPN" for w in words if w.pos_ not in {"DET"})
+
+
+def decompose(sentence: Span) -> list[Atom]:
+    """Return the atomic claims of SENTENCE (at least one: the sentence itself)."""
+    doc = sentence.doc
+    base = Atom(frozenset(t.i for t in sentence))
+    atoms = _appositives(base, doc, sentence)
+    atoms = [piece for atom in atoms for piece in _relative_clauses(atom, doc, sentence)]
+    done: list[Atom] = []
+    pending = atoms
+    while pending and len(done) + len(pending) < 4 * MAX_CLAIMS_PER_SENTENCE:
+        atom = pending.pop(0)
+        split = _split_coordination(atom, doc, sentence)
+        if len(split) == 1:
+            done.append(atom)
+        else:
+            pending = split + pending
+    done.extend(pending)
+    return [a for a in done if any(doc[i].is_alpha for i in a.tokens)][:MAX_CLAIMS_PER_SENTENCE]

@@ -1,0 +1,77 @@
+"""Make claims stand alone: drop discourse openers, resolve pronouns and short references."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+_OPENER = re.compile(
+    r"^(?:(?:moreover|additionally|furthermore|however|nevertheless|nonetheless|overall|"
+    r"meanwhile|besides|indeed|thus|therefore|consequently|in addition|in fact|also|"
+    r"on the other hand|as a result|similarly|likewise|notably|importantly|finally|"
+    r"first|second|third|lastly)\s*,\s*|(?:moreover|additionally|furthermore|and|but|so)\s+|"
+    r"(?:it should be noted|it is worth noting|it must be noted|note) that\s+)+",
+    re.IGNORECASE)
+_PRONOUN = re.compile(r"\b(she|he)\b", re.IGNORECASE)
+_GENERIC_ORG = re.compile(
+    r"^the (?:joint )?(?:enterprise|company|firm|venture|corporation|manufacturer|carmaker|"
+    r"automaker|plant|factory|group|organi[sz]ation|business|startup|producer)\b",
+    re.IGNORECASE)
+_RELATIVE_TIME = re.compile(
+    r"\b(?:this|last|next|past|coming) (?:week|month|year|weekend|spring|summer|autumn|fall|"
+    r"winter|quarter)\b|\b(?:yesterday|today|tomorrow|recently|earlier this \w+|"
+    r"the (?:first|second) half of the year)\b|\b(?:on )?(?:January|February|March|April|May|"
+    r"June|July|August|September|October|November|December) \d{1,2}(?:st|nd|rd|th)?\b"
+    r"(?!,? \d{4})", re.IGNORECASE)
+
+
+@dataclass
+class EntityMemory:
+    """What the article has named so far: people, and organisations or products."""
+
+    people: list[str] = field(default_factory=list)
+    organisations: list[str] = field(default_factory=list)
+
+    def remember(self, label: str, name: str) -> None:
+        name = " ".join(name.split())
+        if label == "PERSON" and len(name.split()) <= 5:
+            self.people.append(name)
+        elif label in {"ORG", "PRODUCT"}:
+            self.organisations.append(name)
+
+    def full_name(self, short: str) -> str | None:
+        """Return the longest earlier name of a person that ends with SHORT (a surname)."""
+        matches = [p for p in self.people if len(p.split()) > 1 and p.split()[-1] == short]
+        return max(matches, key=len) if matches else None
+
+
+def drop_openers(text: str) -> str:
+    """Remove discourse openers ("Moreover,", "It should be noted that") from the start."""
+    stripped = _OPENER.sub("", text, count=1)
+    return stripped[:1].upper() + stripped[1:] if stripped != text else text
+
+
+def decontextualize(text: str, memory: EntityMemory, *, people_in_claim: list[str],
+                    article_date: date | None = None) -> str:
+    """Return TEXT rewritten to stand alone, using what MEMORY knows of earlier sentences."""
+    text = drop_openers(text)
+    # Short references: "Tikhanovskaya" -> "Svetlana Tikhanovskaya" (first mention only).
+    for surname in dict.fromkeys(p.split()[-1] for p in memory.people if len(p.split()) > 1):
+        mention = re.search(rf"\b{re.escape(surname)}\b", text)
+        if mention and (full := memory.full_name(surname)) and not text[:mention.end()].endswith(full):
+            text = text[:mention.start()] + full + text[mention.end():]
+    # A pronoun with no person named before it in the claim refers to the last person named.
+    pronoun = _PRONOUN.search(text)
+    if pronoun and memory.people and not any(
+            p.split()[-1] in text[:pronoun.start()] for p in people_in_claim + memory.people):
+        name = memory.people[-1]
+        if len(name.split()) == 1:
+            name = memory.full_name(name) or name
+        text = text[:pronoun.start()] + name + text[pronoun.end():]
+    if _GENERIC_ORG.match(text) and memory.organisations:
+        text = _GENERIC_ORG.sub(memory.organisations[-1], text, count=1)
+    if article_date is not None:
+        text = _RELATIVE_TIME.sub(
+            lambda m: f"{m.group(0)} (article of {article_date.isoformat()})", text, count=1)
+    return text[:1].upper() + text[1:]
