@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := FLASK_APP=factcheck $(BIN)/flask
 
-.PHONY: run test bench eval clean
+.PHONY: run test bench eval train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,10 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
 
 eval: $(VENV)/.installed-dev
-	@echo "Quality evaluations arrive with the extraction and matching issues."
+	$(BIN)/python bench/eval_extraction.py
+
+train: $(VENV)/.installed-dev
+	$(BIN)/python bench/train_checkworthiness.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

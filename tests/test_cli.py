@@ -80,3 +80,28 @@ def test_demo_load_is_repeatable(app):
 def test_model_check_reports_the_model(app):
     result = run(app, "model", "check")
     assert result.exit_code == 0 and "384 dimensions" in result.output
+
+
+def test_claims_extract_prints_json_with_offsets_into_the_file(app, tmp_path):
+    path = tmp_path / "story.txt"
+    raw = "Prices  rose 5% and wages fell.\r\n\r\nIt is plausible that rents will rise.\r\n"
+    path.write_bytes(raw.encode("utf-8"))
+    result = run(app, "claims", "extract", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    claims = json.loads(result.output)
+    assert [c["text"] for c in claims] == ["Prices rose 5%.", "Wages fell.",
+                                           "It is plausible that rents will rise."]
+    assert [raw[c["start"]:c["end"]] for c in claims] == [
+        "Prices  rose 5%", "wages fell", "It is plausible that rents will rise."]
+    assert set(claims[0]) >= {"text", "sentence", "start", "end", "checkworthiness", "kind"}
+    assert claims[2]["kind"] == "prediction" and claims[2]["checkworthiness"] < 0.5
+
+
+def test_claims_score_reads_stdin_and_prints_score_tab_sentence(app):
+    result = run(app, "claims", "score",
+                 input="The deficit doubled to $40 billion in 2022.\n\nHello everyone.\n")
+    assert result.exit_code == 0, result.output
+    lines = [line.split("\t") for line in result.output.splitlines()]
+    assert [sentence for _, sentence in lines] == [
+        "The deficit doubled to $40 billion in 2022.", "Hello everyone."]
+    assert float(lines[0][0]) >= 0.5 > float(lines[1][0])

@@ -9,7 +9,7 @@ from datetime import date
 import numpy as np
 
 from factcheck.matching import Embedder
-from factcheck.text.checkworthiness import classify_kind, score_claims
+from factcheck.text.checkworthiness import score_claims
 from factcheck.text.claims import ClaimDraft, draft_claims, merge_duplicates
 
 
@@ -37,7 +37,7 @@ def extract_claims(embedder: Embedder, body: str, *,
     drafts = draft_claims(body, article_date=article_date)
     encoded = embedder.encode_layers([d.text for d in drafts])
     kept, rows = merge_duplicates(drafts, encoded.embeddings)
-    scores = score_claims(encoded.layers[rows], [d.text for d in kept], [d.kind for d in kept])
+    scores = score_claims(encoded.layers[rows], [d.text for d in kept])
     return [ExtractedClaim(draft, score, encoded.embeddings[row])
             for draft, score, row in zip(kept, scores, rows)]
 
@@ -45,4 +45,4 @@ def extract_claims(embedder: Embedder, body: str, *,
 def score_sentences(embedder: Embedder, sentences: list[str]) -> list[float]:
     """Return check-worthiness for each sentence taken as one claim."""
     encoded = embedder.encode_layers(sentences)
-    return score_claims(encoded.layers, sentences, [classify_kind(s) for s in sentences])
+    return score_claims(encoded.layers, sentences)

@@ -36,6 +36,10 @@ _HEDGE = re.compile(r"^(?:it is|it's|it seems|it appears)\s+(?:\w+\s+)?(?:plausi
                     r"conceivable|noteworthy)\b|\b(?:I think|I believe|we believe|in my view|"
                     r"in our view|arguably|perhaps|maybe|probably|presumably|seems? to|"
                     r"appears? to)\b", re.IGNORECASE)
+# An impersonal judgement about a claim: "It is plausible that ...", "it is clear the ...".
+_JUDGEMENT = re.compile(r"^(?:it is|it's|it seems|it appears)\s+(?:\w+\s+)?(?:plausible|possible|"
+                        r"clear|obvious|likely|unlikely|evident|doubtful|certain|probable|"
+                        r"conceivable)\b", re.IGNORECASE)
 _FUTURE = re.compile(r"\b(?:will|won't|shall|going to|is expected to|are expected to|"
                      r"plans? to|intends? to|forecasts?|predicts?|would)\b", re.IGNORECASE)
 _OPINION = re.compile(r"\b(?:should|must|ought to|need to|needs to|deserves?|"
@@ -82,8 +86,10 @@ def classify_kind(text: str, *, has_verb: bool = True) -> str:
     return "factual"
 
 
-# Judgements and forecasts are kept for the checker to see, but are rarely checkable as stated.
-KIND_FACTOR = {"opinion": 0.35, "prediction": 0.5, "other": 0.4}
+# Hedged judgements ("It is plausible that ...") are kept for the checker to see but are not
+# checkable as stated. The classifier already weighs future tense, opinion words and personal
+# hedges (its training data says some are check-worthy), so only these are scored down on top.
+HEDGE_FACTOR = 0.4
 
 
 class CheckworthinessModel:
@@ -116,8 +122,8 @@ class CheckworthinessModel:
         return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
 
 
-def score_claims(layers: np.ndarray, texts: Sequence[str], kinds: Sequence[str]) -> list[float]:
-    """Return check-worthiness 0..1 for each claim, judgements and forecasts scored down."""
+def score_claims(layers: np.ndarray, texts: Sequence[str]) -> list[float]:
+    """Return check-worthiness 0..1 for each claim (>= 0.5: worth checking)."""
     probabilities = CheckworthinessModel.packaged().probability(layers, texts)
-    return [round(float(p) * KIND_FACTOR.get(kind, 1.0), 4)
-            for p, kind in zip(probabilities, kinds)]
+    return [round(float(p) * (HEDGE_FACTOR if _JUDGEMENT.search(text) else 1.0), 4)
+            for p, text in zip(probabilities, texts)]

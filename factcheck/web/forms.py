@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (EmailField, FieldList, Form, FormField, PasswordField, SelectField,
-                     StringField, SubmitField, TextAreaField)
+from wtforms import (EmailField, FieldList, Form, FormField, IntegerField, PasswordField,
+                     SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from factcheck.models import Stance
 from factcheck.verdicts import SCALE
@@ -67,6 +67,29 @@ class VerdictForm(FlaskForm):
     sources = FieldList(FormField(SourceForm), min_entries=3, max_entries=20)
     save_draft = SubmitField("Save draft")
     publish = SubmitField("Publish verdict")
+
+
+class EditClaimForm(FlaskForm):
+    text = TextAreaField("Claim text", validators=[DataRequired(), Length(max=2000)])
+    submit = SubmitField("Save claim text")
+
+
+class SplitClaimForm(FlaskForm):
+    texts = TextAreaField("Split into (one claim per line)",
+                          validators=[DataRequired(), Length(max=10000)])
+    submit = SubmitField("Split claim")
+
+
+class MergeClaimForm(FlaskForm):
+    other_id = IntegerField("Merge claim number … into this one",
+                            validators=[DataRequired(), NumberRange(min=1)])
+    submit = SubmitField("Merge")
+
+
+class DismissClaimForm(FlaskForm):
+    reason = StringField("Reason it is not checkable",
+                         validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField("Dismiss claim")
 
 
 class SearchForm(FlaskForm):

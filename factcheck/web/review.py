@@ -12,7 +12,8 @@ from factcheck.services import claims as claim_service
 from factcheck.services.errors import ServiceError
 from factcheck.services.matching import search_claims, similar_to_claims
 from factcheck.services.reviews import SourceInput, record_verdict
-from factcheck.web.forms import SearchForm, VerdictForm
+from factcheck.web.forms import (DismissClaimForm, EditClaimForm, MergeClaimForm, SearchForm,
+                                SplitClaimForm, VerdictForm)
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
 bp = Blueprint("review", __name__)
@@ -49,25 +50,30 @@ def _context(claim) -> tuple[str, str, str] | None:  # noqa: ANN001
     return before, body[claim.start:claim.end], after
 
 
-def _render_claim(claim, form: VerdictForm, status: int = 200):  # noqa: ANN001, ANN202
+def render_claim(claim, *, status: int = 200, **forms):  # noqa: ANN001, ANN003, ANN201
+    """Render the claim workspace; FORMS (by class name) replace the blank ones, with errors."""
+    verdict_form = forms.get("VerdictForm") or VerdictForm(formdata=None)
+    if "VerdictForm" not in forms and claim.reviews:  # a correction starts from the last verdict
+        latest = claim.reviews[-1]
+        verdict_form.rating.data, verdict_form.conclusion.data = latest.rating, latest.conclusion
+        verdict_form.explanation.data = latest.explanation
+    edit_form = forms.get("EditClaimForm") or EditClaimForm(formdata=None, text=claim.text)
     similar = similar_to_claims(db.session, get_matcher(), [claim],
                                 k=current_app.config["MATCH_TOP_K"])[claim.id]
-    return render_template("claims/detail.html", claim=claim, form=form, similar=similar,
-                           context=_context(claim),
-                           history=audit.history(db.session, "claim", claim.id)), status
+    return render_template(
+        "claims/detail.html", claim=claim, form=verdict_form, similar=similar,
+        context=_context(claim), history=audit.history(db.session, "claim", claim.id),
+        edit_form=edit_form,
+        split_form=forms.get("SplitClaimForm") or SplitClaimForm(formdata=None),
+        merge_form=forms.get("MergeClaimForm") or MergeClaimForm(formdata=None),
+        dismiss_form=forms.get("DismissClaimForm") or DismissClaimForm(formdata=None)), status
 
 
 @bp.get("/claims/<int:claim_id>")
 @roles_required(*ANY_ROLE)
 def claim_detail(claim_id: int):  # noqa: ANN201
     """Show a claim in context, its most similar stored claims and the verdict form."""
-    claim = claim_service.get_claim(db.session, claim_id)
-    form = VerdictForm()
-    if claim.reviews:  # start from the latest verdict, so a correction edits it
-        latest = claim.reviews[-1]
-        form.rating.data, form.conclusion.data = latest.rating, latest.conclusion
-        form.explanation.data = latest.explanation
-    return _render_claim(claim, form)
+    return render_claim(claim_service.get_claim(db.session, claim_id))
 
 
 @bp.post("/claims/<int:claim_id>/verdict")
@@ -77,7 +83,7 @@ def record_claim_verdict(claim_id: int):  # noqa: ANN201
     claim = claim_service.get_claim(db.session, claim_id)
     form = VerdictForm()
     if not form.validate_on_submit():
-        return _render_claim(claim, form, 422)
+        return render_claim(claim, status=422, VerdictForm=form)
     sources = [SourceInput(url=s.url.data, title=s.title.data or "", quote=s.quote.data or "",
                            publisher=s.publisher.data or "", stance=s.stance.data)
                for s in form.sources if s.url.data]
@@ -89,8 +95,8 @@ def record_claim_verdict(claim_id: int):  # noqa: ANN201
     except ServiceError as exc:
         db.session.rollback()
         form.rating.errors.append(exc.message)
-        return _render_claim(claim_service.get_claim(db.session, claim_id), form,
-                             exc.status_code)
+        return render_claim(claim_service.get_claim(db.session, claim_id),
+                            status=exc.status_code, VerdictForm=form)
     flash("Verdict published." if form.publish.data else "Draft saved.", "success")
     return redirect(url_for("review.claim_detail", claim_id=claim_id))
 

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from factcheck.text.checkworthiness import (KIND_FACTOR, CheckworthinessModel, classify_kind,
+from factcheck.text.checkworthiness import (HEDGE_FACTOR, CheckworthinessModel, classify_kind,
                                             hand_features, score_claims)
 
 
@@ -37,8 +37,11 @@ def test_packaged_weights_fit_the_feature_layout():
     assert np.all((model.probability(layers, ["One.", "Two words."]) >= 0))
 
 
-def test_judgements_are_scored_down():
+def test_hedged_judgements_are_scored_down():
+    model = CheckworthinessModel.packaged()
     layers = np.zeros((2, 7, 384), dtype=np.float32)
-    text = "The agency knew about the leak."
-    factual, opinion = score_claims(layers, [text, text], ["factual", "opinion"])
-    assert opinion == pytest.approx(factual * KIND_FACTOR["opinion"], abs=1e-3)
+    texts = ["The agency knew about the leak.", "It is plausible that the agency knew about it."]
+    raw = model.probability(layers, texts)
+    plain, hedged = score_claims(layers, texts)
+    assert plain == pytest.approx(raw[0], abs=1e-3)
+    assert hedged == pytest.approx(raw[1] * HEDGE_FACTOR, abs=1e-3)

@@ -1,0 +1,75 @@
+"""Checker actions on an extracted claim: edit its text, split it, merge another in, dismiss it."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, url_for
+from flask_login import current_user
+
+from factcheck.extensions import db, get_matcher
+from factcheck.models import Role
+from factcheck.services import claim_edits
+from factcheck.services import claims as claim_service
+from factcheck.web.forms import DismissClaimForm, EditClaimForm, MergeClaimForm, SplitClaimForm
+from factcheck.web.permissions import roles_required
+from factcheck.web.review import bp, render_claim
+
+
+def _invalid(claim_id: int, form) -> object:  # noqa: ANN001
+    claim = claim_service.get_claim(db.session, claim_id)
+    return render_claim(claim, status=422, **{type(form).__name__: form})
+
+
+@bp.post("/claims/<int:claim_id>/edit")
+@roles_required(Role.CHECKER)
+def edit_claim(claim_id: int):  # noqa: ANN201
+    """Replace the claim's text."""
+    form = EditClaimForm()
+    if not form.validate_on_submit():
+        return _invalid(claim_id, form)
+    claim = claim_service.get_claim(db.session, claim_id)
+    claim_edits.edit_claim(db.session, get_matcher(), claim, text=form.text.data,
+                           actor=current_user)
+    flash("Claim text saved.", "success")
+    return redirect(url_for("review.claim_detail", claim_id=claim_id))
+
+
+@bp.post("/claims/<int:claim_id>/split")
+@roles_required(Role.CHECKER)
+def split_claim(claim_id: int):  # noqa: ANN201
+    """Split the claim into several, one per line."""
+    form = SplitClaimForm()
+    if not form.validate_on_submit():
+        return _invalid(claim_id, form)
+    claim = claim_service.get_claim(db.session, claim_id)
+    parts = claim_edits.split_claim(db.session, get_matcher(), claim,
+                                    texts=form.texts.data.splitlines(), actor=current_user)
+    flash(f"Split into {len(parts)} claims: "
+          + ", ".join(f"#{part.id}" for part in parts) + ".", "success")
+    return redirect(url_for("review.claim_detail", claim_id=claim_id))
+
+
+@bp.post("/claims/<int:claim_id>/merge")
+@roles_required(Role.CHECKER)
+def merge_claim(claim_id: int):  # noqa: ANN201
+    """Merge another claim (a duplicate) into this one."""
+    form = MergeClaimForm()
+    if not form.validate_on_submit():
+        return _invalid(claim_id, form)
+    keep = claim_service.get_claim(db.session, claim_id)
+    other = claim_service.get_claim(db.session, form.other_id.data)
+    claim_edits.merge_claims(db.session, keep, other, actor=current_user)
+    flash(f"Claim #{other.id} merged into this one.", "success")
+    return redirect(url_for("review.claim_detail", claim_id=claim_id))
+
+
+@bp.post("/claims/<int:claim_id>/dismiss")
+@roles_required(Role.CHECKER)
+def dismiss_claim(claim_id: int):  # noqa: ANN201
+    """Dismiss the claim as not checkable."""
+    form = DismissClaimForm()
+    if not form.validate_on_submit():
+        return _invalid(claim_id, form)
+    claim = claim_service.get_claim(db.session, claim_id)
+    claim_edits.dismiss_claim(db.session, claim, reason=form.reason.data, actor=current_user)
+    flash("Claim dismissed as not checkable.", "success")
+    return redirect(url_for("review.claim_detail", claim_id=claim_id))
