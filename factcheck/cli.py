@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timezone
 from pathlib import Path
 
 import click
@@ -90,16 +91,19 @@ articles = click.Group("articles", help="Ingest and inspect articles.")
 @click.option("--outlet", default=None)
 @click.option("--format", "fmt", type=click.Choice(list(article_service.FORMATS)),
               help="Default: from the file's suffix (.md, .html, otherwise plain text).")
+@click.option("--date", "published", type=click.DateTime(["%Y-%m-%d"]),
+              help="Publication date (YYYY-MM-DD), kept with relative dates in claims.")
 @with_appcontext
 def ingest(file: Path, title: str | None, url: str | None, outlet: str | None,
-           fmt: str | None) -> None:
+           fmt: str | None, published) -> None:  # noqa: ANN001
     """Ingest FILE as an article: one claim per content sentence, matched to stored claims."""
     try:
         body = decode_bytes(file.read_bytes())
         result = article_service.ingest_article(
             db.session, get_matcher(), title=title or file.stem.replace("_", " "), body=body,
             fmt=fmt or article_service.FORMAT_BY_SUFFIX.get(file.suffix.lower(), "text"),
-            url=url, outlet=outlet)
+            url=url, outlet=outlet,
+            published_at=published.replace(tzinfo=timezone.utc) if published else None)
     except DecodeError as exc:
         _fail(str(exc))
     except ServiceError as exc:

@@ -79,7 +79,7 @@ class Embedder:
                                      show_progress_bar=show_progress)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def encode_layers(self, texts: Sequence[str]) -> Encoded:
+    def encode_layers(self, texts: Sequence[str], *, batch_size: int = 16) -> Encoded:
         """Return embeddings and mean-pooled hidden states of every layer, in one pass.
 
         The embeddings equal encode()'s (mean pooling of the last layer, normalised), so one
@@ -89,12 +89,13 @@ class Embedder:
 
         self.load()
         transformer = self._model[0]
-        order = np.argsort([-len(t) for t in texts], kind="stable")  # less padding per batch
+        # Similar lengths together and small batches: less padding, faster on a CPU.
+        order = np.argsort([-len(t) for t in texts], kind="stable")
         embeddings = np.zeros((len(texts), self.dimension), dtype=np.float32)
         layers = None
         with torch.inference_mode():
-            for start in range(0, len(texts), 16):
-                batch = order[start:start + 16]
+            for start in range(0, len(texts), batch_size):
+                batch = order[start:start + batch_size]
                 inputs = transformer.tokenizer([texts[i] for i in batch], padding=True,
                                                truncation=True, return_tensors="pt",
                                                max_length=transformer.max_seq_length)

@@ -35,10 +35,14 @@ def extract_claims(embedder: Embedder, body: str, *,
                    article_date: date | None = None) -> list[ExtractedClaim]:
     """Return the atomic claims of clean text BODY with scores and matching vectors."""
     drafts = draft_claims(body, article_date=article_date)
-    encoded = embedder.encode_layers([d.text for d in drafts])
-    kept, rows = merge_duplicates(drafts, encoded.embeddings)
-    scores = score_claims(encoded.layers[rows], [d.text for d in kept])
-    return [ExtractedClaim(draft, score, encoded.embeddings[row])
+    unique = list(dict.fromkeys(d.text for d in drafts))  # a repeated claim is encoded once
+    encoded = embedder.encode_layers(unique)
+    row_of = {text: row for row, text in enumerate(unique)}
+    embeddings = encoded.embeddings[[row_of[d.text] for d in drafts]]
+    kept, rows = merge_duplicates(drafts, embeddings)
+    layers = encoded.layers[[row_of[d.text] for d in kept]]
+    scores = score_claims(layers, [d.text for d in kept])
+    return [ExtractedClaim(draft, score, embeddings[row])
             for draft, score, row in zip(kept, scores, rows)]
 
 

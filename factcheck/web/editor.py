@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime, time, timezone
 from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
@@ -41,6 +42,10 @@ def _read_upload(form: ArticleForm) -> tuple[str, str]:
         raise InvalidInput(str(exc)) from exc
 
 
+def _midnight(day: date | None) -> datetime | None:
+    return datetime.combine(day, time(), tzinfo=timezone.utc) if day else None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*ANY_ROLE)
 def new_article():  # noqa: ANN201
@@ -52,6 +57,7 @@ def new_article():  # noqa: ANN201
             result = article_service.ingest_article(
                 db.session, get_matcher(), title=form.title.data, body=body, fmt=fmt,
                 url=form.url.data, outlet=form.outlet.data, submitted_by=current_user,
+                published_at=_midnight(form.published_on.data),
                 max_chars=current_app.config["MAX_ARTICLE_CHARS"])
         except ServiceError as exc:
             db.session.rollback()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (EmailField, FieldList, Form, FormField, IntegerField, PasswordField,
-                     SelectField, StringField, SubmitField, TextAreaField)
+from wtforms import (DateField, EmailField, FieldList, Form, FormField, IntegerField,
+                     PasswordField, SelectField, StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -29,6 +29,7 @@ class ArticleForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=500)])
     url = StringField("URL", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
+    published_on = DateField("Published on", validators=[Optional()])
     body = TextAreaField("Article text")
     format = SelectField("The pasted text is", default="text", choices=[
         SelectChoice("text", "Plain text"), SelectChoice("markdown", "Markdown"),

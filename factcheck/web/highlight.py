@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factcheck.models import Claim
+from factcheck.models import Claim, ClaimStatus
 from factcheck.verdicts import RATINGS
 
 # Worst first: when claims share words, the highlight shows the most urgent state.
 _URGENCY = ["hl-false", "hl-mixed", "hl-unproven", "hl-status-new", "hl-status-in_review",
-            "hl-status-checked", "hl-true", "hl-status-published", "hl-status-dismissed"]
+            "hl-status-checked", "hl-true", "hl-status-published", "hl-low",
+            "hl-status-dismissed"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,8 +30,8 @@ def claim_spans(claim: Claim) -> list[tuple[int, int]]:
 
 def highlight_pieces(body: str, claims: Sequence[Claim]) -> list[Piece]:
     """Return BODY as consecutive pieces; overlapping claim spans form one highlighted piece."""
-    spans = sorted((start, end, claim) for claim in claims for start, end in claim_spans(claim)
-                   if 0 <= start < end <= len(body))
+    spans = sorted(((start, end, claim) for claim in claims for start, end in claim_spans(claim)
+                    if 0 <= start < end <= len(body)), key=lambda span: span[:2])
     groups: list[tuple[int, int, list[Claim]]] = []
     for start, end, claim in spans:
         if groups and start < groups[-1][1]:
@@ -55,11 +56,13 @@ def highlight_pieces(body: str, claims: Sequence[Claim]) -> list[Piece]:
 
 
 def claim_css_class(claim: Claim) -> str:
-    """Return the highlight class: the verdict's colour when checked, else the status."""
+    """Return the highlight class: the verdict's colour, else the status and check-worthiness."""
     verdict = claim.verdict
     if verdict is not None:
         rating = RATINGS.get(verdict.rating)
         return f"hl-{rating.colour}" if rating else "hl-unproven"
+    if claim.status is ClaimStatus.NEW and (claim.checkworthiness or 0) < 0.5:
+        return "hl-low"  # extracted, but scored not worth checking
     return f"hl-status-{claim.status.value}"
 
 

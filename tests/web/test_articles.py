@@ -12,7 +12,8 @@ BODY = "The mayor said unemployment fell to 3.2 percent last year. Bats are blin
 
 
 def post_article(client, **data):
-    form = {"title": "Council report", "url": "", "outlet": "", "body": "", "format": "text"}
+    form = {"title": "Council report", "url": "", "outlet": "", "body": "", "format": "text",
+            "published_on": ""}
     form.update(data)
     if "file" in form:
         stream, name = form.pop("file")
@@ -37,6 +38,13 @@ def test_pasted_article_is_highlighted_with_its_nearest_stored_claims(editor, se
     assert ">The mayor said unemployment fell to 3.2 percent last year.</a>" in page.text
     assert "Unemployment in Riverton fell to 3.2 percent last year." in page.text  # a match
     assert "rating-false" in page.text  # "Bats are blind." matches a stored False verdict
+
+
+def test_the_publication_date_is_kept_with_relative_dates(editor, session):
+    post_article(editor, body="The museum reopened last week.", published_on="2024-03-08")
+    claim = session.scalar(select(Claim))
+    assert claim.text == "The museum reopened last week (article of 2024-03-08)."
+    assert claim.article.published_at.date().isoformat() == "2024-03-08"
 
 
 def test_resubmitting_the_same_text_shows_the_existing_article(editor, session):
