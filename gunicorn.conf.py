@@ -12,15 +12,17 @@ WORKER_BOOT_ERROR = 3  # gunicorn stops the whole server when a worker exits wit
 
 
 def post_worker_init(worker):  # noqa: ANN001, ANN201
-    """Load the model and the vector index before the first request, or stop with a message."""
+    """Load the models and the vector index before the first request, or stop with a message."""
     from factcheck.extensions import MATCHER_KEY, db
     from factcheck.matching import ModelLoadError
     from factcheck.services.matching import sync_index
+    from factcheck.text.parse import ParserUnavailable, load_parser
 
     app = worker.wsgi
     try:
+        load_parser()
         with app.app_context():
             sync_index(db.session, app.extensions[MATCHER_KEY], force=True)
-    except ModelLoadError as exc:
+    except (ModelLoadError, ParserUnavailable) as exc:
         print(f"\nfactcheck cannot start: {exc}\n", file=sys.stderr, flush=True)
         sys.exit(WORKER_BOOT_ERROR)

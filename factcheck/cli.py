@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from datetime import timezone
 from pathlib import Path
 
 import click
 from sqlalchemy import func, select
+from flask import current_app
 from flask.cli import with_appcontext
 
 from factcheck.extensions import db, get_matcher
 from factcheck.matching import ModelLoadError
+from factcheck.matching.metrics import evaluate
 from factcheck.models import Claim, Role
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
@@ -20,8 +23,10 @@ from factcheck.services import users as user_service
 from factcheck.services.demo import load_demo
 from factcheck.services.errors import ServiceError
 from factcheck.services.extraction import extract_claims, score_sentences
+from factcheck.services.links import Thresholds
 from factcheck.text import DecodeError, decode_bytes
 from factcheck.text.clean import align_offsets
+from factcheck.text.parse import ParserUnavailable, load_parser
 
 
 def _fail(message: str) -> None:
@@ -102,7 +107,7 @@ def ingest(file: Path, title: str | None, url: str | None, outlet: str | None,
         result = article_service.ingest_article(
             db.session, get_matcher(), title=title or file.stem.replace("_", " "), body=body,
             fmt=fmt or article_service.FORMAT_BY_SUFFIX.get(file.suffix.lower(), "text"),
-            url=url, outlet=outlet,
+            url=url, outlet=outlet, thresholds=Thresholds.from_config(current_app.config),
             published_at=published.replace(tzinfo=timezone.utc) if published else None)
     except DecodeError as exc:
         _fail(str(exc))
@@ -207,13 +212,69 @@ model = click.Group("model", help="The embedding model.")
 @model.command("check")
 @with_appcontext
 def check_model() -> None:
-    """Load the embedding model and encode one sentence, or say what to install."""
+    """Load the embedding model and the parser, or say what to install."""
     embedder = get_matcher().embedder
     try:
         embedder.encode(["The model loads."])
-    except ModelLoadError as exc:
+        parser = load_parser()
+    except (ModelLoadError, ParserUnavailable) as exc:
         _fail(str(exc))
-    click.echo(f"Model ready: {embedder.name} ({embedder.dimension} dimensions).")
+    click.echo(f"Model ready: {embedder.name} ({embedder.dimension} dimensions); "
+               f"parser {parser.meta['name']} {parser.meta['version']}.")
 
 
-COMMANDS = (users, articles, claims, demo, model)
+evaluation = click.Group("eval", help="Measure retrieval quality on benchmark files.")
+
+
+@evaluation.command("matching")
+@click.option("--claims", "claims_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Verified claims, JSON lines (vclaim_id, vclaim, title, subtitle, ...).")
+@click.option("--queries", "queries_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Queries: id<TAB>text per line.")
+@click.option("--qrels", "qrels_path", required=True,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Relevance judgements in TREC format: qid 0 vclaim_id 1.")
+@click.option("--context-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Transcripts (line<TAB>speaker<TAB>text) giving each query its context.")
+@with_appcontext
+def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
+                  context_dir: Path | None) -> None:
+    """Rank every judged query against the claims, loaded into a temporary database.
+
+    Prints MAP@1, MAP@5, MRR and Recall@10, then the same numbers as one JSON line.
+    """
+    from factcheck.services import evaluation as ev
+
+    qrels = ev.read_qrels(qrels_path)
+    queries = {q: t for q, t in ev.read_tsv_pairs(queries_path).items() if q in qrels}
+    records = ev.read_vclaims(claims_path)
+    context = ev.with_context(queries, context_dir) if context_dir else None
+    settings = {key: current_app.config[key] for key in (
+        "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT",
+        "RETRIEVAL_CANDIDATES")}
+    with tempfile.TemporaryDirectory() as tmp:
+        from factcheck import create_app
+
+        app = create_app({**settings, "SECRET_KEY": "eval", "INDEX_REFRESH_SECONDS": 3600.0,
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/eval.sqlite3"})
+        with app.app_context():
+            from flask_migrate import upgrade
+
+            upgrade(directory=app.extensions["migrate"].directory)
+            matcher = get_matcher()
+            with click.progressbar(length=len(records), label="Importing claims") as bar:
+                claim_service.import_claims(db.session, matcher, records, progress=bar.update)
+            with click.progressbar(length=len(queries), label="Ranking queries") as bar:
+                rankings = ev.rank_queries(db.session, matcher, queries, context=context,
+                                           progress=bar.update)
+            db.session.remove()
+            db.engine.dispose()
+    results = evaluate(rankings, qrels)
+    for name in ("MAP@1", "MAP@5", "MRR", "Recall@10"):
+        click.echo(f"{name:<10} {results[name]:.4f}")
+    click.echo(json.dumps(results))
+
+
+COMMANDS = (users, articles, claims, demo, model, evaluation)

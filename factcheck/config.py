@@ -13,6 +13,17 @@ class Defaults:
     EMBEDDING_MODEL = None
     EMBEDDING_BATCH_SIZE = 64
     MATCH_TOP_K = 5
+    # Hybrid retrieval: dense cosine and BM25 are each standardised (z-scores) over their top
+    # RETRIEVAL_CANDIDATES and summed with BM25 weighted by LEXICAL_WEIGHT; CONTEXT_WEIGHT is
+    # BM25's weight for a claim's context (headline, summary) against its text. Chosen on the
+    # CheckThat! 2021 train queries (see README).
+    LEXICAL_WEIGHT = 0.75
+    CONTEXT_WEIGHT = 2.0
+    RETRIEVAL_CANDIDATES = 100
+    # Links from a new claim to stored claims: proposed to a checker above the first, confirmed
+    # automatically above the second (never across a near miss). See `make eval`.
+    LINK_SUGGEST_THRESHOLD = 0.75
+    LINK_AUTO_THRESHOLD = 0.92
     # Seconds between checks that the in-memory vector index still matches the database
     # (another worker or a CLI import may have added claims).
     INDEX_REFRESH_SECONDS = 1.0

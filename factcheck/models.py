@@ -6,9 +6,12 @@ import enum
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import (JSON, Date, DateTime, Enum, Float, ForeignKey, Index, Integer,
-                        LargeBinary, MetaData, String, Text)
+from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Index, Integer,
+                        LargeBinary, MetaData, String, Text, UniqueConstraint, event)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+MAX_ID = 2**63 - 1  # the largest integer key any supported database can store
 
 
 def utcnow() -> datetime:
@@ -140,6 +143,10 @@ class Claim(Base):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     claimant: Mapped[str | None] = mapped_column(String(200))
     claim_date: Mapped[date | None] = mapped_column(Date)
+    # Text that comes with an imported claim (a fact-check's headline and summary): searched
+    # lexically beside the claim, never shown as the claim.
+    context: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(200), index=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
     origin: Mapped[Origin] = mapped_column(_enum(Origin), default=Origin.ARTICLE)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
@@ -151,12 +158,23 @@ class Claim(Base):
     article: Mapped[Article | None] = relationship(back_populates="claims")
     assignee: Mapped[User | None] = relationship()
     reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.id")
+    links: Mapped[list[ClaimLink]] = relationship(
+        back_populates="claim", foreign_keys="ClaimLink.claim_id", order_by="ClaimLink.id")
 
     @property
     def verdict(self) -> Review | None:
         """Return the latest published review: the claim's current verdict."""
         published = [r for r in self.reviews if r.status is ReviewStatus.PUBLISHED]
         return published[-1] if published else None
+
+    @property
+    def carried_verdict(self) -> Review | None:
+        """Return the verdict of a claim confirmed as the same or a paraphrase, if any."""
+        for link in reversed(self.links):
+            if (link.state is LinkState.CONFIRMED and link.relation in VERDICT_RELATIONS
+                    and link.other.verdict is not None):
+                return link.other.verdict
+        return None
 
 
 class Review(Base):
@@ -199,6 +217,47 @@ class Source(Base):
     review: Mapped[Review] = relationship(back_populates="sources")
 
 
+class LinkState(str, enum.Enum):
+    SUGGESTED = "suggested"
+    CONFIRMED = "confirmed"
+    REJECTED = "rejected"
+
+
+class Relation(str, enum.Enum):
+    SAME = "same"
+    PARAPHRASE = "paraphrase"
+    NARROWER = "narrower"
+    BROADER = "broader"
+    CONTRADICTS = "contradicts"
+    RELATED = "related"
+
+
+# Only these relations carry the other claim's verdict over.
+VERDICT_RELATIONS = (Relation.SAME, Relation.PARAPHRASE)
+
+
+class ClaimLink(Base):
+    """A claim matched to a stored claim: suggested by similarity, decided by a checker."""
+
+    __tablename__ = "claim_link"
+    __table_args__ = (UniqueConstraint("claim_id", "other_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    other_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    similarity: Mapped[float] = mapped_column(Float)
+    relation: Mapped[Relation] = mapped_column(_enum(Relation), default=Relation.SAME)
+    state: Mapped[LinkState] = mapped_column(_enum(LinkState), default=LinkState.SUGGESTED)
+    near_miss: Mapped[list[str]] = mapped_column(JSON, default=list)  # "11% vs 15%", ...
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(foreign_keys=[claim_id], back_populates="links")
+    other: Mapped[Claim] = relationship(foreign_keys=[other_id])
+    decided_by: Mapped[User | None] = relationship()
+
+
 class AuditEvent(Base):
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id"),)
@@ -212,3 +271,22 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+# Lexical search on SQLite: an FTS5 index over claim text and context (BM25), kept in step with
+# the claim table by triggers. Migration 0003 creates the same objects on existing databases.
+SQLITE_FTS = (
+    "CREATE VIRTUAL TABLE claim_fts USING fts5(text, context, content='claim', "
+    "content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
+    "CREATE TRIGGER claim_fts_insert AFTER INSERT ON claim BEGIN "
+    "INSERT INTO claim_fts(rowid, text, context) VALUES (new.id, new.text, new.context); END",
+    "CREATE TRIGGER claim_fts_delete AFTER DELETE ON claim BEGIN "
+    "INSERT INTO claim_fts(claim_fts, rowid, text, context) "
+    "VALUES ('delete', old.id, old.text, old.context); END",
+    "CREATE TRIGGER claim_fts_update AFTER UPDATE OF text, context ON claim BEGIN "
+    "INSERT INTO claim_fts(claim_fts, rowid, text, context) "
+    "VALUES ('delete', old.id, old.text, old.context); "
+    "INSERT INTO claim_fts(rowid, text, context) VALUES (new.id, new.text, new.context); END",
+)
+for _statement in SQLITE_FTS:
+    event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))

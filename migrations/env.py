@@ -63,6 +63,11 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def include_name(name, type_, parent_names):
+    """Leave out the FTS5 search index and its shadow tables: migration 0003 owns them."""
+    return not (type_ == "table" and name and name.startswith("claim_fts"))
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -84,6 +89,7 @@ def run_migrations_online():
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("include_name", include_name)
 
     connectable = get_engine()
 

@@ -39,10 +39,11 @@ def claim_review(review: Review) -> dict[str, Any]:
     }
 
 
-def search_item(claim: Claim, similarity: float) -> dict[str, Any]:
-    """Return one entry of claims:search: the Google shape plus our id and similarity."""
+def search_item(claim: Claim, similarity: float, differences=()) -> dict[str, Any]:  # noqa: ANN001
+    """Return one entry of claims:search: the Google shape plus our id, similarity, near miss."""
     verdict = claim.verdict
     return {
+        "nearMiss": [{"kind": d.kind, "query": d.left, "claim": d.right} for d in differences],
         "text": claim.text,
         "claimant": claim.claimant,
         "claimDate": _iso(claim.claim_date),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, jsonify, request
 
 from factcheck.api import bp, serializers
@@ -24,9 +26,10 @@ def search():  # noqa: ANN201
     """Return the stored claims most similar to `query`, in the Fact Check Tools shape."""
     query = request.args.get("query", "")
     page_size = request.args.get("pageSize", "10")
-    if not page_size.isdigit() or not 1 <= int(page_size) <= MAX_PAGE_SIZE:
+    if not re.fullmatch(r"[0-9]{1,3}", page_size) or not 1 <= int(page_size) <= MAX_PAGE_SIZE:
         return json_error(400, "invalid_argument",
                           f"pageSize must be a whole number from 1 to {MAX_PAGE_SIZE}.")
     found = search_claims(db.session, get_matcher(), query, k=int(page_size),
                           max_chars=current_app.config["MAX_SEARCH_CHARS"])
-    return jsonify({"claims": [serializers.search_item(f.claim, f.similarity) for f in found]})
+    return jsonify({"claims": [serializers.search_item(f.claim, f.similarity, f.differences)
+                                   for f in found]})

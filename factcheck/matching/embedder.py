@@ -69,14 +69,14 @@ class Embedder:
         self.load()
         return int(self._model.get_embedding_dimension())
 
-    def encode(self, texts: Sequence[str], *, show_progress: bool = False) -> np.ndarray:
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Return one normalised float32 row per text in TEXTS."""
         self.load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._model.encode(list(texts), batch_size=self.batch_size,
                                      normalize_embeddings=True, convert_to_numpy=True,
-                                     show_progress_bar=show_progress)
+                                     show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_layers(self, texts: Sequence[str], *, batch_size: int = 16) -> Encoded:

@@ -14,9 +14,14 @@ from factcheck.matching.index import VectorIndex
 class Matcher:
     """An embedder, the index of stored claim vectors, and when the index was last synced."""
 
-    def __init__(self, embedder: Embedder, *, refresh_seconds: float = 1.0) -> None:
+    def __init__(self, embedder: Embedder, *, refresh_seconds: float = 1.0,
+                 lexical_weight: float = 0.75, context_weight: float = 2.0,
+                 candidates: int = 100) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
+        self.lexical_weight = lexical_weight  # weight of BM25 beside the dense score in fusion
+        self.context_weight = context_weight  # BM25 weight of a claim's context vs its text
+        self.candidates = candidates  # how many each retriever hands to the fusion
         self.sync_lock = threading.Lock()
         self.synced_state: Hashable | None = None
         self._checked_at = float("-inf")
@@ -27,12 +32,17 @@ class Matcher:
         """Build a matcher from app config (the model itself loads on first use)."""
         embedder = Embedder(config.get("EMBEDDING_MODEL"),
                             batch_size=int(config.get("EMBEDDING_BATCH_SIZE", 64)))
-        return cls(embedder, refresh_seconds=float(config.get("INDEX_REFRESH_SECONDS", 1.0)))
+        return cls(embedder, refresh_seconds=float(config.get("INDEX_REFRESH_SECONDS", 1.0)),
+                   lexical_weight=float(config.get("LEXICAL_WEIGHT", 0.75)),
+                   context_weight=float(config.get("CONTEXT_WEIGHT", 2.0)),
+                   candidates=int(config.get("RETRIEVAL_CANDIDATES", 100)))
 
     @property
     def index(self) -> VectorIndex:
         if self._index is None:
-            self._index = VectorIndex(self.embedder.dimension)
+            with self.sync_lock:
+                if self._index is None:
+                    self._index = VectorIndex(self.embedder.dimension)
         return self._index
 
     def due_for_check(self) -> bool:

@@ -9,15 +9,17 @@ from datetime import datetime
 import numpy as np
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
-from factcheck.models import Article, Claim, Origin, User, utcnow
+from factcheck.models import MAX_ID, Article, Claim, Origin, User, utcnow
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.matching import sync_index
 from factcheck.services.extraction import extract_claims
+from factcheck.services.links import Thresholds, add_suggestions
 from factcheck.text import clean_html, clean_text, markdown_to_text
 
 FORMATS = {"text": clean_text, "markdown": markdown_to_text, "html": clean_html}
@@ -55,7 +57,8 @@ def prepare_body(raw: str, *, fmt: str = "text", max_chars: int = 500_000) -> st
 def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
                    fmt: str = "text", url: str | None = None, outlet: str | None = None,
                    author: str | None = None, published_at: datetime | None = None,
-                   submitted_by: User | None = None, max_chars: int = 500_000) -> IngestResult:
+                   submitted_by: User | None = None, max_chars: int = 500_000,
+                   thresholds: Thresholds = Thresholds()) -> IngestResult:
     """Store an article and its atomic claims, scored and embedded; idempotent on the text."""
     body = prepare_body(body, fmt=fmt, max_chars=max_chars)
     title = " ".join(title.split())
@@ -81,19 +84,26 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     ]
     session.add(article)
     session.flush()
+    vectors = (np.stack([c.embedding for c in extracted]) if extracted else
+               np.zeros((0, matcher.index.dimension), dtype=np.float32))
+    add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)
     audit.record(session, submitted_by, "article.ingested", "article", article.id,
                  title=article.title, claims=len(article.claims))
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same text was stored by a concurrent request (a double click, another worker).
+        session.rollback()
+        return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
+                            created=False)
     sync_index(session, matcher)  # make sure the index is loaded before adding to it
-    matcher.index.add([c.id for c in article.claims],
-                      np.stack([c.embedding for c in extracted]) if extracted else
-                      np.zeros((0, matcher.index.dimension), dtype=np.float32))
+    matcher.index.add([c.id for c in article.claims], vectors)
     return IngestResult(article, created=True)
 
 
 def get_article(session: Session, article_id: int) -> Article:
     """Return the article with ARTICLE_ID or raise NotFound."""
-    article = session.get(Article, article_id)
+    article = session.get(Article, article_id) if 0 < article_id <= MAX_ID else None
     if article is None:
         raise NotFound(f"There is no article with id {article_id}.")
     return article

@@ -22,6 +22,13 @@ def _require_checker(actor: User) -> None:
         raise Forbidden("Only fact-checkers can change claims.")
 
 
+def _require_unpublished(claim: Claim) -> None:
+    # The published verdict is about these words; changing them would change what it judged.
+    if claim.verdict is not None:
+        raise InvalidInput("This claim has a published verdict: its text can no longer change. "
+                           "Record a correction of the verdict instead.")
+
+
 def _clean(text: str) -> str:
     text = " ".join(text.split())
     if not text:
@@ -52,6 +59,7 @@ def edit_claim(session: Session, matcher: Matcher, claim: Claim, *, text: str,
                actor: User) -> Claim:
     """Replace the text of CLAIM (re-embedded and re-scored) and commit."""
     _require_checker(actor)
+    _require_unpublished(claim)
     text = _clean(text)
     if text == claim.text:
         return claim
@@ -68,6 +76,7 @@ def split_claim(session: Session, matcher: Matcher, claim: Claim, *, texts: Sequ
                 actor: User) -> list[Claim]:
     """Split CLAIM into one claim per text (the first keeps the claim's id) and commit."""
     _require_checker(actor)
+    _require_unpublished(claim)
     texts = [_clean(t) for t in texts if t.strip()]
     if len(texts) < 2:
         raise InvalidInput("Give at least two claims to split into, one per line.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -12,19 +13,23 @@ from sqlalchemy.orm import Session, selectinload
 
 from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
-from factcheck.models import Claim, ClaimStatus, Origin, Review, ReviewStatus, Source, Stance, utcnow
+from factcheck.models import (MAX_ID, Claim, ClaimStatus, Origin, Review, ReviewStatus, Source,
+                              Stance, utcnow)
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
 from factcheck.services.matching import sync_index
 from factcheck.verdicts import normalise_rating
 
 Progress = Callable[[int], None]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WEB_URL = re.compile(r"https?://[^\s/]+", re.IGNORECASE)
 
 
 def get_claim(session: Session, claim_id: int) -> Claim:
     """Return the claim with CLAIM_ID (reviews and sources loaded) or raise NotFound."""
-    claim = session.scalar(select(Claim).where(Claim.id == claim_id).options(
-        selectinload(Claim.reviews).selectinload(Review.sources)))
+    claim = None if not 0 < claim_id <= MAX_ID else session.scalar(
+        select(Claim).where(Claim.id == claim_id).options(
+            selectinload(Claim.reviews).selectinload(Review.sources)))
     if claim is None:
         raise NotFound(f"There is no claim with id {claim_id}.")
     return claim
@@ -65,6 +70,8 @@ class ClaimRecord:
     publisher: str | None = None
     conclusion: str = ""
     sources: tuple[dict, ...] = field(default_factory=tuple)
+    context: str | None = None
+    external_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,10 +85,34 @@ def _text(value: object, name: str, limit: int) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"'{name}' must be a string.")
-    value = " ".join(value.split())
+    value = " ".join(_CONTROL.sub(" ", value).split())
     if len(value) > limit:
         raise InvalidInput(f"'{name}' is too long ({len(value)} characters; limit {limit}).")
-    return value
+    return value or None
+
+
+def _url(value: object, name: str) -> str | None:
+    """Return an http(s) URL, or None; anything else (javascript:, data:) is refused."""
+    url = _text(value, name, 2000)
+    if url is not None and not _WEB_URL.match(url):
+        raise InvalidInput(f"'{name}' must be an http:// or https:// address")
+    return url
+
+
+def _source(item: object) -> dict[str, str]:
+    if not isinstance(item, dict):
+        raise InvalidInput("each source must be an object with a 'url'")
+    url = _url(item.get("url"), "sources.url")
+    if not url:
+        raise InvalidInput("each source must be an object with a 'url'")
+    stance = item.get("stance")
+    stance = "context" if stance is None or stance == "" else stance
+    if not isinstance(stance, str) or stance not in {s.value for s in Stance}:
+        raise InvalidInput("a source's 'stance' must be supports, refutes or context")
+    return {"url": url, "stance": stance,
+            "title": _text(item.get("title"), "sources.title", 500) or "",
+            "publisher": _text(item.get("publisher"), "sources.publisher", 200) or "",
+            "quote": _text(item.get("quote"), "sources.quote", 5000) or ""}
 
 
 def parse_record(data: object) -> ClaimRecord:
@@ -103,22 +134,23 @@ def parse_record(data: object) -> ClaimRecord:
             raise InvalidInput(f"'date' must be YYYY-MM-DD, not {raw_date!r}") from exc
     source = data.get("source")
     if isinstance(source, dict):
-        sources = (source,)
+        sources = [source]
         publisher = _text(source.get("publisher"), "source.publisher", 200)
     else:
-        sources = tuple(data.get("sources") or ())
+        sources = data.get("sources") or []
         publisher = _text(source, "source", 200)
-    for item in sources:
-        if not isinstance(item, dict) or not _text(item.get("url"), "sources.url", 2000):
-            raise InvalidInput("each source must be an object with a 'url'")
-        if item.get("stance", "context") not in {s.value for s in Stance}:
-            raise InvalidInput("a source's 'stance' must be supports, refutes or context")
+    if not isinstance(sources, list) or len(sources) > 50:
+        raise InvalidInput("'sources' must be a list of at most 50 objects")
+    url = _url(data.get("url"), "url")
     return ClaimRecord(text=text, rating=rating,
                        original_rating=label if label and label != rating else None,
                        claimant=_text(data.get("claimant"), "claimant", 200),
-                       claim_date=claim_date, url=_text(data.get("url"), "url", 2000),
-                       publisher=publisher, sources=sources,
-                       conclusion=_text(data.get("conclusion"), "conclusion", 500) or "")
+                       claim_date=claim_date, url=url, publisher=publisher,
+                       sources=tuple(_source(item) for item in sources),
+                       conclusion=_text(data.get("conclusion"), "conclusion", 500) or "",
+                       context=_text(data.get("context"), "context", 5000),
+                       # Re-imports are recognised by this id (the fact-check URL by default).
+                       external_id=_text(data.get("id"), "id", 200) or url)
 
 
 def read_jsonl(lines: Iterable[str]) -> tuple[list[ClaimRecord], list[str]]:
@@ -131,6 +163,8 @@ def read_jsonl(lines: Iterable[str]) -> tuple[list[ClaimRecord], list[str]]:
             records.append(parse_record(json.loads(line)))
         except json.JSONDecodeError as exc:
             errors.append(f"line {number}: not valid JSON ({exc.msg})")
+        except RecursionError:
+            errors.append(f"line {number}: nested too deeply")
         except InvalidInput as exc:
             errors.append(f"line {number}: {exc.message}")
     return records, errors
@@ -145,15 +179,15 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
                   progress: Progress | None = None) -> ImportReport:
     """Store RECORDS as checked claims with their verdicts, embedded in batches; one commit.
 
-    A record whose text and url are already stored is skipped, so re-importing is harmless.
+    A record whose text and id (or fact-check URL) are stored already is skipped, so
+    re-importing is harmless.
     """
     seen = {tuple(row) for row in session.execute(
-        select(Claim.text, Review.url).join(Review, isouter=True)
-        .where(Claim.origin == Origin.IMPORT))}
+        select(Claim.text, Claim.external_id).where(Claim.origin == Origin.IMPORT))}
     fresh = []
     for record in records:
-        if (record.text, record.url) not in seen:
-            seen.add((record.text, record.url))
+        if (record.text, record.external_id) not in seen:
+            seen.add((record.text, record.external_id))
             fresh.append(record)
     now = utcnow()
     claims: list[Claim] = []
@@ -174,15 +208,15 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
 
 def _claim_from(record: ClaimRecord, blob: bytes, model: str, now) -> Claim:
     claim = Claim(text=record.text, claimant=record.claimant, claim_date=record.claim_date,
+                  context=record.context, external_id=record.external_id,
                   origin=Origin.IMPORT, embedding=blob, embedding_model=model, embedded_at=now,
                   status=ClaimStatus.PUBLISHED if record.rating else ClaimStatus.NEW)
     if record.rating:
         review = Review(rating=record.rating, original_rating=record.original_rating,
                         conclusion=record.conclusion, status=ReviewStatus.PUBLISHED,
                         url=record.url, publisher=record.publisher, published_at=now)
-        review.sources = [Source(url=s["url"], title=s.get("title") or "",
-                                 publisher=s.get("publisher") or "", quote=s.get("quote") or "",
-                                 stance=Stance(s.get("stance") or "context"))
+        review.sources = [Source(url=s["url"], title=s["title"], publisher=s["publisher"],
+                                 quote=s["quote"], stance=Stance(s["stance"]))
                           for s in record.sources]
         claim.reviews = [review]
     return claim

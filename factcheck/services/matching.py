@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.matching import Matcher, VectorIndex
+from factcheck.matching import Match, Matcher, VectorIndex
+from factcheck.matching.lexical import clean_query, fts_query, fuse
+from factcheck.matching.nearmiss import Difference, differences
 from factcheck.matching.embedder import from_blob
 from factcheck.models import Claim, Review
 from factcheck.services.errors import InvalidInput
@@ -17,10 +20,16 @@ from factcheck.services.errors import InvalidInput
 
 @dataclass(frozen=True, slots=True)
 class SimilarClaim:
-    """A stored claim found for a query, with its cosine similarity."""
+    """A stored claim found for a query, its cosine similarity, and any near-miss details."""
 
     claim: Claim
     similarity: float
+    differences: tuple[Difference, ...] = ()
+
+    @property
+    def near_miss(self) -> bool:
+        """True when the claims read alike but differ in a checkable detail."""
+        return bool(self.differences)
 
 
 def _state(session: Session, model: str) -> tuple:
@@ -62,6 +71,40 @@ def _fetch(session: Session, query, dimension: int) -> tuple[list[int], np.ndarr
     return [row[0] for row in rows], np.stack([from_blob(row[1]) for row in rows])
 
 
+def lexical_search(session: Session, text: str, matcher: Matcher) -> list[tuple[int, float]]:
+    """Return (claim id, BM25 score) for TEXT, best first (empty where no lexical index)."""
+    query = fts_query(clean_query(text))
+    if query is None or session.get_bind().dialect.name != "sqlite":
+        return []
+    rows = session.execute(sql_text(
+        "SELECT rowid, bm25(claim_fts, 1.0, :context_weight) AS rank FROM claim_fts "
+        "WHERE claim_fts MATCH :query ORDER BY rank LIMIT :limit"),
+        {"query": query, "limit": matcher.candidates,
+         "context_weight": matcher.context_weight}).all()
+    return [(claim_id, -rank) for claim_id, rank in rows]  # bm25() is lower for better
+
+
+def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Sequence[str], *,
+             k: int, exclude: Iterable[int] = ()) -> list[list[Match]]:
+    """Return the K best stored claims for each query: dense and BM25 fused; cosine scores."""
+    index = sync_index(session, matcher)
+    exclude = set(exclude)
+    dense = index.search(vectors, matcher.candidates, exclude=exclude)
+    results = []
+    for vector, text, found in zip(vectors, texts, dense):
+        lexical = [(i, s) for i, s in lexical_search(session, text, matcher) if i not in exclude]
+        ranked = fuse(found, lexical, lexical_weight=matcher.lexical_weight)
+        matches = []
+        for claim_id in ranked:
+            stored = index.vector(claim_id)
+            if stored is not None:
+                matches.append(Match(claim_id, float(stored @ vector)))
+            if len(matches) == k:
+                break
+        results.append(matches)
+    return results
+
+
 def _load_claims(session: Session, ids: set[int]) -> dict[int, Claim]:
     claims = session.scalars(select(Claim).where(Claim.id.in_(ids)).options(
         selectinload(Claim.reviews).selectinload(Review.sources),
@@ -72,22 +115,22 @@ def _load_claims(session: Session, ids: set[int]) -> dict[int, Claim]:
 def similar_to_claims(session: Session, matcher: Matcher, claims: Sequence[Claim], *,
                       k: int = 5) -> dict[int, list[SimilarClaim]]:
     """Return the K stored claims most similar to each of CLAIMS, from other articles."""
-    index = sync_index(session, matcher)
     embedded = [c for c in claims if c.embedding is not None]
     if not embedded:
         return {c.id: [] for c in claims}
-    queries = np.stack([from_blob(c.embedding) for c in embedded])
     # Claims of the same article are siblings, not earlier checks: leave them out.
     exclude: set[int] = {c.id for c in claims}
-    for claim in embedded:
-        if claim.article is not None:
-            exclude.update(sibling.id for sibling in claim.article.claims)
-    found = index.search(queries, k, exclude=exclude)
+    for article in {c.article for c in embedded if c.article is not None}:
+        exclude.update(sibling.id for sibling in article.claims)
+    found = retrieve(session, matcher, np.stack([from_blob(c.embedding) for c in embedded]),
+                     [c.text for c in embedded], k=k, exclude=exclude)
     loaded = _load_claims(session, {m.claim_id for matches in found for m in matches})
     result = {c.id: [] for c in claims}
     for claim, matches in zip(embedded, found):
-        result[claim.id] = [SimilarClaim(loaded[m.claim_id], m.similarity)
-                            for m in matches if m.claim_id in loaded]
+        result[claim.id] = [
+            SimilarClaim(loaded[m.claim_id], m.similarity,
+                         tuple(differences(claim.text, loaded[m.claim_id].text)))
+            for m in matches if m.claim_id in loaded]
     return result
 
 
@@ -100,9 +143,9 @@ def search_claims(session: Session, matcher: Matcher, query: str, *, k: int = 10
     if len(query) > max_chars:
         raise InvalidInput(f"The search text is too long ({len(query)} characters; "
                            f"the limit is {max_chars}).")
-    index = sync_index(session, matcher)
-    vector = matcher.embedder.encode([query])
-    matches = index.search(vector, k)[0]
+    cleaned = clean_query(query) or query
+    matches = retrieve(session, matcher, matcher.embedder.encode([cleaned]), [cleaned], k=k)[0]
     loaded = _load_claims(session, {m.claim_id for m in matches})
-    return [SimilarClaim(loaded[m.claim_id], m.similarity) for m in matches
-            if m.claim_id in loaded]
+    return [SimilarClaim(loaded[m.claim_id], m.similarity,
+                         tuple(differences(query, loaded[m.claim_id].text)))
+            for m in matches if m.claim_id in loaded]

@@ -44,7 +44,9 @@ def record_verdict(session: Session, claim: Claim, *, rating: str, reviewer: Use
                              publisher=s.publisher.strip(), stance=Stance(s.stance))
                       for s in sources]
     old_status = claim.status
-    claim.status = ClaimStatus.PUBLISHED if publish else ClaimStatus.IN_REVIEW
+    # A draft correction of a published verdict leaves the claim published until it is done.
+    if publish or claim.verdict is None:
+        claim.status = ClaimStatus.PUBLISHED if publish else ClaimStatus.IN_REVIEW
     session.flush()
     audit.record(session, reviewer, "review.published" if publish else "review.drafted",
                  "claim", claim.id, review_id=review.id, rating=rating,

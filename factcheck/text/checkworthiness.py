@@ -31,15 +31,17 @@ _CHANGE = re.compile(r"\b(?:more|less|fewer|most|least|higher|lower|larger|small
 _CLAIM_VERB = re.compile(r"\b(?:said|says|stated|claimed|reported|announced|confirmed|denied|"
                          r"voted|signed|passed|spent|paid|won|lost|killed|arrested|opened|"
                          r"recognized|recognised|violated|agreed)\b", re.IGNORECASE)
-_HEDGE = re.compile(r"^(?:it is|it's|it seems|it appears)\s+(?:\w+\s+)?(?:plausible|possible|"
-                    r"clear|obvious|likely|unlikely|evident|doubtful|certain|probable|"
-                    r"conceivable|noteworthy)\b|\b(?:I think|I believe|we believe|in my view|"
-                    r"in our view|arguably|perhaps|maybe|probably|presumably|seems? to|"
-                    r"appears? to)\b", re.IGNORECASE)
+_PERSONAL_HEDGE = re.compile(r"\b(?:I think|I believe|we believe|in my view|in our view|"
+                             r"arguably|perhaps|maybe|probably|presumably|seems? to|"
+                             r"appears? to)\b", re.IGNORECASE)
 # An impersonal judgement about a claim: "It is plausible that ...", "it is clear the ...".
 _JUDGEMENT = re.compile(r"^(?:it is|it's|it seems|it appears)\s+(?:\w+\s+)?(?:plausible|possible|"
                         r"clear|obvious|likely|unlikely|evident|doubtful|certain|probable|"
-                        r"conceivable)\b", re.IGNORECASE)
+                        r"conceivable|noteworthy)\b", re.IGNORECASE)
+
+
+def _hedged(text: str) -> bool:
+    return bool(_JUDGEMENT.search(text) or _PERSONAL_HEDGE.search(text))
 _FUTURE = re.compile(r"\b(?:will|won't|shall|going to|is expected to|are expected to|"
                      r"plans? to|intends? to|forecasts?|predicts?|would)\b", re.IGNORECASE)
 _OPINION = re.compile(r"\b(?:should|must|ought to|need to|needs to|deserves?|"
@@ -58,7 +60,7 @@ def hand_features(text: str) -> list[float]:
         float(bool(_QUANTITY.search(text))),
         float(bool(_CHANGE.search(text))),
         float(bool(_CLAIM_VERB.search(text))),
-        float(bool(_HEDGE.search(text))),
+        float(_hedged(text)),
         float(bool(_FUTURE.search(text))),
         float(bool(_OPINION.search(text))),
         float(bool(_FIRST_PERSON.search(text))),
@@ -70,7 +72,7 @@ def hand_features(text: str) -> list[float]:
 
 def classify_kind(text: str, *, has_verb: bool = True) -> str:
     """Return the kind of claim TEXT makes (one of KINDS)."""
-    hedged = bool(_HEDGE.search(text))
+    hedged = _hedged(text)
     if text.rstrip().endswith("?") or not has_verb:
         return "other"
     if hedged and _FUTURE.search(text):

@@ -30,8 +30,6 @@ class ClaimDraft:
     sentence: str
     start: int  # span of the words it came from
     end: int
-    sentence_start: int
-    sentence_end: int
     kind: str
     spans: tuple[tuple[int, int], ...]  # every place it appears (duplicates merged)
 
@@ -69,8 +67,6 @@ def draft_claims(body: str, *, article_date: date | None = None) -> list[ClaimDr
                 has_verb = any(doc[i].pos_ in {"VERB", "AUX"} for i in ids) or any(
                     " is " in text for _, text in atom.inserts)
                 drafts.append(ClaimDraft(text=text, sentence=sentence.text, start=start, end=end,
-                                         sentence_start=sentence.start,
-                                         sentence_end=sentence.end,
                                          kind=classify_kind(text, has_verb=has_verb),
                                          spans=((start, end),)))
         for entity in doc.ents:
@@ -96,14 +92,18 @@ def merge_duplicates(drafts: Sequence[ClaimDraft], embeddings: np.ndarray, *,
     """
     kept: list[ClaimDraft] = []
     rows: list[int] = []
+    if not drafts:
+        return kept, rows
+    similar = (embeddings @ embeddings.T) >= threshold  # one product, not a loop of dots
+    position_of_row: dict[int, int] = {}
     for index, draft in enumerate(drafts):
-        for position, row in enumerate(rows):
-            other = kept[position]
-            if (float(embeddings[index] @ embeddings[row]) >= threshold
-                    and _same_facts(draft.text, other.text)):
-                kept[position] = replace(other, spans=other.spans + draft.spans)
+        for row in np.flatnonzero(similar[index, :index]):
+            position = position_of_row.get(int(row))
+            if position is not None and _same_facts(draft.text, kept[position].text):
+                kept[position] = replace(kept[position], spans=kept[position].spans + draft.spans)
                 break
         else:
+            position_of_row[index] = len(kept)
             kept.append(draft)
             rows.append(index)
     return kept, rows

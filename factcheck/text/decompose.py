@@ -214,10 +214,15 @@ def _description_after_name(name: set[int], description: set[int], doc) -> Atom:
 
 def _appositive_pair(token: Token, sentence: Span) -> tuple[Token | Span | None, Token | None]:
     if token.dep_ == "appos":
+        if _conjuncts(token.head) or token.head.dep_ == "conj":
+            return None, None  # "Apple, Google and Microsoft, the biggest firms": all three
         return token, token.head
     # "The venture between Belarus and China, BelGee, increased ...": the parser often reads a
     # comma-enclosed name right before the verb as one more conjunct; it names the subject.
-    if (token.dep_ == "conj" and token.ent_type_ in {"ORG", "PERSON", "PRODUCT", "GPE"}
+    # Only after a list closed by "and"/"or"; in "Smith, Jones, Brown, left" it is one more item.
+    list_closed = any(c.dep_ == "cc" and c.i < token.i for c in token.head.children)
+    if (token.dep_ == "conj" and list_closed
+            and token.ent_type_ in {"ORG", "PERSON", "PRODUCT", "GPE"}
             and token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ","
             and token.i > 0 and token.doc[token.i - 1].text == ","):
         verb = sentence.root

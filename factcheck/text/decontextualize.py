@@ -13,6 +13,7 @@ _OPENER = re.compile(
     r"first|second|third|lastly)\s*,\s*|(?:moreover|additionally|furthermore|and|but|so)\s+|"
     r"(?:it should be noted|it is worth noting|it must be noted|note) that\s+)+",
     re.IGNORECASE)
+_NAME_BEFORE = re.compile(r"\b[A-Z][\w'’.-]* $")  # "Anna Maria |Smith": a first name precedes
 _PRONOUN = re.compile(r"\b(she|he)\b", re.IGNORECASE)
 _GENERIC_ORG = re.compile(
     r"^the (?:joint )?(?:enterprise|company|firm|venture|corporation|manufacturer|carmaker|"
@@ -34,16 +35,19 @@ class EntityMemory:
     organisations: list[str] = field(default_factory=list)
 
     def remember(self, label: str, name: str) -> None:
+        """Note a name; the most recent mention of each name is last."""
         name = " ".join(name.split())
-        if label == "PERSON" and len(name.split()) <= 5:
-            self.people.append(name)
-        elif label in {"ORG", "PRODUCT"}:
-            self.organisations.append(name)
+        names = (self.people if label == "PERSON" and len(name.split()) <= 5
+                 else self.organisations if label in {"ORG", "PRODUCT"} else None)
+        if names is not None:
+            if name in names:
+                names.remove(name)
+            names.append(name)
 
     def full_name(self, short: str) -> str | None:
-        """Return the longest earlier name of a person that ends with SHORT (a surname)."""
+        """Return the last-named person whose full name ends with SHORT (a surname)."""
         matches = [p for p in self.people if len(p.split()) > 1 and p.split()[-1] == short]
-        return max(matches, key=len) if matches else None
+        return matches[-1] if matches else None  # the most recent person of that name
 
 
 def drop_openers(text: str) -> str:
@@ -58,8 +62,10 @@ def decontextualize(text: str, memory: EntityMemory, *, people_in_claim: list[st
     text = drop_openers(text)
     # Short references: "Tikhanovskaya" -> "Svetlana Tikhanovskaya" (first mention only).
     for surname in dict.fromkeys(p.split()[-1] for p in memory.people if len(p.split()) > 1):
+        # A bare surname only: "Anna Maria Smith" is someone else than the "John Smith" before.
         mention = re.search(rf"\b{re.escape(surname)}\b", text)
-        if mention and (full := memory.full_name(surname)) and not text[:mention.end()].endswith(full):
+        part_of_a_name = mention and _NAME_BEFORE.search(text[:mention.start()])
+        if mention and not part_of_a_name and (full := memory.full_name(surname)):
             text = text[:mention.start()] + full + text[mention.end():]
     # A pronoun with no person named before it in the claim refers to the last person named.
     pronoun = _PRONOUN.search(text)

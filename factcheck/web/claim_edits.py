@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from factcheck.extensions import db, get_matcher
 from factcheck.models import Role
-from factcheck.services import claim_edits
+from factcheck.services import claim_edits, links
 from factcheck.services import claims as claim_service
-from factcheck.web.forms import DismissClaimForm, EditClaimForm, MergeClaimForm, SplitClaimForm
+from factcheck.web.forms import (DismissClaimForm, EditClaimForm, LinkForm, MergeClaimForm,
+                                SplitClaimForm)
 from factcheck.web.permissions import roles_required
 from factcheck.web.review import bp, render_claim
 
@@ -59,6 +60,21 @@ def merge_claim(claim_id: int):  # noqa: ANN201
     other = claim_service.get_claim(db.session, form.other_id.data)
     claim_edits.merge_claims(db.session, keep, other, actor=current_user)
     flash(f"Claim #{other.id} merged into this one.", "success")
+    return redirect(url_for("review.claim_detail", claim_id=claim_id))
+
+
+@bp.post("/claims/<int:claim_id>/links")
+@roles_required(Role.CHECKER)
+def decide_link(claim_id: int):  # noqa: ANN201
+    """Confirm (with a relation) or reject a link to a similar stored claim."""
+    form = LinkForm()
+    if not form.validate_on_submit():
+        return _invalid(claim_id, form)
+    claim = claim_service.get_claim(db.session, claim_id)
+    other = claim_service.get_claim(db.session, form.other_id.data)
+    links.decide_link(db.session, claim, other, confirm=bool(form.confirm.data),
+                      relation=form.relation.data, actor=current_user)
+    flash("Link confirmed." if form.confirm.data else "Link rejected.", "success")
     return redirect(url_for("review.claim_detail", claim_id=claim_id))
 
 

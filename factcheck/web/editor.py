@@ -11,6 +11,7 @@ from flask_login import current_user
 from factcheck.extensions import db, get_matcher
 from factcheck.services import articles as article_service
 from factcheck.services.errors import InvalidInput, ServiceError
+from factcheck.services.links import Thresholds
 from factcheck.services.matching import similar_to_claims
 from factcheck.text import DecodeError, decode_bytes
 from factcheck.web.forms import ArticleForm
@@ -18,6 +19,7 @@ from factcheck.web.highlight import highlight_pieces, piece_css_class
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
 bp = Blueprint("editor", __name__, url_prefix="/articles")
+ACCEPT = ",".join(article_service.FORMAT_BY_SUFFIX)  # the file types the upload takes
 
 
 @bp.get("/")
@@ -58,16 +60,18 @@ def new_article():  # noqa: ANN201
                 db.session, get_matcher(), title=form.title.data, body=body, fmt=fmt,
                 url=form.url.data, outlet=form.outlet.data, submitted_by=current_user,
                 published_at=_midnight(form.published_on.data),
+                thresholds=Thresholds.from_config(current_app.config),
                 max_chars=current_app.config["MAX_ARTICLE_CHARS"])
         except ServiceError as exc:
             db.session.rollback()
             form.body.errors.append(exc.message)
-            return render_template("articles/new.html", form=form), exc.status_code
+            return render_template("articles/new.html", form=form,
+                                   accept=ACCEPT), exc.status_code
         if not result.created:
             flash("This text was ingested before; here is the existing article.", "info")
         return redirect(url_for("editor.article_detail", article_id=result.article.id))
     status = 422 if form.errors else 200
-    return render_template("articles/new.html", form=form), status
+    return render_template("articles/new.html", form=form, accept=ACCEPT), status
 
 
 @bp.get("/<int:article_id>")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (DateField, EmailField, FieldList, Form, FormField, IntegerField,
@@ -9,23 +11,44 @@ from wtforms import (DateField, EmailField, FieldList, Form, FormField, IntegerF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from factcheck.models import Stance
+from factcheck.models import MAX_ID, Relation, Stance
+from factcheck.services.articles import FORMAT_BY_SUFFIX
 from factcheck.verdicts import SCALE
 
-ARTICLE_SUFFIXES = ["txt", "md", "markdown", "html", "htm", "text"]
+ARTICLE_SUFFIXES = [suffix.lstrip(".") for suffix in FORMAT_BY_SUFFIX]
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class LoginForm(FlaskForm):
+def _strip_controls(value: object) -> object:
+    """Drop control characters (NUL and friends) from text fields before anything sees them."""
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class _StripControlsMeta:
+    def bind_field(self, form, unbound_field, options):  # noqa: ANN001, ANN201
+        if issubclass(unbound_field.field_class, (StringField, TextAreaField)):
+            options["filters"] = [_strip_controls, *unbound_field.kwargs.get("filters", ())]
+        return unbound_field.bind(form=form, **options)
+
+
+class BaseForm(FlaskForm):
+    """Every form of the app: CSRF-protected (FlaskForm), control characters removed."""
+
+    class Meta(_StripControlsMeta):
+        pass
+
+
+class LoginForm(BaseForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Log in")
 
 
-class LogoutForm(FlaskForm):
+class LogoutForm(BaseForm):
     submit = SubmitField("Log out")
 
 
-class ArticleForm(FlaskForm):
+class ArticleForm(BaseForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=500)])
     url = StringField("URL", validators=[Optional(), URL(require_tld=False), Length(max=2000)])
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
@@ -46,6 +69,9 @@ class ArticleForm(FlaskForm):
 class SourceForm(Form):
     """One source of a verdict; rows left empty are ignored."""
 
+    class Meta(_StripControlsMeta):
+        pass
+
     url = StringField("URL", validators=[Length(max=2000)])
     title = StringField("Title", validators=[Optional(), Length(max=500)])
     publisher = StringField("Publisher", validators=[Optional(), Length(max=200)])
@@ -60,7 +86,7 @@ class SourceForm(Form):
             raise ValidationError("A source needs a URL.")
 
 
-class VerdictForm(FlaskForm):
+class VerdictForm(BaseForm):
     rating = SelectField("Rating", validators=[DataRequired("Choose a rating.")], choices=[
         SelectChoice("", "— choose a rating —"), *(SelectChoice(r.key, r.label) for r in SCALE)])
     conclusion = StringField("Conclusion (one line)", validators=[Optional(), Length(max=500)])
@@ -70,30 +96,38 @@ class VerdictForm(FlaskForm):
     publish = SubmitField("Publish verdict")
 
 
-class EditClaimForm(FlaskForm):
+class EditClaimForm(BaseForm):
     text = TextAreaField("Claim text", validators=[DataRequired(), Length(max=2000)])
     submit = SubmitField("Save claim text")
 
 
-class SplitClaimForm(FlaskForm):
+class SplitClaimForm(BaseForm):
     texts = TextAreaField("Split into (one claim per line)",
                           validators=[DataRequired(), Length(max=10000)])
     submit = SubmitField("Split claim")
 
 
-class MergeClaimForm(FlaskForm):
+class MergeClaimForm(BaseForm):
     other_id = IntegerField("Merge claim number … into this one",
-                            validators=[DataRequired(), NumberRange(min=1)])
+                            validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     submit = SubmitField("Merge")
 
 
-class DismissClaimForm(FlaskForm):
+class DismissClaimForm(BaseForm):
     reason = StringField("Reason it is not checkable",
                          validators=[DataRequired(), Length(max=500)])
     submit = SubmitField("Dismiss claim")
 
 
-class SearchForm(FlaskForm):
+class LinkForm(BaseForm):
+    other_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    relation = SelectField("Relation", default="same",
+                           choices=[SelectChoice(r.value, r.value) for r in Relation])
+    confirm = SubmitField("Confirm link")
+    reject = SubmitField("Reject")
+
+
+class SearchForm(BaseForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 

@@ -57,7 +57,7 @@ def highlight_pieces(body: str, claims: Sequence[Claim]) -> list[Piece]:
 
 def claim_css_class(claim: Claim) -> str:
     """Return the highlight class: the verdict's colour, else the status and check-worthiness."""
-    verdict = claim.verdict
+    verdict = claim.verdict or claim.carried_verdict
     if verdict is not None:
         rating = RATINGS.get(verdict.rating)
         return f"hl-{rating.colour}" if rating else "hl-unproven"

@@ -12,8 +12,8 @@ from factcheck.services import claims as claim_service
 from factcheck.services.errors import ServiceError
 from factcheck.services.matching import search_claims, similar_to_claims
 from factcheck.services.reviews import SourceInput, record_verdict
-from factcheck.web.forms import (DismissClaimForm, EditClaimForm, MergeClaimForm, SearchForm,
-                                SplitClaimForm, VerdictForm)
+from factcheck.web.forms import (DismissClaimForm, EditClaimForm, LinkForm, MergeClaimForm,
+                                SearchForm, SplitClaimForm, VerdictForm)
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
 bp = Blueprint("review", __name__)
@@ -31,8 +31,8 @@ def queue():  # noqa: ANN201
     except ValueError:
         abort(400, description=f"Unknown status {status_name!r}.")
     page = request.args.get("page", 1, type=int)
-    if page < 1:
-        abort(400, description="Pages start at 1.")
+    if not 1 <= page <= 1_000_000:
+        abort(400, description="Pages run from 1 to 1,000,000.")
     claims, total = claim_service.list_claims(db.session, status=status, page=page,
                                               per_page=PER_PAGE)
     return render_template("claims/queue.html", claims=claims, total=total, page=page,
@@ -66,7 +66,9 @@ def render_claim(claim, *, status: int = 200, **forms):  # noqa: ANN001, ANN003,
         edit_form=edit_form,
         split_form=forms.get("SplitClaimForm") or SplitClaimForm(formdata=None),
         merge_form=forms.get("MergeClaimForm") or MergeClaimForm(formdata=None),
-        dismiss_form=forms.get("DismissClaimForm") or DismissClaimForm(formdata=None)), status
+        dismiss_form=forms.get("DismissClaimForm") or DismissClaimForm(formdata=None),
+        link_form=LinkForm(formdata=None),
+        link_states={link.other_id: link for link in claim.links}), status
 
 
 @bp.get("/claims/<int:claim_id>")

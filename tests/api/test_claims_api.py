@@ -60,3 +60,9 @@ def test_claims_of_an_article_carry_their_span(client, session, matcher):
     assert body["article"] == {"id": article.id, "sentence": "Rents rose 9 percent.",
                                "start": 20, "end": 41}
     assert body["claimReview"] == [] and body["rating"] is None
+
+
+def test_odd_numbers_in_the_api_are_client_errors(client):
+    assert client.get("/api/v1/claims/99999999999999999999999").status_code == 404
+    response = client.get("/api/v1/claims:search?query=x&pageSize=%C2%B2")
+    assert response.status_code == 400 and response.json["error"]["code"] == "invalid_argument"

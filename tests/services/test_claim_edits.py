@@ -63,3 +63,15 @@ def test_dismiss_needs_a_reason_and_a_checker(session, article, users):
         dismiss_claim(session, claim, reason="opinion", actor=users["editor"])
     dismiss_claim(session, claim, reason="A prediction, not checkable yet.", actor=users["checker"])
     assert session.get(Claim, claim.id).status is ClaimStatus.DISMISSED
+
+
+def test_a_claim_with_a_published_verdict_keeps_its_words(session, matcher, article, users):
+    from factcheck.services.reviews import SourceInput, record_verdict
+
+    claim = article.claims[1]
+    record_verdict(session, claim, rating="true", reviewer=users["checker"], conclusion="c",
+                   sources=[SourceInput(url="https://a.example")], publish=True)
+    with pytest.raises(InvalidInput, match="published verdict"):
+        edit_claim(session, matcher, claim, text="Something else.", actor=users["checker"])
+    with pytest.raises(InvalidInput, match="published verdict"):
+        split_claim(session, matcher, claim, texts=["a b", "c d"], actor=users["checker"])

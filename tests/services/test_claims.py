@@ -81,3 +81,22 @@ def test_reindex_re_embeds_every_claim(session, matcher):
 def test_bad_records_are_explained(line, message):
     _, errors = read_jsonl([line])
     assert len(errors) == 1 and message in errors[0]
+
+
+@pytest.mark.parametrize("line, message", [
+    ('{"text": "x", "sources": 5}', "'sources' must be a list"),
+    ('{"text": "x", "sources": [{"url": "https://a.b", "stance": []}]}', "'stance' must be"),
+    ('{"text": "x", "sources": [{"url": "https://a.b", "title": {"a": 1}}]}', "must be a string"),
+    ('{"text": "x", "sources": [{"url": "javascript:alert(1)"}]}', "http:// or https://"),
+    ('{"text": "x", "url": "data:text/html,hi"}', "http:// or https://"),
+    ("[" * 100000, "nested too deeply"),
+])
+def test_hostile_records_are_refused_line_by_line(line, message):
+    _, errors = read_jsonl([line])
+    assert len(errors) == 1 and message in errors[0]
+
+
+def test_unrated_claims_with_a_url_are_not_imported_twice(session, matcher):
+    records, _ = read_jsonl(['{"text": "The dam holds 2 billion litres.", "url": "https://a.example/1"}'])
+    assert import_claims(session, matcher, records).imported == 1
+    assert import_claims(session, matcher, records).imported == 0

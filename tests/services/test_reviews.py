@@ -51,3 +51,10 @@ def test_invalid_verdicts_are_refused(session, claim, users, kwargs, error, mess
 def test_editors_cannot_record_verdicts(session, claim, users):
     with pytest.raises(Forbidden):
         record_verdict(session, claim, rating="true", reviewer=users["editor"])
+
+
+def test_a_draft_correction_keeps_a_published_claim_published(session, claim, users):
+    record_verdict(session, claim, rating="false", reviewer=users["checker"], conclusion="c",
+                   sources=[SOURCE], publish=True)
+    record_verdict(session, claim, rating="mostly-false", reviewer=users["checker"])
+    assert claim.status is ClaimStatus.PUBLISHED and claim.verdict.rating == "false"

@@ -40,3 +40,21 @@ def test_markdown_to_text_strips_marks_and_keeps_raw_html_as_text():
     text = markdown_to_text("# Title\n\nSome *emphasis* and a [link](https://x.org).\n\n"
                             "- item <script>x()</script>\n")
     assert text == "Title\n\nSome emphasis and a link.\n\nitem <script>x()</script>"
+
+
+def test_clean_html_is_linear_on_huge_and_deeply_nested_documents():
+    nested = "<div>" * 20000 + "Deep text." + "</div>" * 20000
+    assert clean_html(nested) == "Deep text."
+    flat = "".join(f"<p>Paragraph {i}.</p><!-- note -->" for i in range(20000))
+    text = clean_html(flat)
+    assert text.startswith("Paragraph 0.\n\nParagraph 1.") and "note" not in text
+
+
+def test_align_offsets_survives_decomposed_accents():
+    from factcheck.text.clean import align_offsets
+
+    raw = "Cafe\u0301  prices rose."
+    clean = clean_text(raw)
+    offsets = align_offsets(raw, clean)
+    start = clean.index("prices")
+    assert raw[offsets[start]:offsets[start + len("prices rose.")]] == "prices rose."

@@ -78,3 +78,15 @@ def test_odd_input_gives_sensible_output_without_errors(text):
     drafts = draft_claims(text)
     assert all(text[d.start:d.end].strip() for d in drafts)
     assert len(drafts) <= 8 * max(1, text.count(".") + 1) * 4
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("The company said Smith, Jones, Brown, left the board.",
+     ["The company said Smith, Jones, Brown, left the board."]),
+    ("Apple, Google and Microsoft, the biggest firms, paid no tax.",
+     ["Apple, Google and Microsoft, the biggest firms, paid no tax."]),
+    ("John Smith spoke first. Anna Maria Smith spoke next.",
+     ["John Smith spoke first.", "Anna Maria Smith spoke next."]),
+])
+def test_lists_and_other_people_are_left_alone(text, expected):
+    assert claims(text) == expected

@@ -94,3 +94,9 @@ def test_html_and_script_in_article_text_are_shown_as_text(editor):
 def test_unknown_article_is_a_404_page(editor):
     response = editor.get("/articles/999")
     assert response.status_code == 404 and "There is no article with id 999" in response.text
+
+
+def test_control_characters_never_reach_the_database(editor, session):
+    post_article(editor, title="Nul\x00 title\x07", body="Rents rose\x00 9 percent.")
+    article = session.scalar(select(Article))
+    assert article.title == "Nul title" and "\x00" not in article.body

@@ -90,3 +90,15 @@ def test_search_page_finds_stored_claims_with_verdicts(checker, session, matcher
     assert page.status_code == 200
     assert page.text.index("Goldfish have a memory span") < page.text.index("Bats are blind")
     assert checker.get("/search?q=" + "x" * 2001).status_code == 200  # form error, not a 500
+
+
+@pytest.mark.parametrize("path", ["/claims/99999999999999999999999",
+                                  "/articles/99999999999999999999999"])
+def test_enormous_ids_are_404_not_500(checker, path):
+    assert checker.get(path).status_code == 404
+
+
+def test_enormous_page_numbers_and_ids_in_forms_are_refused(checker, claim):
+    assert checker.get("/queue?page=99999999999999999999").status_code == 400
+    response = checker.post(f"/claims/{claim.id}/merge", data={"other_id": "9" * 25})
+    assert response.status_code == 422

@@ -1,0 +1,69 @@
+"""Lexical retrieval helpers: safe full-text queries and fusion with dense scores."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from factcheck.matching.index import Match
+
+_TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+")
+# "— Jane Doe (@jane) January 6, 2020" at the end of a pasted tweet
+_TWEET_SIGNATURE = re.compile(r"\s[—-]\s[^—\n]{0,80}\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")
+_HANDLE = re.compile(r"(?<!\w)@\w+")
+STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because
+been before being below between both but by can could did do does doing down during each few for
+from further had has have having he her here hers herself him himself his how i if in into is it
+its itself just me more most my myself no nor not now of off on once only or other our ours
+ourselves out over own same she should so some such than that the their theirs them themselves
+then there these they this those through to too under until up very was we were what when where
+which while who whom why will with would you your yours yourself yourselves rt via amp""".split())
+MAX_TERMS = 32
+
+
+def clean_query(text: str) -> str:
+    """Remove what social posts add around a claim: links, the signature line, @handles."""
+    text = _TWEET_SIGNATURE.sub(" ", text)
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text).replace("#", " ")
+    return " ".join(text.split())
+
+
+def fts_query(text: str) -> str | None:
+    """Return an FTS5 MATCH expression for TEXT (quoted terms joined by OR), or None."""
+    terms = []
+    for token in _TOKEN.findall(text.lower()):
+        token = token.replace("’", "'")
+        if len(token) > 1 and token not in STOPWORDS and token not in terms:
+            terms.append(token)
+    if not terms:
+        return None
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms[:MAX_TERMS])
+
+
+def _zscores(values: Sequence[float]) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.size == 0:
+        return array
+    spread = array.std()
+    return (array - array.mean()) / spread if spread > 1e-9 else np.zeros_like(array)
+
+
+def fuse(dense: Sequence[Match], lexical: Sequence[tuple[int, float]], *,
+         lexical_weight: float) -> list[int]:
+    """Return ids ranked by dense z-score + LEXICAL_WEIGHT x lexical z-score.
+
+    Each list is standardised on its own; an id missing from a list gets that list's lowest
+    score (it ranked below the list's cut-off).
+    """
+    dense_z = dict(zip((m.claim_id for m in dense), _zscores([m.similarity for m in dense])))
+    lexical_z = dict(zip((i for i, _ in lexical), _zscores([s for _, s in lexical])))
+    dense_floor = min(dense_z.values(), default=0.0)
+    lexical_floor = min(lexical_z.values(), default=0.0)
+    ids = list(dict.fromkeys([m.claim_id for m in dense] + [i for i, _ in lexical]))
+    score = {i: dense_z.get(i, dense_floor) + lexical_weight * lexical_z.get(i, lexical_floor)
+             for i in ids}
+    return sorted(ids, key=lambda i: -score[i])

@@ -1,0 +1,38 @@
+from factcheck.models import LinkState
+from factcheck.services.articles import ingest_article
+from factcheck.services.demo import load_demo
+from factcheck.services.links import Thresholds
+
+
+def test_claim_page_shows_near_misses_and_link_decisions(checker, session, matcher):
+    load_demo(session, matcher)
+    claim = ingest_article(session, matcher, title="T", thresholds=Thresholds(0.6, 0.99), body=(
+        "Riverton's city budget for 2025 grew by 4 percent compared with 2024.")).article.claims[0]
+    page = checker.get(f"/claims/{claim.id}").text
+    assert "similar but different: 4% vs 40%" in page
+    assert 'class="link-state link-suggested"' in page
+    other = next(link.other for link in claim.links)
+    response = checker.post(f"/claims/{claim.id}/links",
+                            data={"other_id": other.id, "relation": "same", "confirm": "1"})
+    assert response.status_code == 302
+    page = checker.get(response.location).text
+    assert "Link confirmed." in page and "Checked before:" in page
+    session.expire_all()
+    assert next(iter(claim.links)).state is LinkState.CONFIRMED
+
+
+def test_bad_link_requests_are_refused(checker, editor, session, matcher):
+    load_demo(session, matcher)
+    claim = ingest_article(session, matcher, title="T", body="Bats are blind.").article.claims[0]
+    assert checker.post(f"/claims/{claim.id}/links", data={
+        "other_id": claim.id, "relation": "same", "confirm": "1"}).status_code == 422
+    assert checker.post(f"/claims/{claim.id}/links", data={
+        "other_id": 1, "relation": "cousin", "confirm": "1"}).status_code == 422
+    assert checker.post(f"/claims/{claim.id}/links", data={
+        "other_id": 99999, "relation": "same", "confirm": "1"}).status_code == 404
+    checker.post("/logout")
+    from tests.conftest import login
+
+    login(editor, "editor")
+    assert editor.post(f"/claims/{claim.id}/links", data={
+        "other_id": 1, "relation": "same", "confirm": "1"}).status_code == 403
