@@ -15,10 +15,11 @@ class Defaults:
     MATCH_TOP_K = 5
     # Hybrid retrieval: dense cosine and BM25 are each standardised (z-scores) over their top
     # RETRIEVAL_CANDIDATES and summed with BM25 weighted by LEXICAL_WEIGHT; CONTEXT_WEIGHT is
-    # BM25's weight for a claim's context (headline, summary) against its text. Chosen on the
-    # CheckThat! 2021 train queries (see README).
+    # BM25's weight for a stored claim's context (headline, summary) against its text. Chosen
+    # on the CheckThat! 2021 train queries with bench/tune_matching.py (see README).
     LEXICAL_WEIGHT = 0.75
     CONTEXT_WEIGHT = 2.0
+    CONTEXT_DENSE_WEIGHT = 0.25  # when a query comes with context (debate transcripts)
     RETRIEVAL_CANDIDATES = 100
     # Links from a new claim to stored claims: proposed to a checker above the first, confirmed
     # automatically above the second (never across a near miss). See `make eval`.

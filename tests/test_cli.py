@@ -105,3 +105,24 @@ def test_claims_score_reads_stdin_and_prints_score_tab_sentence(app):
     assert [sentence for _, sentence in lines] == [
         "The deficit doubled to $40 billion in 2022.", "Hello everyone."]
     assert float(lines[0][0]) >= 0.5 > float(lines[1][0])
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "matching"
+
+
+def test_eval_matching_ranks_a_tiny_benchmark_with_known_answers(app):
+    result = run(app, "eval", "matching", "--claims", str(FIXTURES / "vclaims.jsonl"),
+                 "--queries", str(FIXTURES / "queries.tsv"), "--qrels", str(FIXTURES / "qrels.tsv"))
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(result.output.strip().splitlines()[-1])
+    assert metrics == {"queries": 3, "MAP@1": 1.0, "MAP@5": 1.0, "MRR": 1.0, "Recall@10": 1.0}
+    assert "MAP@5      1.0000" in result.output
+
+
+def test_eval_matching_uses_the_transcript_as_context(app):
+    result = run(app, "eval", "matching", "--claims", str(FIXTURES / "vclaims.jsonl"),
+                 "--queries", str(FIXTURES / "debate-queries.tsv"),
+                 "--qrels", str(FIXTURES / "debate-qrels.tsv"),
+                 "--context-dir", str(FIXTURES / "transcripts"))
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["MAP@1"] == 1.0

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from factcheck.matching.index import Match
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+")
@@ -52,18 +51,16 @@ def _zscores(values: Sequence[float]) -> np.ndarray:
     return (array - array.mean()) / spread if spread > 1e-9 else np.zeros_like(array)
 
 
-def fuse(dense: Sequence[Match], lexical: Sequence[tuple[int, float]], *,
-         lexical_weight: float) -> list[int]:
-    """Return ids ranked by dense z-score + LEXICAL_WEIGHT x lexical z-score.
+def fuse(runs: Sequence[tuple[Sequence[tuple[int, float]], float]]) -> list[int]:
+    """Return ids ranked by the weighted sum of their z-scores over several result RUNS.
 
-    Each list is standardised on its own; an id missing from a list gets that list's lowest
-    score (it ranked below the list's cut-off).
+    Each run is ((id, score) best first, weight). Scores are standardised within a run; an id
+    missing from a run gets that run's lowest z-score (it ranked below the run's cut-off).
     """
-    dense_z = dict(zip((m.claim_id for m in dense), _zscores([m.similarity for m in dense])))
-    lexical_z = dict(zip((i for i, _ in lexical), _zscores([s for _, s in lexical])))
-    dense_floor = min(dense_z.values(), default=0.0)
-    lexical_floor = min(lexical_z.values(), default=0.0)
-    ids = list(dict.fromkeys([m.claim_id for m in dense] + [i for i, _ in lexical]))
-    score = {i: dense_z.get(i, dense_floor) + lexical_weight * lexical_z.get(i, lexical_floor)
-             for i in ids}
-    return sorted(ids, key=lambda i: -score[i])
+    standardised = []
+    for results, weight in runs:
+        z = dict(zip((i for i, _ in results), _zscores([score for _, score in results])))
+        standardised.append((z, min(z.values(), default=0.0), weight))
+    ids = list(dict.fromkeys(i for results, _ in runs for i, _ in results))
+    total = {i: sum(weight * z.get(i, floor) for z, floor, weight in standardised) for i in ids}
+    return sorted(ids, key=lambda i: -total[i])

@@ -90,8 +90,9 @@ def rank_queries(session: Session, matcher: Matcher, queries: Mapping[str, str],
     for start in range(0, len(ids), 64):
         batch = ids[start:start + 64]
         texts = [clean_query(queries[q]) or queries[q] for q in batch]
-        lexical_texts = [clean_query(context[q]) if context else t for q, t in zip(batch, texts)]
-        found = retrieve(session, matcher, matcher.embedder.encode(texts), lexical_texts, k=k)
+        contexts = [clean_query(context[q]) for q in batch] if context else None
+        found = retrieve(session, matcher, matcher.embedder.encode(texts), texts, k=k,
+                         contexts=contexts)
         for query_id, matches in zip(batch, found):
             rankings[query_id] = [external[m.claim_id] for m in matches if external.get(m.claim_id)]
         if progress:

@@ -85,15 +85,28 @@ def lexical_search(session: Session, text: str, matcher: Matcher) -> list[tuple[
 
 
 def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Sequence[str], *,
-             k: int, exclude: Iterable[int] = ()) -> list[list[Match]]:
-    """Return the K best stored claims for each query: dense and BM25 fused; cosine scores."""
+             k: int, exclude: Iterable[int] = (),
+             contexts: Sequence[str] | None = None) -> list[list[Match]]:
+    """Return the K best stored claims for each query: dense and BM25 fused; cosine scores.
+
+    CONTEXTS, when given, is the text around each query (the transcript lines before a debate
+    sentence): BM25 searches it instead of the query, and a second dense search with it joins
+    the fusion at CONTEXT_DENSE_WEIGHT.
+    """
     index = sync_index(session, matcher)
     exclude = set(exclude)
     dense = index.search(vectors, matcher.candidates, exclude=exclude)
+    around = (index.search(matcher.embedder.encode(list(contexts)), matcher.candidates,
+                           exclude=exclude) if contexts else [[] for _ in texts])
     results = []
-    for vector, text, found in zip(vectors, texts, dense):
-        lexical = [(i, s) for i, s in lexical_search(session, text, matcher) if i not in exclude]
-        ranked = fuse(found, lexical, lexical_weight=matcher.lexical_weight)
+    for i, (vector, text, found) in enumerate(zip(vectors, texts, dense)):
+        lexical_text = contexts[i] if contexts else text
+        lexical = [(c, s) for c, s in lexical_search(session, lexical_text, matcher)
+                   if c not in exclude]
+        ranked = fuse([([(m.claim_id, m.similarity) for m in found], 1.0),
+                       (lexical, matcher.lexical_weight),
+                       ([(m.claim_id, m.similarity) for m in around[i]],
+                        matcher.context_dense_weight)])
         matches = []
         for claim_id in ranked:
             stored = index.vector(claim_id)
