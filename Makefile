@@ -30,9 +30,18 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/search_scale.py
 
+DATA := ../shared/data
 eval: $(VENV)/.installed-dev
 	$(BIN)/python bench/eval_extraction.py
+	$(FLASK) eval matching --claims $(DATA)/checkthat2021-2a/vclaims.jsonl \
+		--queries $(DATA)/checkthat2021-2a/tweets-train-dev.tsv \
+		--qrels $(DATA)/checkthat2021-2a/qrels-dev.tsv
+	$(FLASK) eval matching --claims $(DATA)/checkthat2021-2b/politifact-vclaims.jsonl \
+		--queries $(DATA)/checkthat2021-2b/iclaims-train-dev.queries.tsv \
+		--qrels $(DATA)/checkthat2021-2b/qrels-dev.tsv \
+		--context-dir $(DATA)/checkthat2021-2b/transcripts-train-dev
 
 train: $(VENV)/.installed-dev
 	$(BIN)/python bench/train_checkworthiness.py

@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 
 from factcheck.extensions import db, get_matcher
 from factcheck.matching import ModelLoadError
-from factcheck.matching.metrics import evaluate
+from factcheck.matching.metrics import evaluate, threshold_table
 from factcheck.models import Claim, Role
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
@@ -271,7 +271,12 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
                                            progress=bar.update)
             db.session.remove()
             db.engine.dispose()
-    results = evaluate(rankings, qrels)
+    results = evaluate({q: [c for c, _ in found] for q, found in rankings.items()}, qrels)
+    click.echo("Link suggestions by similarity threshold (precision, recall, how many):")
+    for threshold, precision, recall, count in threshold_table(
+            rankings, qrels, [round(0.5 + 0.05 * i, 2) for i in range(10)]):
+        click.echo(f"  >= {threshold:.2f}: precision {precision:.3f}, recall {recall:.3f}, "
+                   f"{count} suggestions")
     for name in ("MAP@1", "MAP@5", "MRR", "Recall@10"):
         click.echo(f"{name:<10} {results[name]:.4f}")
     click.echo(json.dumps(results))

@@ -117,6 +117,7 @@ def test_eval_matching_ranks_a_tiny_benchmark_with_known_answers(app):
     metrics = json.loads(result.output.strip().splitlines()[-1])
     assert metrics == {"queries": 3, "MAP@1": 1.0, "MAP@5": 1.0, "MRR": 1.0, "Recall@10": 1.0}
     assert "MAP@5      1.0000" in result.output
+    assert "Link suggestions by similarity threshold" in result.output
 
 
 def test_eval_matching_uses_the_transcript_as_context(app):

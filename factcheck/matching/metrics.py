@@ -46,3 +46,19 @@ def evaluate(rankings: Mapping[str, Sequence[str]],
         "MRR": mean([reciprocal_rank(ranked[q], qrels[q]) for q in queries]),
         "Recall@10": mean([recall_at(ranked[q], qrels[q], 10) for q in queries]),
     }
+
+
+def threshold_table(scored: Mapping[str, Sequence[tuple[str, float]]],
+                    qrels: Mapping[str, set[str]],
+                    thresholds: Sequence[float]) -> list[tuple[float, float, float, int]]:
+    """Return (threshold, precision, recall, suggestions) of suggesting every candidate at or
+    above each threshold, from SCORED: per query, (claim id, similarity) best first."""
+    relevant_pairs = sum(len(qrels[q]) for q in qrels)
+    rows = []
+    for threshold in thresholds:
+        suggested = [(q, c) for q in qrels for c, s in scored.get(q, ()) if s >= threshold]
+        hits = sum(1 for q, c in suggested if c in qrels[q])
+        precision = hits / len(suggested) if suggested else 1.0
+        recall = hits / relevant_pairs if relevant_pairs else 0.0
+        rows.append((threshold, round(precision, 4), round(recall, 4), len(suggested)))
+    return rows

@@ -82,11 +82,12 @@ def with_context(queries: Mapping[str, str], context_dir: Path, *, before: int =
 
 def rank_queries(session: Session, matcher: Matcher, queries: Mapping[str, str], *,
                  context: Mapping[str, str] | None = None, k: int = 10,
-                 progress: Callable[[int], None] | None = None) -> dict[str, list[str]]:
-    """Return, per query id, the external ids of the K best stored claims."""
+                 progress: Callable[[int], None] | None = None
+                 ) -> dict[str, list[tuple[str, float]]]:
+    """Return, per query id, the external ids and similarities of the K best stored claims."""
     external = {i: e for i, e in session.execute(select(Claim.id, Claim.external_id))}
     ids = list(queries)
-    rankings: dict[str, list[str]] = {}
+    rankings: dict[str, list[tuple[str, float]]] = {}
     for start in range(0, len(ids), 64):
         batch = ids[start:start + 64]
         texts = [clean_query(queries[q]) or queries[q] for q in batch]
@@ -94,7 +95,8 @@ def rank_queries(session: Session, matcher: Matcher, queries: Mapping[str, str],
         found = retrieve(session, matcher, matcher.embedder.encode(texts), texts, k=k,
                          contexts=contexts)
         for query_id, matches in zip(batch, found):
-            rankings[query_id] = [external[m.claim_id] for m in matches if external.get(m.claim_id)]
+            rankings[query_id] = [(external[m.claim_id], m.similarity) for m in matches
+                                  if external.get(m.claim_id)]
         if progress:
             progress(len(batch))
     return rankings

@@ -14,6 +14,10 @@ _OPENER = re.compile(
     r"(?:it should be noted|it is worth noting|it must be noted|note) that\s+)+",
     re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w'’.-]* $")  # "Anna Maria |Smith": a first name precedes
+# "..., the mayor added." / "..., she said.": who said it is the claimant, not the claim.
+_TRAILING_ATTRIBUTION = re.compile(
+    r",\s*(?:[\w’'.-]+\s+){0,4}?(?:said|says|added|adds|claimed|claims|noted|notes|stated|"
+    r"states|argued|argues|insisted|insists|told (?:reporters|journalists|\w+))\s*([.!?])$")
 _PRONOUN = re.compile(r"\b(she|he)\b", re.IGNORECASE)
 _GENERIC_ORG = re.compile(
     r"^the (?:joint )?(?:enterprise|company|firm|venture|corporation|manufacturer|carmaker|"
@@ -59,7 +63,7 @@ def drop_openers(text: str) -> str:
 def decontextualize(text: str, memory: EntityMemory, *, people_in_claim: list[str],
                     article_date: date | None = None) -> str:
     """Return TEXT rewritten to stand alone, using what MEMORY knows of earlier sentences."""
-    text = drop_openers(text)
+    text = _TRAILING_ATTRIBUTION.sub(r"\1", drop_openers(text))
     # Short references: "Tikhanovskaya" -> "Svetlana Tikhanovskaya" (first mention only).
     for surname in dict.fromkeys(p.split()[-1] for p in memory.people if len(p.split()) > 1):
         # A bare surname only: "Anna Maria Smith" is someone else than the "John Smith" before.

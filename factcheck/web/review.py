@@ -12,8 +12,8 @@ from factcheck.services import claims as claim_service
 from factcheck.services.errors import ServiceError
 from factcheck.services.matching import search_claims, similar_to_claims
 from factcheck.services.reviews import SourceInput, record_verdict
-from factcheck.web.forms import (DismissClaimForm, EditClaimForm, LinkForm, MergeClaimForm,
-                                SearchForm, SplitClaimForm, VerdictForm)
+from factcheck.web.forms import (DismissClaimForm, EditClaimForm, MergeClaimForm, SearchForm,
+                                SplitClaimForm, VerdictForm)
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
 bp = Blueprint("review", __name__)
@@ -67,7 +67,8 @@ def render_claim(claim, *, status: int = 200, **forms):  # noqa: ANN001, ANN003,
         split_form=forms.get("SplitClaimForm") or SplitClaimForm(formdata=None),
         merge_form=forms.get("MergeClaimForm") or MergeClaimForm(formdata=None),
         dismiss_form=forms.get("DismissClaimForm") or DismissClaimForm(formdata=None),
-        link_form=LinkForm(formdata=None),
+        # Below this, claims are not alike enough for a differing detail to matter.
+        near_miss_floor=current_app.config["LINK_SUGGEST_THRESHOLD"] - 0.1,
         link_states={link.other_id: link for link in claim.links}), status
 
 

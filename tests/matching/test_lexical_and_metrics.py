@@ -1,7 +1,7 @@
 import pytest
 
 from factcheck.matching.lexical import clean_query, fts_query, fuse
-from factcheck.matching.metrics import average_precision_at, evaluate
+from factcheck.matching.metrics import average_precision_at, evaluate, threshold_table
 
 
 def test_clean_query_strips_links_handles_and_the_tweet_signature():
@@ -37,3 +37,9 @@ def test_metrics_follow_the_checkthat_definitions():
     result = evaluate({"q1": ["a", "b"], "q2": ["c"]}, {"q1": {"b"}, "q2": {"z"}, "q3": {"a"}})
     assert result == {"queries": 3, "MAP@1": 0.0, "MAP@5": round(0.5 / 3, 4),
                       "MRR": round(0.5 / 3, 4), "Recall@10": round(1 / 3, 4)}
+
+
+def test_threshold_table_trades_precision_for_recall():
+    scored = {"q1": [("a", 0.95), ("b", 0.7)], "q2": [("x", 0.8), ("c", 0.6)]}
+    rows = threshold_table(scored, {"q1": {"a"}, "q2": {"c"}}, [0.5, 0.75, 0.9])
+    assert rows == [(0.5, 0.5, 1.0, 4), (0.75, 0.5, 0.5, 2), (0.9, 1.0, 0.5, 1)]

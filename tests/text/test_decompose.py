@@ -55,6 +55,8 @@ def test_spans_point_at_the_words_each_claim_came_from():
     ("Nordwind Motors sold 2,000 cars. The company also opened a new plant.",
      ["Nordwind Motors sold 2,000 cars.", "Nordwind Motors also opened a new plant."]),
     ("However, the council approved the budget.", ["The council approved the budget."]),
+    ("Bats are blind, the mayor added.", ["Bats are blind."]),
+    ("Prices rose by 5 percent, officials said.", ["Prices rose by 5 percent."]),
     ("It should be noted that the river flooded twice.", ["The river flooded twice."]),
 ])
 def test_decontextualization(text, expected):

@@ -1,0 +1,111 @@
+"""Benchmark: torch fp32 vs ONNX Runtime fp32 vs ONNX int8 for Embedder.encode_layers.
+
+Exports and quantizes the packaged model into a temporary folder, then prints the time to
+encode the seed article's claims (warm median of 7 runs), throughput on 2,000 ClaimBuster
+sentences, how close the int8 vectors and classifier features are to torch fp32, and the
+check-worthiness F1 on the ClaimBuster dev split with int8 vs fp32 features.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.datasets import balanced, claimbuster_split  # noqa: E402
+from factcheck.matching.embedder import Embedder, Encoded  # noqa: E402
+from factcheck.matching.onnx_backend import OnnxLayerEncoder, build  # noqa: E402
+from factcheck.text import clean_text  # noqa: E402
+from factcheck.text.checkworthiness import LAYERS, CheckworthinessModel  # noqa: E402
+from factcheck.text.claims import draft_claims  # noqa: E402
+
+SEED = ROOT.parent / "shared" / "seed" / "000_5fc0cae9969d1887.txt"
+SENTENCES = 2000
+RUNS = 7
+
+Encode = Callable[[Sequence[str]], Encoded]
+
+
+def warm_median(encode: Encode, texts: Sequence[str]) -> float:
+    """Return the median seconds of RUNS calls after one warm-up call."""
+    encode(texts)
+    times = []
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        encode(texts)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def timed(encode: Encode, texts: Sequence[str]) -> tuple[Encoded, float]:
+    """Return the encoding of TEXTS and the sentences per second it took."""
+    start = time.perf_counter()
+    encoded = encode(texts)
+    return encoded, len(texts) / (time.perf_counter() - start)
+
+
+def closeness(name: str, got: Encoded, reference: Encoded) -> None:
+    """Print cosine of final embeddings and max abs difference of the classifier layers."""
+    cosine = (got.embeddings * reference.embeddings).sum(1)
+    diff = np.abs(got.layers[:, list(LAYERS)] - reference.layers[:, list(LAYERS)])
+    model = CheckworthinessModel.packaged()
+    standardised = diff.reshape(len(diff), -1) / model.scale[:diff[0].size]
+    print(f"  {name}: cosine min {cosine.min():.4f} mean {cosine.mean():.4f}; "
+          f"layers 2-6 max abs diff {diff.max():.4f} (mean {diff.mean():.4f}, "
+          f"max in standardised units {standardised.max():.3f})")
+
+
+def main() -> None:
+    if not SEED.exists():
+        sys.exit(f"seed article not found at {SEED}")
+    claims = [d.text for d in draft_claims(clean_text(SEED.read_text("utf-8")))]
+    texts, labels, _, dev = claimbuster_split()
+    sample = texts[:SENTENCES]
+    with tempfile.TemporaryDirectory() as tmp:
+        start = time.perf_counter()
+        build(tmp)
+        print(f"export + quantize: {time.perf_counter() - start:.1f} s")
+        backends: dict[str, Encode] = {
+            "torch fp32": Embedder().encode_layers,
+            "onnx fp32": OnnxLayerEncoder(tmp, quantized=False).encode_layers,
+            "onnx int8": OnnxLayerEncoder(tmp, quantized=True).encode_layers,
+        }
+        print(f"seed claims ({len(claims)} texts, batches of 16), warm median of {RUNS}:")
+        for name, encode in backends.items():
+            print(f"  {name}: {warm_median(encode, claims) * 1000:.1f} ms")
+        print(f"throughput on {SENTENCES} ClaimBuster sentences:")
+        encoded = {}
+        for name, encode in backends.items():
+            encoded[name], rate = timed(encode, sample)
+            print(f"  {name}: {rate:.1f} sentences/s")
+        print("closeness to torch fp32 (seed claims / 2,000 sentences):")
+        reference = backends["torch fp32"](claims)
+        for name in ("onnx fp32", "onnx int8"):
+            closeness(f"{name}, seed claims", backends[name](claims), reference)
+            closeness(f"{name}, {SENTENCES} sentences", encoded[name], encoded["torch fp32"])
+        dev_texts = [texts[i] for i in dev]
+        model = CheckworthinessModel.packaged()
+        even = balanced(dev, labels)
+        predictions = {}
+        print(f"check-worthiness F1 at 0.5 (dev {len(dev)}, balanced dev {len(even)}):")
+        for name in ("torch fp32", "onnx int8"):
+            probability = np.full(len(texts), np.nan)
+            probability[dev] = model.probability(backends[name](dev_texts).layers, dev_texts)
+            predictions[name] = probability >= 0.5
+            print(f"  {name}: dev F1 {f1_score(labels[dev], predictions[name][dev]):.4f}, "
+                  f"balanced F1 {f1_score(labels[even], predictions[name][even]):.4f}")
+        agree = (predictions["torch fp32"][dev] == predictions["onnx int8"][dev]).mean()
+        print(f"  int8 and fp32 decisions agree on {agree:.2%} of dev")
+
+
+if __name__ == "__main__":
+    main()

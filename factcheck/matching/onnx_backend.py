@@ -1,0 +1,108 @@
+"""ONNX Runtime backend for the sentence model: export, int8 quantization and layer encoding."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from factcheck.matching.embedder import Encoded, _packaged_model_path
+
+FP32_FILE = "minilm-layers.onnx"
+INT8_FILE = "minilm-layers.int8.onnx"
+MAX_LENGTH = 256
+INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def export_onnx(model_dir: str | Path, model_path: str | None = None) -> Path:
+    """Export the sentence model to MODEL_DIR as ONNX returning pooled states (batch, 7, dim)."""
+    import torch
+    from transformers import AutoModel
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    source = model_path or _packaged_model_path()
+    model = AutoModel.from_pretrained(source, local_files_only=True,
+                                      attn_implementation="eager").eval()
+
+    class PooledLayers(torch.nn.Module):
+        """Mean-pool every hidden state over the attention mask."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
+                    token_type_ids: torch.Tensor) -> torch.Tensor:
+            states = self.model(input_ids=input_ids, attention_mask=attention_mask,
+                                token_type_ids=token_type_ids,
+                                output_hidden_states=True).hidden_states
+            mask = attention_mask.unsqueeze(-1).to(states[0].dtype)
+            count = mask.sum(1).clamp(min=1e-9)
+            return torch.stack([(h * mask).sum(1) / count for h in states], dim=1)
+
+    target = Path(model_dir)
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / FP32_FILE
+    example = torch.ones((2, 8), dtype=torch.long)
+    dynamic = {0: "batch", 1: "sequence"}
+    with torch.inference_mode():
+        torch.onnx.export(PooledLayers(), (example, example, torch.zeros_like(example)), str(path),
+                          input_names=list(INPUTS), output_names=["layers"],
+                          dynamic_axes={**{name: dynamic for name in INPUTS},
+                                        "layers": {0: "batch"}},
+                          opset_version=17, dynamo=False)
+    return path
+
+
+def quantize_onnx(model_dir: str | Path) -> Path:
+    """Write an int8 (dynamic, per-channel MatMul weights) copy of the exported model."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    source, target = Path(model_dir) / FP32_FILE, Path(model_dir) / INT8_FILE
+    quantize_dynamic(str(source), str(target), per_channel=True, op_types_to_quantize=["MatMul"],
+                     weight_type=QuantType.QInt8)
+    return target
+
+
+def build(model_dir: str | Path) -> Path:
+    """Export and quantize into MODEL_DIR; return the int8 model's path."""
+    export_onnx(model_dir)
+    return quantize_onnx(model_dir)
+
+
+class OnnxLayerEncoder:
+    """Encode texts like Embedder.encode_layers, with ONNX Runtime on the CPU."""
+
+    def __init__(self, model_dir: str | Path, *, quantized: bool = True,
+                 model_path: str | None = None) -> None:
+        import onnxruntime as ort
+        from transformers import AutoTokenizer
+
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        self.tokenizer = AutoTokenizer.from_pretrained(model_path or _packaged_model_path(),
+                                                       local_files_only=True)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = 2
+        options.inter_op_num_threads = 1
+        path = Path(model_dir) / (INT8_FILE if quantized else FP32_FILE)
+        self.session = ort.InferenceSession(str(path), options,
+                                            providers=["CPUExecutionProvider"])
+        self.input_names = {i.name for i in self.session.get_inputs()}
+        self.shape = tuple(self.session.get_outputs()[0].shape[1:])  # (layers + 1, dim)
+
+    def encode_layers(self, texts: Sequence[str], batch_size: int = 16) -> Encoded:
+        """Return normalised last-layer embeddings and mean-pooled states of every layer."""
+        order = np.argsort([-len(t) for t in texts], kind="stable")
+        layers = np.zeros((len(texts), *self.shape), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            batch = order[start:start + batch_size]
+            inputs = self.tokenizer([texts[i] for i in batch], padding=True, truncation=True,
+                                    max_length=MAX_LENGTH, return_tensors="np")
+            feed = {name: np.asarray(value, dtype=np.int64) for name, value in inputs.items()
+                    if name in self.input_names}
+            layers[batch] = self.session.run(None, feed)[0]
+        last = layers[:, -1]
+        embeddings = last / np.linalg.norm(last, axis=1, keepdims=True).clip(1e-12)
+        return Encoded(np.ascontiguousarray(embeddings, dtype=np.float32), layers)
