@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.datasets import balanced, claimbuster_split  # noqa: E402
 from factcheck.matching.embedder import Embedder, Encoded  # noqa: E402
-from factcheck.matching.onnx_backend import OnnxLayerEncoder, build  # noqa: E402
+from bench.onnx_backend import OnnxLayerEncoder, build  # noqa: E402
 from factcheck.text import clean_text  # noqa: E402
 from factcheck.text.checkworthiness import LAYERS, CheckworthinessModel  # noqa: E402
 from factcheck.text.claims import draft_claims  # noqa: E402

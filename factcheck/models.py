@@ -127,7 +127,12 @@ class Article(Base):
 
 class Claim(Base):
     __tablename__ = "claim"
-    __table_args__ = (Index("ix_claim_status", "status"),)
+    __table_args__ = (
+        Index("ix_claim_status", "status"),
+        # Covers the vector index's "anything new?" check (count, max id, max embedded_at per
+        # model) so it never reads the rows and their embedding blobs.
+        Index("ix_claim_embedding_state", "embedding_model", "embedded_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     text: Mapped[str] = mapped_column(Text)
@@ -151,7 +156,7 @@ class Claim(Base):
     origin: Mapped[Origin] = mapped_column(_enum(Origin), default=Origin.ARTICLE)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     embedding_model: Mapped[str | None] = mapped_column(String(200))
-    embedded_at: Mapped[datetime | None] = mapped_column(index=True)
+    embedded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

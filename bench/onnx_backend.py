@@ -1,4 +1,4 @@
-"""ONNX Runtime backend for the sentence model: export, int8 quantization and layer encoding."""
+"""ONNX Runtime experiment (not used by the app): export, int8 quantization, layer encoding.
 
 from __future__ import annotations
 
