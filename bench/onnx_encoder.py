@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.datasets import balanced, claimbuster_split  # noqa: E402
 from factcheck.matching.embedder import Embedder, Encoded  # noqa: E402
-from bench.onnx_backend import OnnxLayerEncoder, build  # noqa: E402
+from factcheck.matching.onnx_backend import OnnxLayerEncoder, export_onnx, quantize_onnx  # noqa: E402
 from factcheck.text import clean_text  # noqa: E402
 from factcheck.text.checkworthiness import LAYERS, CheckworthinessModel  # noqa: E402
 from factcheck.text.claims import draft_claims  # noqa: E402
@@ -72,7 +72,8 @@ def main() -> None:
     sample = texts[:SENTENCES]
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        build(tmp)
+        export_onnx(tmp)
+        quantize_onnx(tmp)
         print(f"export + quantize: {time.perf_counter() - start:.1f} s")
         backends: dict[str, Encode] = {
             "torch fp32": Embedder().encode_layers,

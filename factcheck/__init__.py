@@ -31,6 +31,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'factcheck.sqlite3'}")
+    if not app.config["MODEL_CACHE_DIR"]:
+        app.config["MODEL_CACHE_DIR"] = str(Path(app.instance_path) / "models")
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 

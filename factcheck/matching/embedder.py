@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -48,21 +50,46 @@ def _load(path: str):  # noqa: ANN202 - returns a SentenceTransformer, imported 
                              f"{INSTALL_HINT}") from exc
 
 
-class Embedder:
-    """Encode text as L2-normalised float32 vectors with a sentence-transformers model."""
+@functools.lru_cache(maxsize=4)
+def _load_onnx(path: str, folder: str):  # noqa: ANN202 - an OnnxLayerEncoder
+    """Export the model to ONNX in FOLDER once (about 20 s), then open it with ONNX Runtime."""
+    from factcheck.matching.onnx_backend import FP32_FILE, OnnxLayerEncoder, export_onnx
 
-    def __init__(self, model: str | None = None, *, batch_size: int = 64) -> None:
+    try:
+        if not (Path(folder) / FP32_FILE).exists():
+            export_onnx(folder, model_path=path)
+        return OnnxLayerEncoder(folder, model_path=path)
+    except ImportError as exc:
+        raise ModelLoadError(f"ONNX Runtime is missing ({exc}). {INSTALL_HINT} Or set "
+                             "FACTCHECK_EMBEDDING_BACKEND=torch.") from exc
+
+
+class Embedder:
+    """Encode text as L2-normalised float32 vectors with a sentence-transformers model.
+
+    With ONNX_DIR set, encoding runs on ONNX Runtime (fp32: the same vectors as torch, to
+    1e-6, about 1.3x faster on a CPU); the model is exported there on first use.
+    """
+
+    def __init__(self, model: str | None = None, *, batch_size: int = 64,
+                 onnx_dir: str | Path | None = None) -> None:
         self._requested = model
         self.batch_size = batch_size
         self.name = model or DEFAULT_MODEL_NAME
+        self._onnx_dir = onnx_dir
         self._model = None
+        self._onnx = None
         self._lock = threading.Lock()
 
     def load(self) -> None:
         """Load the model now (raises ModelLoadError with an install hint on failure)."""
         with self._lock:
             if self._model is None:
-                self._model = _load(self._requested or _packaged_model_path())
+                path = self._requested or _packaged_model_path()
+                self._model = _load(path)
+                if self._onnx_dir is not None:
+                    folder = Path(self._onnx_dir) / re.sub(r"[^\w.-]+", "_", self.name)
+                    self._onnx = _load_onnx(path, str(folder))
 
     @property
     def dimension(self) -> int:
@@ -74,12 +101,14 @@ class Embedder:
         self.load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._onnx is not None:
+            return self._onnx.encode_layers(list(texts)).embeddings
         vectors = self._model.encode(list(texts), batch_size=self.batch_size,
                                      normalize_embeddings=True, convert_to_numpy=True,
                                      show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
-    def encode_layers(self, texts: Sequence[str], *, batch_size: int = 16) -> Encoded:
+    def encode_layers(self, texts: Sequence[str], *, batch_size: int = 8) -> Encoded:
         """Return embeddings and mean-pooled hidden states of every layer, in one pass.
 
         The embeddings equal encode()'s (mean pooling of the last layer, normalised), so one
@@ -88,6 +117,8 @@ class Embedder:
         import torch
 
         self.load()
+        if self._onnx is not None:
+            return self._onnx.encode_layers(list(texts), batch_size=batch_size)
         transformer = self._model[0]
         # Similar lengths together and small batches: less padding, faster on a CPU.
         order = np.argsort([-len(t) for t in texts], kind="stable")

