@@ -52,3 +52,12 @@ def factcheck_bench() -> list[dict]:
     """Return Factcheck-Bench documents: response text and sentences with human claims."""
     path = require(DATA / "factcheck-bench" / "factcheck-GPT-benchmark.jsonl")
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def debates_split() -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
+    """Return (train, dev) debates: a third of the debate files, chosen with seed 13, is dev."""
+    by_file = debates()
+    names = sorted(by_file)
+    dev_names = set(np.random.default_rng(SEED).choice(names, len(names) // 3, replace=False))
+    return ({n: by_file[n] for n in names if n not in dev_names},
+            {n: by_file[n] for n in names if n in dev_names})

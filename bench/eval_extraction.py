@@ -3,7 +3,8 @@
 1. Check-worthiness on the ClaimBuster dev split (the 20% bench/train_checkworthiness.py holds
    out): precision, recall and F1 at the 0.5 threshold, on the natural split and on a balanced
    one (negatives down-sampled, as the issue's baseline).
-2. MAP over the CheckThat! 2019 debates: each debate's lines ranked by score.
+2. MAP over the held-out third of the CheckThat! 2019 debates (bench/datasets.py
+   debates_split; the rest is training data): each debate's lines ranked by score.
 3. Decomposition against the human atomic claims of Factcheck-Bench: each response is run
    through the pipeline as one article; our claims are assigned to the human sentence they
    start in; we report claims per sentence, how often the count agrees, and best-match cosine
@@ -24,7 +25,7 @@ from sklearn.metrics import average_precision_score, precision_recall_fscore_sup
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import balanced, claimbuster_split, debates, factcheck_bench  # noqa: E402
+from bench.datasets import balanced, claimbuster_split, debates_split, factcheck_bench  # noqa: E402
 from factcheck.matching import Embedder  # noqa: E402
 from factcheck.services.extraction import score_sentences  # noqa: E402
 from factcheck.text import clean_text  # noqa: E402
@@ -46,13 +47,15 @@ def checkworthiness(embedder: Embedder, results: dict) -> None:
 
 def debate_map(embedder: Embedder, results: dict) -> None:
     aps = []
-    for name, lines in sorted(debates().items()):
+    _, held_out = debates_split()  # the other debates are training data
+    for name, lines in sorted(held_out.items()):
         labels = [label for _, label in lines]
         if not any(labels):
             continue
         scores = score_sentences(embedder, [text for text, _ in lines])
         aps.append(average_precision_score(labels, scores))
-    print(f"check-worthiness, CheckThat! 2019 debates: MAP {np.mean(aps):.3f} over {len(aps)} debates")
+    print(f"check-worthiness, CheckThat! 2019 held-out debates: MAP {np.mean(aps):.3f} "
+          f"over {len(aps)} debates")
     results["debates_map"] = round(float(np.mean(aps)), 4)
 
 
