@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +88,19 @@ class VectorIndex:
             excluded = [self._positions[i] for i in exclude if i in self._positions]
         if size == 0 or k <= 0:
             return [[] for _ in queries]
-        scores = matrix[:size] @ queries.T  # (size, n_queries)
+        # A batch (an article's claims) is compute-bound: let BLAS use both cores for it. One
+        # query is memory-bound and stays on one thread (see Matcher.from_config).
+        with threadpool_limits(2 if len(queries) > 4 else 1, user_api="blas"):
+            scores = queries @ matrix[:size].T  # (n_queries, size): each row is contiguous
         if excluded:
-            scores[excluded] = -np.inf
+            scores[:, excluded] = -np.inf
         k = min(k, size - len(excluded))
         if k <= 0:
             return [[] for _ in queries]
-        top = np.argpartition(-scores, k - 1, axis=0)[:k] if k < size else np.tile(
-            np.arange(size)[:, None], (1, len(queries)))
         results = []
-        for column in range(len(queries)):
-            rows = top[:, column]
-            rows = rows[np.argsort(-scores[rows, column], kind="stable")]
-            results.append([Match(int(ids[r]), float(scores[r, column])) for r in rows])
+        for row in scores:
+            top = np.argpartition(-row, k - 1)[:k] if k < size else np.arange(size)
+            top = top[np.argsort(-row[top], kind="stable")]
+            results.append([Match(claim_id, similarity) for claim_id, similarity
+                            in zip(ids[top].tolist(), row[top].tolist())])
         return results

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from factcheck.matching import Matcher
 from factcheck.matching.nearmiss import differences
 from factcheck.models import Claim, ClaimLink, LinkState, Relation, Role, User, utcnow
 from factcheck.services import audit
 from factcheck.services.errors import Forbidden, InvalidInput
-from factcheck.services.matching import retrieve
+from factcheck.services.matching import sync_index
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +42,12 @@ def add_suggestions(session: Session, matcher: Matcher, claims: Sequence[Claim],
     if not claims:
         return []
     own = {c.id for c in claims}
-    found = retrieve(session, matcher, vectors, [c.text for c in claims], k=k, exclude=own)
+    # Links are decided on cosine similarity, so the dense top-k holds every candidate above
+    # the thresholds; BM25 could only add claims below them.
+    found = sync_index(session, matcher).search(vectors, k, exclude=own)
     others = {c.id: c for c in session.scalars(select(Claim).where(
-        Claim.id.in_({m.claim_id for matches in found for m in matches})))}
+        Claim.id.in_({m.claim_id for matches in found for m in matches}))
+        .options(selectinload(Claim.reviews)))}
     links = []
     for claim, matches in zip(claims, found):
         for match in matches:

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
@@ -54,10 +54,12 @@ def sync_index(session: Session, matcher: Matcher, *, force: bool = False) -> Ve
         if state != previous:
             everything = select(Claim.id, Claim.embedding).where(Claim.embedding_model == model)
             if previous is not None and len(index):
-                newer = [Claim.id > index.max_id]
+                # Two indexed queries, not one OR (which would scan every row and its blob).
+                index.add(*_fetch(session, everything.where(Claim.id > index.max_id),
+                                  index.dimension))
                 if previous[2] is not None:
-                    newer.append(Claim.embedded_at > previous[2])
-                index.add(*_fetch(session, everything.where(or_(*newer)), index.dimension))
+                    index.add(*_fetch(session, everything.where(
+                        Claim.embedded_at > previous[2]), index.dimension))
             if force or len(index) != state[0]:  # first load, or claims were deleted
                 index.replace_all(*_fetch(session, everything, index.dimension))
         matcher.mark_checked(state)
