@@ -15,7 +15,7 @@ from factcheck.text.decontextualize import EntityMemory, decontextualize
 from factcheck.text.parse import load_parser
 from factcheck.text.pipeline import extract_sentences
 
-# spaCy's parser is quadratic-ish on absurdly long "sentences"; past this it sees words only.
+# spaCy's parser slows down badly on very long "sentences": longer ones are parsed in pieces.
 MAX_PARSE_CHARS = 2000
 DUPLICATE_SIMILARITY = 0.9
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
@@ -46,22 +46,40 @@ def _tidy(text: str, terminal: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _parse_units(text: str) -> list[tuple[int, str]]:
+    """Cut a sentence longer than MAX_PARSE_CHARS at semicolons, commas or spaces.
+
+    Returns (offset, piece) pairs covering all of TEXT; a pasted transcript without full stops
+    thus yields claims from its whole length, not just its start.
+    """
+    units, offset = [], 0
+    while len(text) - offset > MAX_PARSE_CHARS:
+        window = text[offset:offset + MAX_PARSE_CHARS]
+        cut = max(window.rfind("; "), window.rfind(", "))
+        if cut < MAX_PARSE_CHARS // 2:
+            cut = window.rfind(" ")
+        cut = cut + 1 if cut > 0 else MAX_PARSE_CHARS
+        units.append((offset, text[offset:offset + cut]))
+        offset += cut
+    units.append((offset, text[offset:]))
+    return units
+
+
 def draft_claims(body: str, *, article_date: date | None = None) -> list[ClaimDraft]:
     """Return the atomic claims of BODY (clean text), decontextualized, in reading order."""
-    sentences = extract_sentences(body)
     nlp = load_parser()
     memory = EntityMemory()
     drafts: list[ClaimDraft] = []
-    texts = [s.text if len(s.text) <= MAX_PARSE_CHARS else s.text[:MAX_PARSE_CHARS]
-             for s in sentences]
-    for sentence, doc in zip(sentences, nlp.pipe(texts)):
+    units = [(sentence, offset, text) for sentence in extract_sentences(body)
+             for offset, text in _parse_units(sentence.text)]
+    for (sentence, offset, _), doc in zip(units, nlp.pipe(text for _, _, text in units)):
         terminal = "?" if sentence.text.rstrip().endswith("?") else "."
         people = [e.text for e in doc.ents if e.label_ == "PERSON"]
         for part in doc.sents:
             for atom in decompose(part):
                 ids = sorted(atom.tokens)
-                start = sentence.start + doc[ids[0]].idx
-                end = sentence.start + doc[ids[-1]].idx + len(doc[ids[-1]])
+                start = sentence.start + offset + doc[ids[0]].idx
+                end = sentence.start + offset + doc[ids[-1]].idx + len(doc[ids[-1]])
                 text = decontextualize(_tidy(atom.render(doc), terminal), memory,
                                        people_in_claim=people, article_date=article_date)
                 has_verb = any(doc[i].pos_ in {"VERB", "AUX"} for i in ids) or any(

@@ -92,3 +92,12 @@ def test_odd_input_gives_sensible_output_without_errors(text):
 ])
 def test_lists_and_other_people_are_left_alone(text, expected):
     assert claims(text) == expected
+
+
+def test_a_sentence_longer_than_the_parser_limit_gives_claims_from_all_of_it():
+    clause = "the council spent 3 million on roads"
+    body = ", ".join([clause] * 120) + " and the mayor resigned in 2021"
+    drafts = draft_claims(body)
+    assert all(body[d.start:d.end].strip() for d in drafts)
+    assert max(d.end for d in drafts) > len(body) - 40  # the end of the sentence was parsed
+    assert any("resigned in 2021" in d.text for d in drafts)
