@@ -24,7 +24,7 @@ from factcheck.services.matching import sync_index
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    suggest: float = 0.75
+    suggest: float = 0.65
     auto: float = 0.92
 
     @classmethod
