@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import ms, percentiles, time_each  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
@@ -28,10 +29,6 @@ from factcheck.services.matching import search_claims, similar_to_claims  # noqa
 SEED = ROOT.parent / "shared" / "seed" / "000_5fc0cae9969d1887.txt"
 QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the budget grew",
            "crime doubled", "vaccines and autism", "sea levels rising", "tram cost overrun"]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
 
 
 def main() -> None:
@@ -72,15 +69,9 @@ def main() -> None:
             print(f"seed article ingest + match: cold {ms(runs[0])}, "
                   f"warm median {ms(statistics.median(runs[1:]))} "
                   f"({len(article.claims)} claims, {len(seed.split())} words)")
-            latencies = []
-            for _ in range(20):
-                for query in QUERIES:
-                    start = time.perf_counter()
-                    search_claims(db.session, matcher, query, k=10)
-                    latencies.append(time.perf_counter() - start)
-            latencies.sort()
-            p50 = latencies[len(latencies) // 2]
-            p95 = latencies[int(len(latencies) * 0.95)]
+            p50, p95 = percentiles(time_each(
+                [lambda q=query: search_claims(db.session, matcher, q, k=10)
+                 for _ in range(20) for query in QUERIES]))
             print(f"search (embed query + rank {len(matcher.index)} claims): "
                   f"p50 {ms(p50)}, p95 {ms(p95)}")
 

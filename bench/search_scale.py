@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.datasets import DATA  # noqa: E402
+from bench.timing import ms, percentiles, time_each  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
 from factcheck.matching import VectorIndex  # noqa: E402
@@ -36,15 +37,6 @@ QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the bu
            "the senator voted against the bill", "unemployment fell to a record low"]
 
 
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms"
-
-
-def percentiles(samples: list[float]) -> tuple[float, float]:
-    samples = sorted(samples)
-    return samples[len(samples) // 2], samples[min(len(samples) - 1, int(len(samples) * 0.95))]
-
-
 def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
     rows = rng.standard_normal((n, dim), dtype=np.float32)
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
@@ -56,13 +48,8 @@ def index_growth() -> None:
     for n in (10_000, 35_000, 100_000, 1_000_000):
         index = VectorIndex(384)
         index.replace_all(list(range(1, n + 1)), unit_rows(rng, n))
-        queries = unit_rows(rng, 40)
-        times = []
-        for query in queries:
-            start = time.perf_counter()
-            index.search(query, 10)
-            times.append(time.perf_counter() - start)
-        p50, p95 = percentiles(times)
+        p50, p95 = percentiles(time_each(
+            [lambda q=query: index.search(q, 10) for query in unit_rows(rng, 40)]))
         print(f"vector index, {n:>9,} claims: p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
 
 
@@ -99,13 +86,9 @@ def product_at(n: int) -> None:
                   f"{ms(time.perf_counter() - start)}")
             for query in QUERIES:  # warm-up
                 search_claims(db.session, matcher, query, k=10)
-            times = []
-            for _ in range(10):
-                for query in QUERIES:
-                    start = time.perf_counter()
-                    search_claims(db.session, matcher, query, k=10)
-                    times.append(time.perf_counter() - start)
-            p50, p95 = percentiles(times)
+            p50, p95 = percentiles(time_each(
+                [lambda q=query: search_claims(db.session, matcher, q, k=10)
+                 for _ in range(10) for query in QUERIES]))
             print(f"product search (embed + dense + BM25 + fusion), {n:,} claims: "
                   f"p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
             if SEED.exists():
