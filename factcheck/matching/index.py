@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +87,7 @@ class VectorIndex:
             excluded = [self._positions[i] for i in exclude if i in self._positions]
         if size == 0 or k <= 0:
             return [[] for _ in queries]
-        # A batch (an article's claims) is compute-bound: let BLAS use both cores for it. One
-        # query is memory-bound and stays on one thread (see Matcher.from_config).
-        with threadpool_limits(2 if len(queries) > 4 else 1, user_api="blas"):
-            scores = queries @ matrix[:size].T  # (n_queries, size): each row is contiguous
+        scores = queries @ matrix[:size].T  # (n_queries, size): each row is contiguous
         if excluded:
             scores[:, excluded] = -np.inf
         k = min(k, size - len(excluded))
