@@ -22,6 +22,7 @@ from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
 from factcheck.matching.lexical import clean_query, fuse  # noqa: E402
 from factcheck.matching.metrics import evaluate  # noqa: E402
+from factcheck.models import Claim  # noqa: E402
 from factcheck.services import evaluation as ev  # noqa: E402
 from factcheck.services.claims import import_claims  # noqa: E402
 from factcheck.services.matching import lexical_search, sync_index  # noqa: E402
@@ -49,8 +50,7 @@ def candidates(task: str, context_before: int) -> dict:
         matcher = get_matcher()
         if not len(sync_index(db.session, matcher, force=True)):
             import_claims(db.session, matcher, ev.read_vclaims(base / claims_file))
-        external = {i: e for i, e in db.session.execute(
-            db.select(ev.Claim.id, ev.Claim.external_id))}
+        external = {i: e for i, e in db.session.execute(db.select(Claim.id, Claim.external_id))}
         splits = {name: ev.read_qrels(base / f"qrels-{name}.tsv") for name in ("train", "dev")}
         queries = ev.read_tsv_pairs(base / queries_file)
         context = (ev.with_context(queries, base / context_dir, before=context_before)
