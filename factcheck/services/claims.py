@@ -37,12 +37,13 @@ def get_claim(session: Session, claim_id: int) -> Claim:
 
 def list_claims(session: Session, *, status: ClaimStatus | None = None, page: int = 1,
                 per_page: int = 50) -> tuple[list[Claim], int]:
-    """Return one page of claims (newest first) and the total count, optionally by STATUS."""
+    """Return one page of claims, most check-worthy first (then newest), and the total count."""
     query = select(Claim).where(Claim.origin != Origin.IMPORT)
     if status is not None:
         query = query.where(Claim.status == status)
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    claims = session.scalars(query.order_by(Claim.id.desc()).offset((page - 1) * per_page)
+    ranked = query.order_by(Claim.checkworthiness.desc().nulls_last(), Claim.id.desc())
+    claims = session.scalars(ranked.offset((page - 1) * per_page)
                              .limit(per_page).options(selectinload(Claim.article),
                                                       selectinload(Claim.reviews)))
     return list(claims), total

@@ -72,9 +72,11 @@ def test_editors_see_claims_but_cannot_record_verdicts(editor, claim, session):
     assert session.scalar(select(Review).where(Review.claim_id == claim.id)) is None
 
 
-def test_queue_lists_claims_by_status(checker, claim):
+def test_queue_lists_claims_by_status_most_check_worthy_first(checker, claim):
     page = checker.get("/queue?status=new")
     assert "Crime in Riverton doubled since 2020." in page.text
+    # the crime statistic outranks "The council met on Monday." and "The vote is next week."
+    assert page.text.index("Crime in Riverton doubled") < page.text.index("The vote is next week")
     assert checker.get("/queue?status=bogus").status_code == 400
     assert checker.get("/queue?page=0").status_code == 400
 
