@@ -73,12 +73,12 @@ def decontextualize(text: str, memory: EntityMemory, *, people_in_claim: list[st
             text = text[:mention.start()] + full + text[mention.end():]
     # A pronoun with no person named before it in the claim refers to the last person named.
     pronoun = _PRONOUN.search(text)
-    if pronoun and memory.people and not any(
+    # Only a person known by a full name: a lone capitalised word the tagger took for a person
+    # ("Riverton") would make a wrong claim, which is worse than an unresolved "she".
+    full_names = [p for p in memory.people if len(p.split()) > 1]
+    if pronoun and full_names and not any(
             p.split()[-1] in text[:pronoun.start()] for p in people_in_claim + memory.people):
-        name = memory.people[-1]
-        if len(name.split()) == 1:
-            name = memory.full_name(name) or name
-        text = text[:pronoun.start()] + name + text[pronoun.end():]
+        text = text[:pronoun.start()] + full_names[-1] + text[pronoun.end():]
     if _GENERIC_ORG.match(text) and memory.organisations:
         text = _GENERIC_ORG.sub(memory.organisations[-1], text, count=1)
     if article_date is not None:

@@ -89,6 +89,8 @@ def test_odd_input_gives_sensible_output_without_errors(text):
      ["Apple, Google and Microsoft, the biggest firms, paid no tax."]),
     ("John Smith spoke first. Anna Maria Smith spoke next.",
      ["John Smith spoke first.", "Anna Maria Smith spoke next."]),
+    ("The opposition leader spoke in Riverton. She also claimed that crime doubled.",
+     ["The opposition leader spoke in Riverton.", "She also claimed that crime doubled."]),
 ])
 def test_lists_and_other_people_are_left_alone(text, expected):
     assert claims(text) == expected
