@@ -24,7 +24,6 @@ from factcheck.services.demo import load_demo
 from factcheck.services.errors import ServiceError
 from factcheck.services.extraction import extract_claims, score_sentences
 from factcheck.services.links import Thresholds
-from factcheck.text import DecodeError, decode_bytes
 from factcheck.text.clean import align_offsets
 from factcheck.text.parse import ParserUnavailable, load_parser
 
@@ -103,14 +102,12 @@ def ingest(file: Path, title: str | None, url: str | None, outlet: str | None,
            fmt: str | None, published) -> None:  # noqa: ANN001
     """Ingest FILE as an article: one claim per content sentence, matched to stored claims."""
     try:
-        body = decode_bytes(file.read_bytes())
+        body, fmt = article_service.read_document(file.read_bytes(), file.name, fmt=fmt)
         result = article_service.ingest_article(
             db.session, get_matcher(), title=title or file.stem.replace("_", " "), body=body,
-            fmt=fmt or article_service.FORMAT_BY_SUFFIX.get(file.suffix.lower(), "text"),
-            url=url, outlet=outlet, thresholds=Thresholds.from_config(current_app.config),
+            fmt=fmt, url=url, outlet=outlet,
+            thresholds=Thresholds.from_config(current_app.config),
             published_at=published.replace(tzinfo=timezone.utc) if published else None)
-    except DecodeError as exc:
-        _fail(str(exc))
     except ServiceError as exc:
         _fail(exc.message)
     article = result.article
@@ -153,12 +150,9 @@ def extract(file: Path, as_json: bool, fmt: str | None, article_date) -> None:  
     For plain text the spans are character offsets into the file's text as read; for HTML
     and Markdown, into the text extracted from it.
     """
-    fmt = fmt or article_service.FORMAT_BY_SUFFIX.get(file.suffix.lower(), "text")
     try:
-        raw = decode_bytes(file.read_bytes())
+        raw, fmt = article_service.read_document(file.read_bytes(), file.name, fmt=fmt)
         body = article_service.prepare_body(raw, fmt=fmt)
-    except DecodeError as exc:
-        _fail(str(exc))
     except ServiceError as exc:
         _fail(exc.message)
     found = extract_claims(get_matcher().embedder, body,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 
@@ -20,7 +21,7 @@ from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.matching import sync_index
 from factcheck.services.extraction import extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
-from factcheck.text import clean_html, clean_text, markdown_to_text
+from factcheck.text import DecodeError, clean_html, clean_text, decode_bytes, markdown_to_text
 
 FORMATS = {"text": clean_text, "markdown": markdown_to_text, "html": clean_html}
 FORMAT_BY_SUFFIX = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
@@ -31,6 +32,18 @@ FORMAT_BY_SUFFIX = {".txt": "text", ".text": "text", ".md": "markdown", ".markdo
 class IngestResult:
     article: Article
     created: bool  # False: the same text was already stored, and that article is returned
+
+
+def read_document(data: bytes, filename: str, *, fmt: str | None = None) -> tuple[str, str]:
+    """Return (text, format) of a file's DATA; the format comes from FILENAME unless given.
+
+    Raises InvalidInput when the bytes are binary or not in a readable encoding.
+    """
+    try:
+        text = decode_bytes(data)
+    except DecodeError as exc:
+        raise InvalidInput(str(exc)) from exc
+    return text, fmt or FORMAT_BY_SUFFIX.get(Path(filename).suffix.lower(), "text")
 
 
 def content_hash(body: str) -> str:

@@ -18,10 +18,10 @@ from factcheck.models import (MAX_ID, Claim, ClaimStatus, Origin, Review, Review
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
 from factcheck.services.matching import sync_index
+from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import normalise_rating
 
 Progress = Callable[[int], None]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _WEB_URL = re.compile(r"https?://[^\s/]+", re.IGNORECASE)
 
 
@@ -86,7 +86,7 @@ def _text(value: object, name: str, limit: int) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"'{name}' must be a string.")
-    value = " ".join(_CONTROL.sub(" ", value).split())
+    value = " ".join(drop_control_characters(value, " ").split())
     if len(value) > limit:
         raise InvalidInput(f"'{name}' is too long ({len(value)} characters; limit {limit}).")
     return value or None

@@ -17,6 +17,8 @@ _BLOCK_TAGS = ("address", "article", "blockquote", "dd", "div", "dl", "dt", "fig
                "main", "ol", "p", "pre", "section", "table", "tr", "ul", "td", "th", "caption")
 # Control characters other than tab and newline; they only ever come from broken input.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
+# C0 control characters other than tab, newline and carriage return: never meant in a field.
+_C0_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _INLINE_SPACE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _MANY_BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -42,6 +44,11 @@ def decode_bytes(data: bytes) -> str:
             f"The file is not valid UTF-8 text (bad byte at position {exc.start}). "
             "Save it as UTF-8 and upload it again."
         ) from exc
+
+
+def drop_control_characters(text: str, replacement: str = "") -> str:
+    """Return TEXT without NUL and the other C0 control characters (tab and newlines stay)."""
+    return _C0_CONTROL.sub(replacement, text)
 
 
 def clean_text(text: str) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
-from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -13,7 +12,6 @@ from factcheck.services import articles as article_service
 from factcheck.services.errors import InvalidInput, ServiceError
 from factcheck.services.links import Thresholds
 from factcheck.services.matching import similar_to_claims
-from factcheck.text import DecodeError, decode_bytes
 from factcheck.web.forms import ArticleForm
 from factcheck.web.highlight import highlight_pieces, piece_css_class
 from factcheck.web.permissions import ANY_ROLE, roles_required
@@ -37,11 +35,7 @@ def _read_upload(form: ArticleForm) -> tuple[str, str]:
     data = upload.stream.read(limit + 1)
     if len(data) > limit:
         raise InvalidInput(f"The file is larger than {limit // (1024 * 1024)} MB.")
-    suffix = Path(upload.filename or "").suffix.lower()
-    try:
-        return decode_bytes(data), article_service.FORMAT_BY_SUFFIX.get(suffix, "text")
-    except DecodeError as exc:
-        raise InvalidInput(str(exc)) from exc
+    return article_service.read_document(data, upload.filename or "")
 
 
 def _midnight(day: date | None) -> datetime | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (DateField, EmailField, FieldList, Form, FormField, IntegerField,
@@ -13,15 +11,15 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 
 from factcheck.models import MAX_ID, Relation, Stance
 from factcheck.services.articles import FORMAT_BY_SUFFIX
+from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import SCALE
 
 ARTICLE_SUFFIXES = [suffix.lstrip(".") for suffix in FORMAT_BY_SUFFIX]
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _strip_controls(value: object) -> object:
     """Drop control characters (NUL and friends) from text fields before anything sees them."""
-    return _CONTROL.sub("", value) if isinstance(value, str) else value
+    return drop_control_characters(value) if isinstance(value, str) else value
 
 
 class _StripControlsMeta:
