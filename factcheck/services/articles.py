@@ -18,7 +18,6 @@ from factcheck.matching.embedder import to_blob
 from factcheck.models import MAX_ID, Article, Claim, Origin, User, utcnow
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
-from factcheck.services.matching import sync_index
 from factcheck.services.extraction import extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
 from factcheck.text import DecodeError, clean_html, clean_text, decode_bytes, markdown_to_text
@@ -109,7 +108,6 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         session.rollback()
         return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
                             created=False)
-    sync_index(session, matcher)  # make sure the index is loaded before adding to it
     matcher.index.add([c.id for c in article.claims], vectors)
     return IngestResult(article, created=True)
 
