@@ -111,6 +111,7 @@ def merge_claims(session: Session, keep: Claim, other: Claim, *, actor: User) ->
         spans += [list(s) for s in other.spans or [] if list(s) not in spans]
         keep.spans = spans
     other.status = ClaimStatus.DISMISSED
+    other.dismissal_reason = f"merged into claim {keep.id}"
     audit.record(session, actor, "claim.merged", "claim", keep.id, merged=other.id,
                  merged_text=other.text)
     audit.record(session, actor, "claim.dismissed", "claim", other.id,
@@ -127,6 +128,7 @@ def dismiss_claim(session: Session, claim: Claim, *, reason: str, actor: User) -
         raise InvalidInput("Say why the claim is not checkable.")
     old = claim.status
     claim.status = ClaimStatus.DISMISSED
+    claim.dismissal_reason = reason
     audit.record(session, actor, "claim.dismissed", "claim", claim.id, reason=reason,
                  status_from=old.value)
     session.commit()
