@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Index, Integer,
                         LargeBinary, MetaData, String, Text, UniqueConstraint, event)
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 
 MAX_ID = 2**63 - 1  # the largest integer key any supported database can store
@@ -164,6 +164,10 @@ class Claim(Base):
     embedded_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # Filled in only by the review queue's query (services.queue): not columns.
+    queue_priority: Mapped[float | None] = query_expression()
+    spread: Mapped[int | None] = query_expression()
 
     article: Mapped[Article | None] = relationship(back_populates="claims")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])

@@ -19,7 +19,8 @@ def pair(session, matcher):
 
 def publish(session, claim, rating, checker):
     record_verdict(session, claim, rating=rating, reviewer=checker, conclusion="c",
-                   sources=[SOURCE], publish=True)
+                   sources=[SOURCE], publish=True,
+                   correction_reason="new figures" if claim.verdict else "")
 
 
 def test_same_claims_with_different_verdicts_conflict_on_both_sides(session, pair, users):
