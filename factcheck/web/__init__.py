@@ -15,6 +15,7 @@ from factcheck.verdicts import SCALE, rating_label
 
 def register_web(app: Flask) -> None:
     from factcheck.web import claim_edits  # noqa: F401  (adds its routes to the review blueprint)
+    from factcheck.web import revisions  # noqa: F401  (adds its routes to the editor blueprint)
     from factcheck.web.auth import bp as auth_bp
     from factcheck.web.editor import bp as editor_bp
     from factcheck.web.review import bp as review_bp

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (DateField, EmailField, FieldList, Form, FormField, IntegerField,
-                     PasswordField, SelectField, StringField, SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormField,
+                     HiddenField, IntegerField, PasswordField, SelectField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -52,6 +53,7 @@ class ArticleForm(BaseForm):
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
     published_on = DateField("Published on", validators=[Optional()])
     body = TextAreaField("Article text")
+    is_draft = BooleanField("This is a draft: not published yet")
     format = SelectField("The pasted text is", default="text", choices=[
         SelectChoice("text", "Plain text"), SelectChoice("markdown", "Markdown"),
         SelectChoice("html", "HTML")])
@@ -62,6 +64,25 @@ class ArticleForm(BaseForm):
     def validate_body(self, field: TextAreaField) -> None:
         if not (field.data or "").strip() and not self.file.data:
             raise ValidationError("Paste the article text or upload a file: the article is empty.")
+
+
+class RevisionForm(BaseForm):
+    """The editor's new text for an article: stored as its next revision."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
+    body = TextAreaField("Article text", validators=[
+        DataRequired("The article is empty: paste or write its text.")])
+    is_draft = BooleanField("Still a draft: not published yet")
+    base_revision = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Re-submit and check again")
+
+    def validate_base_revision(self, field: HiddenField) -> None:
+        if not str(field.data or "").isdigit() or not 0 < int(field.data) <= 1_000_000:
+            raise ValidationError("The form lost track of the revision: reload the page.")
+
+
+class RequestCheckForm(BaseForm):
+    submit = SubmitField("Request a check")
 
 
 class SourceForm(Form):
