@@ -105,6 +105,7 @@ def revise_article(session: Session, matcher: Matcher, article: Article, *, body
     added = [new_claim(item, matcher, now) for item in fresh]
     for claim in added:
         claim.article = article
+    session.add_all(added)
     article.body, article.content_hash, article.revision = body, digest, number
     article.title, article.is_draft = title, is_draft
     session.flush()
