@@ -17,10 +17,11 @@ def register_web(app: Flask) -> None:
     from factcheck.web import claim_edits  # noqa: F401  (adds its routes to the review blueprint)
     from factcheck.web import revisions  # noqa: F401  (adds its routes to the editor blueprint)
     from factcheck.web.auth import bp as auth_bp
+    from factcheck.web.dashboard import bp as dashboard_bp
     from factcheck.web.editor import bp as editor_bp
     from factcheck.web.review import bp as review_bp
 
-    for blueprint in (auth_bp, review_bp, editor_bp):
+    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -12,6 +12,7 @@ from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional,
 
 from factcheck.models import MAX_ID, Relation, Stance
 from factcheck.services.articles import FORMAT_BY_SUFFIX
+from factcheck.services.dashboard import UNCHECKED
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import SCALE
 
@@ -144,6 +145,23 @@ class LinkForm(BaseForm):
                            choices=[SelectChoice(r.value, r.value) for r in Relation])
     confirm = SubmitField("Confirm link")
     reject = SubmitField("Reject")
+
+
+class DashboardForm(BaseForm):
+    class Meta:
+        csrf = False  # GET filters change nothing
+
+    outlet = SelectField("Outlet", default="", choices=[])
+    date_from = DateField("Articles from", validators=[Optional()])
+    date_to = DateField("to", validators=[Optional()])
+    verdict = SelectField("Verdict", default="", choices=[
+        SelectChoice("", "every flagged statement"),
+        SelectChoice(UNCHECKED, "not yet checked"),
+        *(SelectChoice(r.key, r.label) for r in SCALE)])
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")
 
 
 class SearchForm(BaseForm):

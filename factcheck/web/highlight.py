@@ -6,10 +6,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from factcheck.models import Claim, ClaimStatus, Review
+from factcheck.services.flags import (CHECKWORTHY, VERY_CHECKWORTHY, applying_verdict, flag_rank,
+                                      is_flagged, verdict_colour)
 from factcheck.verdicts import RATINGS
-
-CHECKWORTHY = 0.5  # the score from which a claim is worth checking (see text/checkworthiness)
-VERY_CHECKWORTHY = 0.75
 
 # Worst first: when claims share words, the highlight shows the most urgent one.
 _URGENCY = ["hl-false", "hl-mixed", "hl-unproven", "hl-cw-high", "hl-cw-mid", "hl-true",
@@ -77,14 +76,13 @@ def highlight_pieces(body: str, claims: Sequence[Claim]) -> list[Piece]:
 
 def claim_flag(claim: Claim) -> Flag:
     """Return how CLAIM is flagged: by its verdict (own or carried), else its check-worthiness."""
-    own = claim.verdict
-    verdict = own or claim.carried_verdict
+    verdict, carried = applying_verdict(claim)
+    flagged = is_flagged(claim)
     if verdict is not None:
+        css = f"hl-{verdict_colour(verdict)}"
         rating = RATINGS.get(verdict.rating)
-        css = f"hl-{rating.colour}" if rating else "hl-unproven"
         label = verdict.original_rating or (rating.label if rating else verdict.rating)
-        return Flag(css, label, f"{_TAG[css]} {label}", verdict, carried=own is None,
-                    flagged=css in ("hl-false", "hl-mixed"))
+        return Flag(css, label, f"{_TAG[css]} {label}", verdict, carried, flagged)
     score = claim.checkworthiness or 0.0
     if claim.status is ClaimStatus.DISMISSED:
         return Flag("hl-dismissed", "Dismissed: not checkable", "", None, False, False)
@@ -93,10 +91,10 @@ def claim_flag(claim: Claim) -> Flag:
     else:
         label, tag = "Not yet checked", "unchecked"
     if score >= VERY_CHECKWORTHY:
-        return Flag("hl-cw-high", label, tag, None, False, True)
+        return Flag("hl-cw-high", label, tag, None, False, flagged)
     if score >= CHECKWORTHY:
-        return Flag("hl-cw-mid", label, tag, None, False, True)
-    return Flag("hl-low", f"{label} (low check-worthiness)", "", None, False, False)
+        return Flag("hl-cw-mid", label, tag, None, False, flagged)
+    return Flag("hl-low", f"{label} (low check-worthiness)", "", None, False, flagged)
 
 
 def piece_flag(piece: Piece, flags: dict[int, Flag]) -> Flag:
@@ -107,6 +105,5 @@ def piece_flag(piece: Piece, flags: dict[int, Flag]) -> Flag:
 def flagged_claims(claims: Sequence[Claim], flags: dict[int, Flag]) -> list[Claim]:
     """Return the claims to flag: false-type verdicts, then misleading-type, then unchecked
     claims by check-worthiness (highest first)."""
-    chosen = [c for c in claims if flags[c.id].flagged]
-    return sorted(chosen, key=lambda c: (flags[c.id].rank if flags[c.id].verdict else 10,
-                                         -(c.checkworthiness or 0.0), c.start or 0))
+    chosen = [claim for claim in claims if flags[claim.id].flagged]
+    return sorted(chosen, key=lambda claim: (*flag_rank(claim), claim.start or 0))
