@@ -35,13 +35,17 @@ def edit_article(article_id: int):  # noqa: ANN201
             return render_template("articles/edit.html", article=article, form=form), \
                 exc.status_code
         if result.changed:
-            flash(f"Revision {article.revision} stored: {result.kept} claims unchanged (their "
+            flash(f"Revision {article.revision} stored: {_claims(result.kept)} unchanged (their "
                   f"verdicts kept), {result.added} new, {result.stale} stale.", "success")
         else:
             flash("The text is unchanged; nothing to check again.", "info")
         return redirect(url_for("editor.article_detail", article_id=article.id))
     status = 422 if form.errors else 200
     return render_template("articles/edit.html", article=article, form=form), status
+
+
+def _claims(count: int) -> str:
+    return f"{count} claim" if count == 1 else f"{count} claims"
 
 
 @bp.get("/<int:article_id>/revisions/<int:number>")

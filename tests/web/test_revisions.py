@@ -46,7 +46,7 @@ def test_resubmitting_keeps_unchanged_verdicts_and_shows_stale_claims(editor, ch
     response = revise(editor, draft.id)
     assert response.status_code == 302
     page = editor.get(response.location).text
-    assert "Revision 2 stored: 1 claims unchanged (their verdicts kept), 1 new, 1 stale." in page
+    assert "Revision 2 stored: 1 claim unchanged (their verdicts kept), 1 new, 1 stale." in page
     assert '<span class="badge draft">Draft</span>' in page
     assert 'class="hl hl-false"' in page  # the unchanged claim keeps its verdict
     stale = page[page.index('id="stale-heading"'):]
