@@ -82,10 +82,6 @@ class RevisionForm(BaseForm):
             raise ValidationError("The form lost track of the revision: reload the page.")
 
 
-class RequestCheckForm(BaseForm):
-    submit = SubmitField("Request a check")
-
-
 class SourceForm(Form):
     """One source of a verdict; rows left empty are ignored."""
 

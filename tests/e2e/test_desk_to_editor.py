@@ -74,9 +74,16 @@ def test_a_checked_statement_shows_its_verdict_to_the_editor(page: Page, live_ur
     page.keyboard.press("Escape")
     expect(tip).to_be_hidden()
 
+    expect(highlight).to_have_accessible_description(re.compile(CONCLUSION))
+
     # Keyboard: tabbing onto the highlight shows the same tooltip.
     page.mouse.move(0, 0)
-    highlight.focus()
+    index = page.locator("a.hl").evaluate_all(
+        "(links, text) => links.findIndex(link => link.textContent.includes(text))",
+        "production capacity by 11%")
+    page.locator("a.hl").nth(index - 1).focus()
+    page.keyboard.press("Tab")
+    expect(highlight).to_be_focused()
     expect(tip).to_be_visible()
     shot("editor-tooltip-on-focus", full_page=False)
 
