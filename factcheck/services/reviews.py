@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from factcheck.models import Claim, ClaimStatus, Review, ReviewStatus, Role, Source, Stance, User, utcnow
-from factcheck.services import audit
+from factcheck.services import audit, webhooks
 from factcheck.services.errors import Forbidden, InvalidInput
 from factcheck.verdicts import RATINGS
 
@@ -53,4 +53,6 @@ def record_verdict(session: Session, claim: Claim, *, rating: str, reviewer: Use
                  status_from=old_status.value, status_to=claim.status.value,
                  sources=len(review.sources))
     session.commit()
+    if publish:
+        webhooks.enqueue_review(session, review)
     return review
