@@ -77,11 +77,14 @@ def test_api_over_real_http(live_url):
     assert body["claims"][0]["text"].startswith("The Great Wall of China is visible")
     with pytest.raises(urllib.error.HTTPError) as error:
         get("/api/v1/claims/987654")
-    assert error.value.code == 404
-    assert json.load(error.value)["error"]["code"] == "not_found"
+    with error.value:
+        assert error.value.code == 404
+        assert json.load(error.value)["error"]["code"] == "not_found"
     with pytest.raises(urllib.error.HTTPError) as error:
         get(f"/api/v1/claims:search?{query}", token=None)
-    assert error.value.code == 401 and error.value.headers["WWW-Authenticate"].startswith("Bearer")
+    with error.value:
+        assert error.value.code == 401
+        assert error.value.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_gunicorn_stops_with_an_install_hint_when_the_model_is_missing(tmp_path):

@@ -7,12 +7,15 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import current_app, g, request
+from flask import current_app, request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
 from factcheck.extensions import db
 from factcheck.models import ApiToken, TokenScope
 from factcheck.services import tokens
+
+
+_TOKEN_KEY = "factcheck.api_token"
 
 
 def _bearer() -> str | None:
@@ -36,15 +39,16 @@ def rate_limit_key() -> str:
 
 def current_token() -> ApiToken | None:
     """Return the valid token of this request, None without one; 401 for a bad one."""
-    if "api_token" not in g:
+    # Kept with the request (not g: tests reuse one app context for several requests).
+    if _TOKEN_KEY not in request.environ:
         secret = _bearer()
         token = None
         if secret is not None:
             token = tokens.authenticate(db.session, secret)
             if token is None:
                 raise Unauthorized("The token is unknown or was revoked.")
-        g.api_token = token
-    return g.api_token
+        request.environ[_TOKEN_KEY] = token
+    return request.environ[_TOKEN_KEY]
 
 
 def scope_required(scope: TokenScope) -> Callable:

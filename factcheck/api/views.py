@@ -141,7 +141,8 @@ def json_body() -> dict:
     return data
 
 
-def text_field(data: dict, name: str, *, required: bool = False, limit: int = 2000) -> str | None:
+def text_field(data: dict, name: str, *, required: bool = False,
+               limit: int | None = 2000) -> str | None:
     """Return DATA[NAME] as a string (None when absent), or 422 saying what it must be."""
     value = data.get(name)
     if value is None or (value == "" and not required):
@@ -150,6 +151,6 @@ def text_field(data: dict, name: str, *, required: bool = False, limit: int = 20
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"'{name}' must be a string.")
-    if len(value) > limit:
+    if limit is not None and len(value) > limit:
         raise InvalidInput(f"'{name}' is too long ({len(value):,} characters; limit {limit:,}).")
     return value
