@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import jsonify
@@ -152,7 +153,8 @@ def _operation(summary: str, schema: str, *, params: list | None = None, codes: 
         content[extra_media] = {"schema": _ref("ClaimReview")}
     operation: dict[str, Any] = {
         "summary": summary, "parameters": params or [],
-        "responses": {ok: {"description": "OK", "content": content}, **{
+        "responses": {**{status: {"description": "OK", "content": content}
+                         for status in ok.split()}, **{
             code: {"description": ERRORS[code],
                    "content": {"application/json": {"schema": _ref("Error")}}}
             for code in ["401", "429", *codes.split()]}}}
@@ -207,7 +209,7 @@ def document() -> dict[str, Any]:
             "/articles": {"post": _operation(
                 "Submit an article: its claims with their best matches and carried verdicts. "
                 "201 when stored, 200 when the same text was stored before.",
-                "Article", body="ArticleInput", ok="201", codes="400 403 413 415 422")},
+                "Article", body="ArticleInput", ok="201 200", codes="400 403 413 415 422")},
             "/articles/{articleId}": {"get": _operation(
                 "An article with its claims, verdicts and matches.", "Article",
                 params=[article_id], codes="404")},
@@ -228,6 +230,27 @@ def document() -> dict[str, Any]:
                                           "application/json": {"schema": {"type": "object"}}}}}}},
         },
     }
+
+
+_PATH_PARAMS = {"<int:claim_id>": "{claimId}", "<int:article_id>": "{articleId}",
+                "<int:review_id>": "{reviewId}"}
+
+
+def document_path(rule: str) -> str:
+    """Return the document's path for the Flask URL RULE of an API route."""
+    path = rule.removeprefix(bp.url_prefix or "")
+    for converter, name in _PATH_PARAMS.items():
+        path = path.replace(converter, name)
+    return path
+
+
+@lru_cache(maxsize=None)
+def query_parameters(rule: str, method: str) -> frozenset[str] | None:
+    """Return the query parameters the document gives RULE and METHOD (None: not described)."""
+    operation = document()["paths"].get(document_path(rule), {}).get(method.lower())
+    if operation is None:
+        return None
+    return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
 
 
 @bp.get("/openapi.json")

@@ -40,8 +40,8 @@ def get_review(review_id: int):  # noqa: ANN201
 def claimreview_feed():  # noqa: ANN201
     """Return our published verdicts as a ClaimReview DataFeed, oldest change first."""
     size = pagination.page_size()
-    raw_since = request.args.get("since") or None
-    since = parse_time(raw_since, "since") if raw_since else None
+    raw_since = request.args.get("since")
+    since = parse_time(raw_since, "since") if raw_since is not None else None
     key = pagination.fingerprint("claimreview", raw_since)
     cursor = pagination.read_token(key)
     after = None

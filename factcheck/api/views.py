@@ -25,7 +25,7 @@ MAX_SEARCH_RESULTS = 100
 
 def _int_arg(name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
     raw = request.args.get(name)
-    if raw is None or raw == "":
+    if raw is None:
         return None
     if not re.fullmatch(r"[0-9]{1,19}", raw) or not low <= int(raw) <= high:
         raise BadRequest(f"{name} must be a whole number from {low} to {high}.")
@@ -106,15 +106,15 @@ def get_claim(claim_id: int):  # noqa: ANN201
 def list_claims():  # noqa: ANN201
     """Return claims by id, filtered by status, rating, article and time of last change."""
     size = pagination.page_size()
-    status = request.args.get("status") or None
+    status = request.args.get("status")
     if status is not None and status not in {s.value for s in ClaimStatus}:
         raise BadRequest(f"status must be one of {', '.join(s.value for s in ClaimStatus)}.")
-    rating = request.args.get("rating") or None
+    rating = request.args.get("rating")
     if rating is not None and rating not in RATINGS:
         raise BadRequest(f"rating must be one of {', '.join(RATINGS)}.")
     article_id = _int_arg("articleId")
-    raw_since = request.args.get("updatedSince") or None
-    since = parse_time(raw_since, "updatedSince") if raw_since else None
+    raw_since = request.args.get("updatedSince")
+    since = parse_time(raw_since, "updatedSince") if raw_since is not None else None
     key = pagination.fingerprint("claims", status, rating, article_id, raw_since)
     cursor = pagination.read_token(key)
     after = cursor.get("a", 0) if cursor else 0
