@@ -232,7 +232,7 @@ def test_claimreview_feed_pages_and_shows_corrections_last(api, published, sessi
     stamps = [i["dateModified"] for i in items]
     assert stamps == sorted(stamps)
     record_verdict(session, published.claims[0], rating="mostly-true", reviewer=users["checker"],
-                   conclusion="Corrected.", sources=[SOURCE], publish=True)
+                   conclusion="Corrected.", sources=[SOURCE], publish=True, correction_reason="New figures.")
     since = api.get("/api/v1/claimreview", query_string={"since": stamps[-1]})
     newest = json.loads(since.data)["dataFeedElement"]
     assert newest[-1]["claimReviewed"] == published.claims[0].text

@@ -67,7 +67,7 @@ def test_a_correction_keeps_the_first_publication_date(session, article_claim, u
     first.published_at = datetime(2025, 4, 2, 10, tzinfo=timezone.utc)
     session.commit()
     second = record_verdict(session, article_claim, rating="half-true", reviewer=users["checker"],
-                            conclusion="Partly.", sources=[SOURCE], publish=True)
+                            conclusion="Partly.", sources=[SOURCE], publish=True, correction_reason="New figures.")
     data = claim_review(second, page_url="https://desk.example/c", publisher=PUBLISHER)
     assert data["datePublished"] == "2025-04-02" and data["dateModified"] > "2025-04-02"
     assert data["reviewRating"]["alternateName"] == "Half true"

@@ -105,7 +105,7 @@ def test_publish_and_correct_post_signed_claimreviews(claim_and_checker):
                        sources=[SOURCE], publish=True)
         wait_for(lambda: len(receiver.received) == 1)
         record_verdict(db.session, claim, rating="mostly-true", reviewer=checker,
-                       conclusion="Corrected.", sources=[SOURCE], publish=True)
+                       conclusion="Corrected.", sources=[SOURCE], publish=True, correction_reason="New figures.")
         wait_for(lambda: len(receiver.received) == 2)
     first, second = receiver.received
     assert first["valid"] and second["valid"]
@@ -193,3 +193,20 @@ def test_webhook_urls_and_secrets_are_checked(live_app):
             webhooks.create_webhook(db.session, url=url, secret=secret)
     webhook, secret = webhooks.create_webhook(db.session, url="https://x.example/h")
     assert len(secret) >= 32 and webhook.secret == secret
+
+
+def test_a_verdict_waiting_for_sign_off_is_sent_when_approved(claim_and_checker):
+    from factcheck.services.reviews import approve_review
+
+    claim, checker = claim_and_checker
+    second = create_user(db.session, email="c2@example.org", password="long password",
+                         role="checker")
+    with Receiver() as receiver:
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        review = record_verdict(db.session, claim, rating="false", reviewer=checker,
+                                conclusion="No.", sources=[SOURCE], publish=True,
+                                second_review=True)
+        assert deliveries() == []
+        approve_review(db.session, review, approver=second)
+        wait_for(lambda: len(receiver.received) == 1)
+    assert receiver.received[0]["valid"] and receiver.received[0]["event"] == "review.published"
