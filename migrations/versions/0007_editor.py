@@ -1,7 +1,7 @@
 """editor: drafts, article revisions and stale claims
 
 Revision ID: 0007_editor
-Revises: 552c39a930c5
+Revises: 0006_desk
 Create Date: 2026-11-27 21:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0007_editor'
-down_revision = '552c39a930c5'
+down_revision = '0006_desk'
 branch_labels = None
 depends_on = None
 
