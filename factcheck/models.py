@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 from typing import Any
 
 from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Index, Integer,
-                        LargeBinary, MetaData, String, Text, UniqueConstraint, event)
+                        LargeBinary, MetaData, String, Text, UniqueConstraint, event, false)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 
@@ -120,10 +120,34 @@ class Article(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"))
+    # A draft is not published yet: its editor pastes it, reads the flags and revises it.
+    is_draft: Mapped[bool] = mapped_column(default=False, server_default=false())
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")  # 1, 2, ... (body's)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submitted_by: Mapped[User | None] = relationship()
     claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.start")
+    revisions: Mapped[list[ArticleRevision]] = relationship(
+        back_populates="article", order_by="ArticleRevision.number")
+
+
+class ArticleRevision(Base):
+    """An earlier body of an article, kept when the editor re-submits the text."""
+
+    __tablename__ = "article_revision"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    # Who submitted the next revision, and when: the end of this one.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+    replaced_by: Mapped[User | None] = relationship()
 
 
 class Claim(Base):
@@ -162,6 +186,9 @@ class Claim(Base):
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     embedding_model: Mapped[str | None] = mapped_column(String(200))
     embedded_at: Mapped[datetime | None]
+    # Set when a new revision of the article no longer makes this claim (its text changed or
+    # went): the revision that dropped it. Its spans are cleared; the sentence stays to read.
+    stale_since_revision: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -175,6 +202,11 @@ class Claim(Base):
     reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.id")
     links: Mapped[list[ClaimLink]] = relationship(
         back_populates="claim", foreign_keys="ClaimLink.claim_id", order_by="ClaimLink.id")
+
+    @property
+    def stale(self) -> bool:
+        """Return True if the article's current revision no longer makes this claim."""
+        return self.stale_since_revision is not None
 
     @property
     def verdict(self) -> Review | None:

@@ -16,15 +16,16 @@ from factcheck.web.markdown import render_markdown
 
 
 def register_web(app: Flask) -> None:
-    # These add their routes to the review blueprint.
-    from factcheck.web import claim_edits, queue, workflow  # noqa: F401
+    # These add their routes to the review and editor blueprints.
+    from factcheck.web import claim_edits, queue, revisions, workflow  # noqa: F401
     from factcheck.web.admin import bp as admin_bp
     from factcheck.web.auth import bp as auth_bp
+    from factcheck.web.dashboard import bp as dashboard_bp
     from factcheck.web.editor import bp as editor_bp
     from factcheck.web.integrations import bp as integrations_bp
     from factcheck.web.review import bp as review_bp
 
-    for blueprint in (auth_bp, review_bp, editor_bp, admin_bp, integrations_bp):
+    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -1,7 +1,7 @@
 """API tokens, webhooks and their deliveries
 
 Revision ID: 0008_api
-Revises: 0006_desk
+Revises: 0007_editor
 Create Date: 2026-11-27 21:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0008_api'
-down_revision = '0006_desk'
+down_revision = '0007_editor'
 branch_labels = None
 depends_on = None
 
