@@ -17,6 +17,7 @@ from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import MAX_ID, Article, Claim, Origin, User, utcnow
 from factcheck.services import audit
+from factcheck.services.dense import dense_retriever
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.extraction import extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
@@ -97,7 +98,7 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     session.add(article)
     session.flush()
     vectors = (np.stack([c.embedding for c in extracted]) if extracted else
-               np.zeros((0, matcher.index.dimension), dtype=np.float32))
+               np.zeros((0, matcher.embedder.dimension), dtype=np.float32))
     add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)
     audit.record(session, submitted_by, "article.ingested", "article", article.id,
                  title=article.title, claims=len(article.claims))
@@ -108,7 +109,7 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         session.rollback()
         return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
                             created=False)
-    matcher.index.add([c.id for c in article.claims], vectors)
+    dense_retriever(session, matcher).added([c.id for c in article.claims], vectors)
     return IngestResult(article, created=True)
 
 
