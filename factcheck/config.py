@@ -38,6 +38,9 @@ class Defaults:
     # Seconds between checks that the in-memory vector index still matches the database
     # (another worker or a CLI import may have added claims).
     INDEX_REFRESH_SECONDS = 1.0
+    # Four eyes: when True, a submitted verdict is published only after a second fact-checker
+    # (not its author) approves it; when False, submitting publishes at once.
+    REQUIRE_SECOND_REVIEW = False
     MAX_ARTICLE_CHARS = 500_000
     MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     # The whole request may be larger than one upload (form fields, encoding overhead).

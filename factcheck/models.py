@@ -12,7 +12,7 @@ from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Inde
                         LargeBinary, MetaData, String, Text, TypeDecorator, UniqueConstraint,
                         event)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 
 MAX_ID = 2**63 - 1  # the largest integer key any supported database can store
@@ -86,6 +86,7 @@ class Origin(str, enum.Enum):
 
 class ReviewStatus(str, enum.Enum):
     DRAFT = "draft"
+    SUBMITTED = "submitted"  # waiting for a second checker's approval (REQUIRE_SECOND_REVIEW)
     PUBLISHED = "published"
 
 
@@ -178,6 +179,10 @@ class Claim(Base):
     kind: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[ClaimStatus] = mapped_column(_enum(ClaimStatus), default=ClaimStatus.NEW)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    dismissal_reason: Mapped[str | None] = mapped_column(String(500))
+    # An editor (or anyone) asked for this claim to be checked: it moves up the queue.
+    check_requested_at: Mapped[datetime | None]
+    check_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     claimant: Mapped[str | None] = mapped_column(String(200))
     claim_date: Mapped[date | None] = mapped_column(Date)
     # Text that comes with an imported claim (a fact-check's headline and summary): searched
@@ -192,8 +197,13 @@ class Claim(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
+    # Filled in only by the review queue's query (services.queue): not columns.
+    queue_priority: Mapped[float | None] = query_expression()
+    spread: Mapped[int | None] = query_expression()
+
     article: Mapped[Article | None] = relationship(back_populates="claims")
-    assignee: Mapped[User | None] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    check_requested_by: Mapped[User | None] = relationship(foreign_keys=[check_requested_by_id])
     reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.id")
     links: Mapped[list[ClaimLink]] = relationship(
         back_populates="claim", foreign_keys="ClaimLink.claim_id", order_by="ClaimLink.id")
@@ -230,11 +240,20 @@ class Review(Base):
     # Set for verdicts imported from another desk: where the review was published, and by whom.
     url: Mapped[str | None] = mapped_column(String(2000))
     publisher: Mapped[str | None] = mapped_column(String(200))
+    submitted_at: Mapped[datetime | None]
+    # The second checker who signed the verdict off (REQUIRE_SECOND_REVIEW).
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    # A correction of a published verdict names the review it corrects and why.
+    correction_of_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    correction_reason: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     claim: Mapped[Claim] = relationship(back_populates="reviews")
-    reviewer: Mapped[User | None] = relationship()
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    correction_of: Mapped[Review | None] = relationship(remote_side=[id])
     sources: Mapped[list[Source]] = relationship(back_populates="review", order_by="Source.id",
                                                  cascade="all, delete-orphan")
 

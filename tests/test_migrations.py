@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask import Flask
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
@@ -15,7 +16,11 @@ from factcheck import create_app
 from factcheck.extensions import db
 from factcheck.models import Base, declared_in_models
 
-BEFORE_PGVECTOR = "552c39a930c5"  # the revision before 0009_pg
+
+
+def revision_before(revision: str) -> str:
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -98,7 +103,8 @@ def test_migrations_go_down_to_nothing_and_up_again(migration_app):
 
 
 def test_stored_vectors_survive_the_move_to_pgvector_and_back(migration_app):
-    upgrade(revision=BEFORE_PGVECTOR)
+    before_pgvector = revision_before("0009_pg")
+    upgrade(revision=before_pgvector)
     vector = np.linspace(-1, 1, 384, dtype=np.float32)
     vector /= np.linalg.norm(vector)
     with db.engine.begin() as connection:
@@ -116,7 +122,7 @@ def test_stored_vectors_survive_the_move_to_pgvector_and_back(migration_app):
                                         "WHERE search_vector @@ to_tsquery('english', 'snowing')"))
         assert found.scalar() == "Snow fell in July."
         db.session.remove()
-    downgrade(revision=BEFORE_PGVECTOR)
+    downgrade(revision=before_pgvector)
     stored = db.session.execute(text("SELECT embedding FROM claim")).scalar()
     db.session.remove()
     assert bytes(stored) == vector.tobytes()

@@ -1,4 +1,4 @@
-"""A checker's corrections to extracted claims: edit, split, merge, dismiss. All audited."""
+"""A checker's corrections to extracted claims: edit, split, merge, dismiss, reopen. Audited."""
 
 from __future__ import annotations
 
@@ -113,6 +113,7 @@ def merge_claims(session: Session, keep: Claim, other: Claim, *, actor: User) ->
         spans += [list(s) for s in other.spans or [] if list(s) not in spans]
         keep.spans = spans
     other.status = ClaimStatus.DISMISSED
+    other.dismissal_reason = f"merged into claim {keep.id}"
     audit.record(session, actor, "claim.merged", "claim", keep.id, merged=other.id,
                  merged_text=other.text)
     audit.record(session, actor, "claim.dismissed", "claim", other.id,
@@ -127,9 +128,25 @@ def dismiss_claim(session: Session, claim: Claim, *, reason: str, actor: User) -
     reason = " ".join(reason.split())
     if not reason:
         raise InvalidInput("Say why the claim is not checkable.")
+    if claim.status is ClaimStatus.PUBLISHED:
+        raise InvalidInput("This claim has a published verdict; correct the verdict instead.")
     old = claim.status
     claim.status = ClaimStatus.DISMISSED
+    claim.dismissal_reason = reason
     audit.record(session, actor, "claim.dismissed", "claim", claim.id, reason=reason,
                  status_from=old.value)
+    session.commit()
+    return claim
+
+
+def reopen_claim(session: Session, claim: Claim, *, actor: User) -> Claim:
+    """Undo a dismissal: the claim goes back to the queue; commit."""
+    _require_checker(actor)
+    if claim.status is not ClaimStatus.DISMISSED:
+        raise InvalidInput("Only a dismissed claim can be reopened.")
+    claim.status = ClaimStatus.IN_REVIEW if claim.reviews else ClaimStatus.NEW
+    audit.record(session, actor, "claim.reopened", "claim", claim.id,
+                 dismissed_because=claim.dismissal_reason, status_to=claim.status.value)
+    claim.dismissal_reason = None
     session.commit()
     return claim

@@ -11,20 +11,24 @@ from factcheck.extensions import db, login_manager
 from factcheck.models import Role, User
 from factcheck.services.errors import ServiceError
 from factcheck.verdicts import SCALE, rating_label
+from factcheck.web.markdown import render_markdown
 
 
 def register_web(app: Flask) -> None:
-    from factcheck.web import claim_edits  # noqa: F401  (adds its routes to the review blueprint)
+    # These add their routes to the review blueprint.
+    from factcheck.web import claim_edits, queue, workflow  # noqa: F401
+    from factcheck.web.admin import bp as admin_bp
     from factcheck.web.auth import bp as auth_bp
     from factcheck.web.editor import bp as editor_bp
     from factcheck.web.review import bp as review_bp
 
-    for blueprint in (auth_bp, review_bp, editor_bp):
+    for blueprint in (auth_bp, review_bp, editor_bp, admin_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(ServiceError, handle_service_error)
     app.jinja_env.filters["rating_label"] = rating_label
+    app.jinja_env.filters["markdown"] = render_markdown
     app.context_processor(lambda: {"SCALE": SCALE})
 
 

@@ -14,7 +14,7 @@ from factcheck.web.forms import LoginForm, LogoutForm
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
     # Only local paths: an absolute URL here would let a link send people to another site.
     if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
         return target
@@ -31,7 +31,7 @@ def login():  # noqa: ANN201
         user = users.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         flash("Wrong email or password.", "error")
     return render_template("auth/login.html", form=form)
 

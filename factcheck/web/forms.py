@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (DateField, EmailField, FieldList, Form, FormField, IntegerField,
-                     PasswordField, SelectField, StringField, SubmitField, TextAreaField)
+from wtforms import (DateField, EmailField, FieldList, Form, FormField, HiddenField,
+                     IntegerField, PasswordField, SelectField, StringField, SubmitField,
+                     TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
-from factcheck.models import MAX_ID, Relation, Stance
+from factcheck.models import MAX_ID, ClaimStatus, Relation, Role, Stance
 from factcheck.services.articles import FORMAT_BY_SUFFIX
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import SCALE
@@ -84,12 +85,20 @@ class SourceForm(Form):
             raise ValidationError("A source needs a URL.")
 
 
+MAX_SOURCES = 20
+
+
 class VerdictForm(BaseForm):
     rating = SelectField("Rating", validators=[DataRequired("Choose a rating.")], choices=[
         SelectChoice("", "— choose a rating —"), *(SelectChoice(r.key, r.label) for r in SCALE)])
     conclusion = StringField("Conclusion (one line)", validators=[Optional(), Length(max=500)])
-    explanation = TextAreaField("Explanation", validators=[Optional(), Length(max=20000)])
-    sources = FieldList(FormField(SourceForm), min_entries=3, max_entries=20)
+    explanation = TextAreaField("Explanation (Markdown)",
+                                validators=[Optional(), Length(max=20000)])
+    correction_reason = StringField("What was wrong with the published verdict",
+                                    validators=[Optional(), Length(max=500)])
+    sources = FieldList(FormField(SourceForm), min_entries=2, max_entries=MAX_SOURCES)
+    # Without JavaScript, "add a source" sends the form back with one more empty row.
+    add_source = SubmitField("Add a source")
     save_draft = SubmitField("Save draft")
     publish = SubmitField("Publish verdict")
 
@@ -125,8 +134,80 @@ class LinkForm(BaseForm):
     reject = SubmitField("Reject")
 
 
+class NextForm(BaseForm):
+    """A button that changes one thing and returns to the page it was pressed on."""
+
+    next = HiddenField(validators=[Optional(), Length(max=2000)])
+
+
+class AssignForm(NextForm):
+    submit = SubmitField("Assign to me")
+
+
+class UnassignForm(NextForm):
+    submit = SubmitField("Unassign")
+
+
+class RequestCheckForm(NextForm):
+    submit = SubmitField("Request a check")
+
+
+class ApproveForm(BaseForm):
+    review_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    submit = SubmitField("Approve and publish")
+
+
+class ReturnForm(BaseForm):
+    review_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    reason = StringField("What should change", validators=[DataRequired(), Length(max=500)])
+    submit = SubmitField("Send back to the author")
+
+
+class ReopenForm(BaseForm):
+    submit = SubmitField("Reopen claim")
+
+
+class QueueFilterForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing
+
+    status = SelectField("Status", default="open", choices=[
+        SelectChoice("open", "open (new, in review, checked)"),
+        *(SelectChoice(s.value, s.value.replace("_", " ")) for s in ClaimStatus),
+        SelectChoice("all", "all")])
+    assignee = SelectField("Assignee", default="", validate_choice=False)
+    article = IntegerField("Article number", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    outlet = SelectField("Outlet", default="", validate_choice=False)
+    kind = SelectField("Kind", default="", validate_choice=False)
+    page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=1_000_000)])
+
+
 class SearchForm(BaseForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
     q = StringField("Search stored claims", validators=[DataRequired(), Length(max=2000)])
+
+
+class CreateUserForm(BaseForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    name = StringField("Name", validators=[Optional(), Length(max=120)])
+    role = SelectField("Role", default=Role.CHECKER.value,
+                       choices=[SelectChoice(r.value, r.value) for r in Role])
+    password = PasswordField("Password (at least 10 characters)",
+                             validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField("Create user")
+
+
+class RoleForm(BaseForm):
+    role = SelectField("Role", choices=[SelectChoice(r.value, r.value) for r in Role])
+    submit = SubmitField("Change role")
+
+
+class ActiveForm(BaseForm):
+    deactivate = SubmitField("Deactivate")
+    activate = SubmitField("Activate")
+
+
+class ResetPasswordForm(BaseForm):
+    submit = SubmitField("Reset password")

@@ -36,7 +36,7 @@ def test_verdict_round_trip(checker, claim, session):
     page = checker.get(response.location)
     assert "Verdict published." in page.text
     assert "Recorded crime fell." in page.text and "Annual report" in page.text
-    assert "review.published" in page.text  # the history
+    assert "published the verdict False" in page.text  # the history
     session.expire_all()
     stored = session.scalar(select(Review).where(Review.claim_id == claim.id))
     assert stored.rating == "false" and stored.sources[0].quote == "Crime fell 8%."
