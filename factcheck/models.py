@@ -10,7 +10,7 @@ import numpy as np
 from pgvector.sqlalchemy import VECTOR
 from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Index, Integer,
                         LargeBinary, MetaData, String, Text, TypeDecorator, UniqueConstraint,
-                        event)
+                        event, false)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
@@ -152,10 +152,34 @@ class Article(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     revision_of_id: Mapped[int | None] = mapped_column(ForeignKey("article.id"))
+    # A draft is not published yet: its editor pastes it, reads the flags and revises it.
+    is_draft: Mapped[bool] = mapped_column(default=False, server_default=false())
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")  # 1, 2, ... (body's)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submitted_by: Mapped[User | None] = relationship()
     claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.start")
+    revisions: Mapped[list[ArticleRevision]] = relationship(
+        back_populates="article", order_by="ArticleRevision.number")
+
+
+class ArticleRevision(Base):
+    """An earlier body of an article, kept when the editor re-submits the text."""
+
+    __tablename__ = "article_revision"
+    __table_args__ = (UniqueConstraint("article_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"))
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    # Who submitted the next revision, and when: the end of this one.
+    replaced_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="revisions")
+    replaced_by: Mapped[User | None] = relationship()
 
 
 class Claim(Base):
@@ -194,6 +218,9 @@ class Claim(Base):
     embedding: Mapped[bytes | None] = mapped_column(Embedding)
     embedding_model: Mapped[str | None] = mapped_column(String(200))
     embedded_at: Mapped[datetime | None]
+    # Set when a new revision of the article no longer makes this claim (its text changed or
+    # went): the revision that dropped it. Its spans are cleared; the sentence stays to read.
+    stale_since_revision: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -207,6 +234,11 @@ class Claim(Base):
     reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.id")
     links: Mapped[list[ClaimLink]] = relationship(
         back_populates="claim", foreign_keys="ClaimLink.claim_id", order_by="ClaimLink.id")
+
+    @property
+    def stale(self) -> bool:
+        """Return True if the article's current revision no longer makes this claim."""
+        return self.stale_since_revision is not None
 
     @property
     def verdict(self) -> Review | None:
@@ -327,6 +359,80 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+class TokenScope(str, enum.Enum):
+    READ = "read"
+    WRITE = "write"  # includes read
+
+
+class ApiToken(Base):
+    """A bearer token for the API. Only a hash is stored; the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists so people can tell tokens apart
+    scope: Mapped[TokenScope] = mapped_column(_enum(TokenScope))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def allows(self, scope: TokenScope) -> bool:
+        """Return True if the token grants SCOPE (write includes read)."""
+        return self.scope is TokenScope.WRITE or scope is TokenScope.READ
+
+
+class Webhook(Base):
+    """A URL that receives every published or corrected verdict as signed ClaimReview JSON."""
+
+    __tablename__ = "webhook"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(200))  # kept to sign; never shown again
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class DeliveryStatus(str, enum.Enum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"  # gave up after the last attempt
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook: the body to POST, and how its attempts went."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    event: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus),
+                                                   default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # A worker claims a delivery until this time, so two processes never send it twice.
+    locked_until: Mapped[datetime | None]
+    last_status_code: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    delivered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    webhook: Mapped[Webhook] = relationship()
+    review: Mapped[Review | None] = relationship()
 
 
 # Lexical search on SQLite: an FTS5 index over claim text and context (BM25), kept in step with

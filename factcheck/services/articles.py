@@ -11,15 +11,15 @@ import numpy as np
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
-from factcheck.models import MAX_ID, Article, Claim, Origin, User, utcnow
+from factcheck.models import MAX_ID, Article, Claim, ClaimLink, Origin, Review, User, utcnow
 from factcheck.services import audit
 from factcheck.services.dense import dense_retriever
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
-from factcheck.services.extraction import extract_claims
+from factcheck.services.extraction import ExtractedClaim, extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
 from factcheck.text import DecodeError, clean_html, clean_text, decode_bytes, markdown_to_text
 
@@ -67,10 +67,28 @@ def prepare_body(raw: str, *, fmt: str = "text", max_chars: int = 500_000) -> st
     return body
 
 
+def new_claim(extracted: ExtractedClaim, matcher: Matcher, now: datetime) -> Claim:
+    """Return an unsaved article Claim for an extracted claim."""
+    draft = extracted.draft
+    return Claim(text=draft.text, sentence=draft.sentence, start=draft.start, end=draft.end,
+                 spans=[list(span) for span in draft.spans],
+                 checkworthiness=extracted.checkworthiness, kind=draft.kind,
+                 origin=Origin.ARTICLE, embedding=to_blob(extracted.embedding),
+                 embedding_model=matcher.embedder.name, embedded_at=now)
+
+
+def stack_vectors(matcher: Matcher, extracted: list[ExtractedClaim]) -> np.ndarray:
+    """Return the matching vectors of EXTRACTED as one matrix (empty rows for none)."""
+    if not extracted:
+        return np.zeros((0, matcher.embedder.dimension), dtype=np.float32)
+    return np.stack([c.embedding for c in extracted])
+
+
 def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
                    fmt: str = "text", url: str | None = None, outlet: str | None = None,
                    author: str | None = None, published_at: datetime | None = None,
-                   submitted_by: User | None = None, max_chars: int = 500_000,
+                   is_draft: bool = False, submitted_by: User | None = None,
+                   max_chars: int = 500_000,
                    thresholds: Thresholds = Thresholds()) -> IngestResult:
     """Store an article and its atomic claims, scored and embedded; idempotent on the text."""
     body = prepare_body(body, fmt=fmt, max_chars=max_chars)
@@ -86,19 +104,11 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     now = utcnow()
     article = Article(title=title[:500], body=body, content_hash=digest, url=url or None,
                       outlet=outlet or None, author=author or None, submitted_by=submitted_by,
-                      published_at=published_at)
-    article.claims = [
-        Claim(text=c.draft.text, sentence=c.draft.sentence, start=c.draft.start,
-              end=c.draft.end, spans=[list(span) for span in c.draft.spans],
-              checkworthiness=c.checkworthiness, kind=c.draft.kind, origin=Origin.ARTICLE,
-              embedding=to_blob(c.embedding), embedding_model=matcher.embedder.name,
-              embedded_at=now)
-        for c in extracted
-    ]
+                      published_at=published_at, is_draft=is_draft)
+    article.claims = [new_claim(c, matcher, now) for c in extracted]
     session.add(article)
     session.flush()
-    vectors = (np.stack([c.embedding for c in extracted]) if extracted else
-               np.zeros((0, matcher.embedder.dimension), dtype=np.float32))
+    vectors = stack_vectors(matcher, extracted)
     add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)
     audit.record(session, submitted_by, "article.ingested", "article", article.id,
                  title=article.title, claims=len(article.claims))
@@ -113,9 +123,17 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     return IngestResult(article, created=True)
 
 
-def get_article(session: Session, article_id: int) -> Article:
-    """Return the article with ARTICLE_ID or raise NotFound."""
-    article = session.get(Article, article_id) if 0 < article_id <= MAX_ID else None
+def get_article(session: Session, article_id: int, *, with_claims: bool = False) -> Article:
+    """Return the article with ARTICLE_ID or raise NotFound.
+
+    WITH_CLAIMS loads its claims with their verdicts, sources and links in a few queries.
+    """
+    claims = selectinload(Article.claims)
+    options = [claims.selectinload(Claim.reviews).selectinload(Review.sources),
+               claims.selectinload(Claim.links).selectinload(ClaimLink.other)
+               .selectinload(Claim.reviews).selectinload(Review.sources)] if with_claims else []
+    article = (session.get(Article, article_id, options=options)
+               if 0 < article_id <= MAX_ID else None)
     if article is None:
         raise NotFound(f"There is no article with id {article_id}.")
     return article

@@ -13,7 +13,7 @@ from factcheck.services.errors import InvalidInput, ServiceError
 from factcheck.services.links import Thresholds
 from factcheck.services.matching import similar_to_claims
 from factcheck.web.forms import ArticleForm
-from factcheck.web.highlight import highlight_pieces, piece_css_class
+from factcheck.web.highlight import claim_flag, flagged_claims, highlight_pieces, piece_flag
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
 bp = Blueprint("editor", __name__, url_prefix="/articles")
@@ -53,7 +53,7 @@ def new_article():  # noqa: ANN201
             result = article_service.ingest_article(
                 db.session, get_matcher(), title=form.title.data, body=body, fmt=fmt,
                 url=form.url.data, outlet=form.outlet.data, submitted_by=current_user,
-                published_at=_midnight(form.published_on.data),
+                published_at=_midnight(form.published_on.data), is_draft=form.is_draft.data,
                 thresholds=Thresholds.from_config(current_app.config),
                 max_chars=current_app.config["MAX_ARTICLE_CHARS"])
         except ServiceError as exc:
@@ -71,9 +71,12 @@ def new_article():  # noqa: ANN201
 @bp.get("/<int:article_id>")
 @roles_required(*ANY_ROLE)
 def article_detail(article_id: int):  # noqa: ANN201
-    """Show the article with its claims highlighted and each claim's nearest stored claims."""
-    article = article_service.get_article(db.session, article_id)
-    similar = similar_to_claims(db.session, get_matcher(), article.claims, k=3)
-    return render_template("articles/detail.html", article=article, similar=similar,
-                           pieces=highlight_pieces(article.body, article.claims),
-                           css_class=piece_css_class)
+    """Show the article with its claims highlighted, the flagged ones listed beside it."""
+    article = article_service.get_article(db.session, article_id, with_claims=True)
+    live = [claim for claim in article.claims if not claim.stale]
+    flags = {claim.id: claim_flag(claim) for claim in article.claims}
+    return render_template(
+        "articles/detail.html", article=article, claims=live, flags=flags,
+        stale=[claim for claim in article.claims if claim.stale],
+        flagged=flagged_claims(live, flags), pieces=highlight_pieces(article.body, live),
+        similar=similar_to_claims(db.session, get_matcher(), live, k=3), piece_flag=piece_flag)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
-from wtforms import (DateField, EmailField, FieldList, Form, FormField, HiddenField,
-                     IntegerField, PasswordField, SelectField, StringField, SubmitField,
-                     TextAreaField)
+from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormField,
+                     HiddenField, IntegerField, PasswordField, SelectField, StringField,
+                     SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from factcheck.models import MAX_ID, ClaimStatus, Relation, Role, Stance
 from factcheck.services.articles import FORMAT_BY_SUFFIX
+from factcheck.services.dashboard import UNCHECKED
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import SCALE
 
@@ -53,6 +54,7 @@ class ArticleForm(BaseForm):
     outlet = StringField("Outlet", validators=[Optional(), Length(max=200)])
     published_on = DateField("Published on", validators=[Optional()])
     body = TextAreaField("Article text")
+    is_draft = BooleanField("This is a draft: not published yet")
     format = SelectField("The pasted text is", default="text", choices=[
         SelectChoice("text", "Plain text"), SelectChoice("markdown", "Markdown"),
         SelectChoice("html", "HTML")])
@@ -63,6 +65,21 @@ class ArticleForm(BaseForm):
     def validate_body(self, field: TextAreaField) -> None:
         if not (field.data or "").strip() and not self.file.data:
             raise ValidationError("Paste the article text or upload a file: the article is empty.")
+
+
+class RevisionForm(BaseForm):
+    """The editor's new text for an article: stored as its next revision."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=500)])
+    body = TextAreaField("Article text", validators=[
+        DataRequired("The article is empty: paste or write its text.")])
+    is_draft = BooleanField("Still a draft: not published yet")
+    base_revision = HiddenField(validators=[DataRequired()])
+    submit = SubmitField("Re-submit and check again")
+
+    def validate_base_revision(self, field: HiddenField) -> None:
+        if not str(field.data or "").isdigit() or not 0 < int(field.data) <= 1_000_000:
+            raise ValidationError("The form lost track of the revision: reload the page.")
 
 
 class SourceForm(Form):
@@ -180,6 +197,23 @@ class QueueFilterForm(BaseForm):
     outlet = SelectField("Outlet", default="", validate_choice=False)
     kind = SelectField("Kind", default="", validate_choice=False)
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=1_000_000)])
+
+
+class DashboardForm(BaseForm):
+    class Meta:
+        csrf = False  # GET filters change nothing
+
+    outlet = SelectField("Outlet", default="", choices=[])
+    date_from = DateField("Articles from", validators=[Optional()])
+    date_to = DateField("to", validators=[Optional()])
+    verdict = SelectField("Verdict", default="", choices=[
+        SelectChoice("", "every flagged statement"),
+        SelectChoice(UNCHECKED, "not yet checked"),
+        *(SelectChoice(r.key, r.label) for r in SCALE)])
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")
 
 
 class SearchForm(BaseForm):

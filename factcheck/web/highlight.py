@@ -1,17 +1,20 @@
-"""Cut an article body into plain and highlighted pieces for the article page."""
+"""Cut an article body into plain and highlighted pieces, and say how each claim is flagged."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from factcheck.models import Claim, ClaimStatus
+from factcheck.models import Claim, ClaimStatus, Review
+from factcheck.services.flags import (CHECKWORTHY, VERY_CHECKWORTHY, applying_verdict, flag_rank,
+                                      is_flagged, verdict_colour)
 from factcheck.verdicts import RATINGS
 
-# Worst first: when claims share words, the highlight shows the most urgent state.
-_URGENCY = ["hl-false", "hl-mixed", "hl-unproven", "hl-status-new", "hl-status-in_review",
-            "hl-status-checked", "hl-true", "hl-status-published", "hl-low",
-            "hl-status-dismissed"]
+# Worst first: when claims share words, the highlight shows the most urgent one.
+_URGENCY = ["hl-false", "hl-mixed", "hl-unproven", "hl-cw-high", "hl-cw-mid", "hl-true",
+            "hl-low", "hl-dismissed"]
+# The short label printed beside a highlight, so that colour is never the only cue.
+_TAG = {"hl-false": "✗", "hl-mixed": "!", "hl-unproven": "?", "hl-true": "✓"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,8 +24,24 @@ class Piece:
     anchors: tuple[int, ...] = ()  # claims whose first appearance is this piece
 
 
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """How one claim shows in its article: colour class, words, and the verdict behind it."""
+
+    css: str
+    label: str  # "False", "Not yet checked", ...
+    tag: str  # the short visible label beside the highlight ("" for low check-worthiness)
+    verdict: Review | None
+    carried: bool  # the verdict is a confirmed look-alike's, not the claim's own
+    flagged: bool  # listed under "Flagged statements"
+
+    @property
+    def rank(self) -> int:
+        return _URGENCY.index(self.css)
+
+
 def claim_spans(claim: Claim) -> list[tuple[int, int]]:
-    """Return every span of CLAIM in its article."""
+    """Return every span of CLAIM in its article (none once the claim is stale)."""
     if claim.spans:
         return [(start, end) for start, end in claim.spans]
     return [(claim.start, claim.end)] if claim.start is not None else []
@@ -55,18 +74,36 @@ def highlight_pieces(body: str, claims: Sequence[Claim]) -> list[Piece]:
     return pieces
 
 
-def claim_css_class(claim: Claim) -> str:
-    """Return the highlight class: the verdict's colour, else the status and check-worthiness."""
-    verdict = claim.verdict or claim.carried_verdict
+def claim_flag(claim: Claim) -> Flag:
+    """Return how CLAIM is flagged: by its verdict (own or carried), else its check-worthiness."""
+    verdict, carried = applying_verdict(claim)
+    flagged = is_flagged(claim)
     if verdict is not None:
+        css = f"hl-{verdict_colour(verdict)}"
         rating = RATINGS.get(verdict.rating)
-        return f"hl-{rating.colour}" if rating else "hl-unproven"
-    if claim.status is ClaimStatus.NEW and (claim.checkworthiness or 0) < 0.5:
-        return "hl-low"  # extracted, but scored not worth checking
-    return f"hl-status-{claim.status.value}"
+        label = verdict.original_rating or (rating.label if rating else verdict.rating)
+        return Flag(css, label, f"{_TAG[css]} {label}", verdict, carried, flagged)
+    score = claim.checkworthiness or 0.0
+    if claim.status is ClaimStatus.DISMISSED:
+        return Flag("hl-dismissed", "Dismissed: not checkable", "", None, False, False)
+    if claim.status in (ClaimStatus.IN_REVIEW, ClaimStatus.CHECKED):
+        label, tag = "Not yet checked: in review", "in review"
+    else:
+        label, tag = "Not yet checked", "unchecked"
+    if score >= VERY_CHECKWORTHY:
+        return Flag("hl-cw-high", label, tag, None, False, flagged)
+    if score >= CHECKWORTHY:
+        return Flag("hl-cw-mid", label, tag, None, False, flagged)
+    return Flag("hl-low", f"{label} (low check-worthiness)", "", None, False, flagged)
 
 
-def piece_css_class(piece: Piece) -> str:
-    """Return the class of a highlighted piece: its most urgent claim's."""
-    classes = [claim_css_class(claim) for claim in piece.claims]
-    return min(classes, key=lambda c: _URGENCY.index(c) if c in _URGENCY else len(_URGENCY))
+def piece_flag(piece: Piece, flags: dict[int, Flag]) -> Flag:
+    """Return the flag a highlighted piece shows: its most urgent claim's."""
+    return min((flags[claim.id] for claim in piece.claims), key=lambda flag: flag.rank)
+
+
+def flagged_claims(claims: Sequence[Claim], flags: dict[int, Flag]) -> list[Claim]:
+    """Return the claims to flag: false-type verdicts, then misleading-type, then unchecked
+    claims by check-worthiness (highest first)."""
+    chosen = [claim for claim in claims if flags[claim.id].flagged]
+    return sorted(chosen, key=lambda claim: (*flag_rank(claim), claim.start or 0))

@@ -5,7 +5,7 @@ HNSW index for cosine search, and a generated tsvector over text and context wit
 serves lexical search. SQLite keeps its BLOBs, numpy index and FTS5 table: nothing changes.
 
 Revision ID: 0009_pg
-Revises: 0006_desk
+Revises: 0008_api
 Create Date: 2026-11-27 21:40:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009_pg'
-down_revision = '0006_desk'
+down_revision = '0008_api'
 branch_labels = None
 depends_on = None
 

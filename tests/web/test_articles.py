@@ -34,7 +34,7 @@ def test_pasted_article_is_highlighted_with_its_nearest_stored_claims(editor, se
     assert response.status_code == 302
     page = editor.get(response.location)
     assert page.status_code == 200
-    assert 'class="hl hl-status-new"' in page.text
+    assert 'class="hl hl-cw-high"' in page.text
     assert ">The mayor said unemployment fell to 3.2 percent last year.</a>" in page.text
     assert "Unemployment in Riverton fell to 3.2 percent last year." in page.text  # a match
     assert "rating-false" in page.text  # "Bats are blind." matches a stored False verdict

@@ -42,7 +42,8 @@ def test_verdict_round_trip(checker, claim, session):
     assert stored.rating == "false" and stored.sources[0].quote == "Crime fell 8%."
     assert session.get(Claim, claim.id).status is ClaimStatus.PUBLISHED
     article_page = checker.get(f"/articles/{claim.article_id}")
-    assert f'<span id="claim-{claim.id}"></span><a class="hl hl-false"' in article_page.text
+    assert (f'<span class="hl-wrap" id="claim-{claim.id}"><a class="hl hl-false"'
+            in article_page.text)
 
 
 def test_saving_a_draft_needs_no_source(checker, claim, session):

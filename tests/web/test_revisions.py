@@ -1,0 +1,110 @@
+import pytest
+from sqlalchemy import func, select
+
+from factcheck.models import Article, ArticleRevision
+from factcheck.services.articles import ingest_article
+from factcheck.services.reviews import SourceInput, record_verdict
+from tests.conftest import PASSWORD, csrf_token, login, make_app
+
+DRAFT = "Crime doubled since 2020. The council hired 40 new officers."
+EDITED = "Crime doubled since 2020. The council hired 25 new officers."
+
+
+@pytest.fixture
+def draft(session, matcher, users):
+    article = ingest_article(session, matcher, title="Council draft", body=DRAFT, is_draft=True,
+                             submitted_by=users["editor"]).article
+    record_verdict(session, article.claims[0], rating="false", reviewer=users["checker"],
+                   conclusion="Crime fell.", publish=True,
+                   sources=[SourceInput(url="https://stats.example")])
+    return article
+
+
+@pytest.fixture
+def checker_client(app, users):
+    return login(app.test_client(), "checker")
+
+
+def revise(client, article_id, **data):
+    form = {"title": "Council draft", "body": EDITED, "is_draft": "y", "base_revision": "1"}
+    form.update(data)
+    return client.post(f"/articles/{article_id}/edit", data=form)
+
+
+def revisions(session) -> int:
+    return session.scalar(select(func.count(ArticleRevision.id)))
+
+
+def test_the_edit_form_holds_the_current_text_and_revision(editor, draft):
+    page = editor.get(f"/articles/{draft.id}/edit").text
+    assert DRAFT in page and 'name="base_revision" type="hidden" value="1"' in page
+    assert '<input checked id="is_draft" name="is_draft" type="checkbox"' in page
+
+
+def test_resubmitting_keeps_unchanged_verdicts_and_shows_stale_claims(editor, checker_client,
+                                                                      draft, session):
+    response = revise(editor, draft.id)
+    assert response.status_code == 302
+    page = editor.get(response.location).text
+    assert "Revision 2 stored: 1 claim unchanged (their verdicts kept), 1 new, 1 stale." in page
+    assert '<span class="badge draft">Draft</span>' in page
+    assert 'class="hl hl-false"' in page  # the unchanged claim keeps its verdict
+    stale = page[page.index('id="stale-heading"'):]
+    assert "stale since revision 2" in stale and "The council hired 40 new officers." in stale
+    assert "/articles/%d/revisions/1" % draft.id in page
+    # The checker sees it too, on the claim page.
+    gone = next(c for c in draft.claims if "40" in c.text)
+    claim_page = checker_client.get(f"/claims/{gone.id}").text
+    assert "Revision 2 of" in claim_page and "no longer makes this claim" in claim_page
+    old = editor.get(f"/articles/{draft.id}/revisions/1").text
+    assert DRAFT in old and "replaced" in old
+
+
+def test_unchanged_text_only_updates_the_draft_flag(editor, draft, session):
+    response = revise(editor, draft.id, body=DRAFT, is_draft="")
+    assert "The text is unchanged" in editor.get(response.location).text
+    assert revisions(session) == 0 and not session.get(Article, draft.id).is_draft
+
+
+@pytest.mark.parametrize("data, status, message", [
+    ({"body": "  "}, 422, "The article is empty"),
+    ({"base_revision": "5"}, 409, "revised meanwhile"),
+    ({"base_revision": "x"}, 422, "reload the page"),
+    ({"title": ""}, 422, "This field is required"),
+    ({"body": "\x00\x01\x02"}, 422, "The article is empty"),
+])
+def test_bad_input_gets_a_message_and_stores_nothing(editor, draft, session, data, status,
+                                                     message):
+    response = revise(editor, draft.id, **data)
+    assert response.status_code == status and message in response.text
+    assert revisions(session) == 0
+
+
+def test_checkers_cannot_revise_articles(checker_client, draft, session):
+    assert checker_client.get(f"/articles/{draft.id}/edit").status_code == 403
+    response = revise(checker_client, draft.id)
+    assert response.status_code == 403 and "for the editor role" in response.text
+    assert revisions(session) == 0
+
+
+def test_an_unknown_revision_is_a_404(editor, draft):
+    assert editor.get(f"/articles/{draft.id}/revisions/9").status_code == 404
+
+
+def test_the_revision_form_needs_its_csrf_token(tmp_path, matcher):
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        from factcheck.extensions import db, get_matcher
+        from factcheck.services.users import create_user
+
+        create_user(db.session, email="editor@example.org", password=PASSWORD, role="editor")
+        article = ingest_article(db.session, get_matcher(), title="T", body=DRAFT)
+        client = app.test_client()
+        token = csrf_token(client.get("/login").text)
+        client.post("/login", data={"email": "editor@example.org", "password": PASSWORD,
+                                    "csrf_token": token})
+        response = revise(client, article.article.id)
+        assert response.status_code == 400 and "The form expired or was forged" in response.text
+        token = csrf_token(client.get(f"/articles/{article.article.id}/edit").text)
+        assert revise(client, article.article.id, csrf_token=token).status_code == 302
+        assert revisions(db.session) == 1
