@@ -80,7 +80,7 @@ def new_claim(extracted: ExtractedClaim, matcher: Matcher, now: datetime) -> Cla
 def stack_vectors(matcher: Matcher, extracted: list[ExtractedClaim]) -> np.ndarray:
     """Return the matching vectors of EXTRACTED as one matrix (empty rows for none)."""
     if not extracted:
-        return np.zeros((0, matcher.index.dimension), dtype=np.float32)
+        return np.zeros((0, matcher.embedder.dimension), dtype=np.float32)
     return np.stack([c.embedding for c in extracted])
 
 
