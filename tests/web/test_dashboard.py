@@ -94,3 +94,23 @@ def test_bad_filters_get_a_400_page(editor, articles, query, message):
 def test_the_dashboard_needs_a_login(client, users):
     response = client.get("/dashboard")
     assert response.status_code == 302 and "/login" in response.location
+
+
+def test_conflicting_verdicts_are_listed(checker, session, matcher, users):
+    from factcheck.services.links import decide_link
+
+    first = ingest_article(session, matcher, title="One",
+                           body="Crime in Riverton doubled since 2020.").article.claims[0]
+    second = ingest_article(session, matcher, title="Two",
+                            body="Riverton has seen crime double since 2020.").article.claims[0]
+    for claim, rating in ((first, "false"), (second, "true")):
+        record_verdict(session, claim, rating=rating, reviewer=users["checker"], publish=True,
+                       conclusion="c", sources=SOURCE)
+    assert 'id="conflicts-heading"' not in checker.get("/dashboard").text
+    decide_link(session, second, first, confirm=True, relation="paraphrase",
+                actor=users["checker"])
+    page = checker.get("/dashboard").text
+    conflicts = page[page.index('id="conflicts-heading"'):page.index('id="flagged-heading"')]
+    assert "Crime in Riverton doubled since 2020." in conflicts
+    assert "Riverton has seen crime double since 2020." in conflicts
+    assert "paraphrase" in conflicts and "rating-false" in conflicts and "rating-true" in conflicts
