@@ -17,12 +17,14 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
     from factcheck.matching import ModelLoadError
     from factcheck.services.matching import sync_index
     from factcheck.text.parse import ParserUnavailable, load_parser
+    from factcheck.webhook_worker import WEBHOOKS_KEY
 
     app = worker.wsgi
     try:
         load_parser()
         with app.app_context():
             sync_index(db.session, app.extensions[MATCHER_KEY], force=True)
+        app.extensions[WEBHOOKS_KEY].start()  # sends queued webhook deliveries in the background
     except (ModelLoadError, ParserUnavailable) as exc:
         print(f"\nfactcheck cannot start: {exc}\n", file=sys.stderr, flush=True)
         sys.exit(WORKER_BOOT_ERROR)

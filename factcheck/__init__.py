@@ -12,7 +12,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from factcheck.config import Defaults
-from factcheck.extensions import MATCHER_KEY, csrf, db, login_manager, migrate
+from factcheck.extensions import MATCHER_KEY, csrf, db, limiter, login_manager, migrate
+from factcheck import webhook_worker
 from factcheck.matching import Matcher
 
 
@@ -68,7 +69,9 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
     app.extensions[MATCHER_KEY] = Matcher.from_config(app.config)
+    webhook_worker.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -16,10 +16,12 @@ from flask.cli import with_appcontext
 from factcheck.extensions import db, get_matcher
 from factcheck.matching import ModelLoadError
 from factcheck.matching.metrics import evaluate, threshold_table
-from factcheck.models import Claim, Role
+from factcheck.models import Claim, Role, TokenScope
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
+from factcheck.services import tokens as token_service
 from factcheck.services import users as user_service
+from factcheck.services.claimreview_import import read_import_file
 from factcheck.services.demo import load_demo
 from factcheck.services.errors import ServiceError
 from factcheck.services.extraction import extract_claims, score_sentences
@@ -123,12 +125,16 @@ claims = click.Group("claims", help="Import and re-embed stored claims.")
 @click.option("--skip-invalid", is_flag=True, help="Import the good lines even if some are bad.")
 @with_appcontext
 def import_file(file, skip_invalid: bool) -> None:  # noqa: ANN001
-    """Import checked claims from a JSON-lines FILE (text, rating, claimant, date, url, source)."""
-    records, errors = claim_service.read_jsonl(file)
+    """Import checked claims from FILE: JSON lines (text, rating, claimant, date, url, source)
+    or ClaimReview JSON-LD (one object, a list, or a DataFeed)."""
+    try:
+        records, errors = read_import_file(file.read())
+    except UnicodeDecodeError:
+        _fail("The file is not UTF-8 text.")
     for error in errors[:20]:
         click.echo(error, err=True)
     if errors and not skip_invalid:
-        _fail(f"{len(errors)} bad line(s); nothing imported. Fix them or use --skip-invalid.")
+        _fail(f"{len(errors)} bad entries; nothing imported. Fix them or use --skip-invalid.")
     with click.progressbar(length=len(records), label="Embedding and storing") as bar:
         report = claim_service.import_claims(db.session, get_matcher(), records,
                                              progress=bar.update)
@@ -186,6 +192,79 @@ def reindex() -> None:
     with click.progressbar(length=total, label="Re-embedding claims") as bar:
         count = claim_service.reindex_claims(db.session, get_matcher(), progress=bar.update)
     click.echo(f"Re-embedded {count} claims with {get_matcher().embedder.name}.")
+
+
+tokens = click.Group("tokens", help="API tokens (only their hash is stored).")
+
+
+@tokens.command("create")
+@click.option("--email", required=True, help="The user the token acts for.")
+@click.option("--name", required=True, help="Who or what uses it, e.g. 'newsroom CMS'.")
+@click.option("--scope", type=click.Choice([s.value for s in TokenScope]), default="read",
+              show_default=True, help="read: queries; write: also submits articles.")
+@with_appcontext
+def create_token(email: str, name: str, scope: str) -> None:
+    """Create an API token and print it once: it cannot be shown again."""
+    try:
+        new = token_service.create_token(db.session, email=email, name=name, scope=scope)
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"Token {new.token.id} ({new.token.scope.value}) for {new.token.user.email}:")
+    click.echo(new.secret)
+    click.echo("Keep it now: only its hash is stored. Send it as 'Authorization: Bearer <token>'.",
+               err=True)
+
+
+@tokens.command("list")
+@with_appcontext
+def list_tokens() -> None:
+    """List tokens: id, prefix, scope, user, name, last use, revoked."""
+    for token in token_service.list_tokens(db.session):
+        used = token.last_used_at.strftime("%Y-%m-%d %H:%M") if token.last_used_at else "never"
+        state = "revoked" if token.revoked_at else "active"
+        click.echo(f"{token.id:>4}  {token.prefix}…  {token.scope.value:<5}  {state:<7}  "
+                   f"last used {used:<16}  {token.user.email}  {token.name}")
+
+
+@tokens.command("revoke")
+@click.argument("token_id", type=click.IntRange(min=1))
+@with_appcontext
+def revoke_token(token_id: int) -> None:
+    """Revoke token TOKEN_ID: requests with it are refused from now on."""
+    try:
+        token = token_service.revoke_token(db.session, token_id)
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"Revoked token {token.id} ({token.name}).")
+
+
+webhooks_group = click.Group("webhooks", help="Webhook deliveries of published verdicts.")
+
+
+@webhooks_group.command("deliver")
+@click.option("--wait", is_flag=True, help="Keep going until no delivery is pending "
+                                          "(retries included, with their backoff).")
+@with_appcontext
+def deliver(wait: bool) -> None:
+    """Send the webhook deliveries that are due now (the web workers do this on their own)."""
+    import time
+
+    from factcheck.services import webhooks
+    from factcheck.webhook_worker import deliver_due_now
+
+    app = current_app._get_current_object()
+    total = 0
+    while True:
+        sent = deliver_due_now(app)
+        total += sent
+        if sent:
+            continue
+        pending = webhooks.seconds_until_next(db.session)
+        db.session.remove()
+        if not wait or pending is None:
+            break
+        time.sleep(min(pending, 60.0) or 0.05)
+    click.echo(f"Attempted {total} deliveries.")
 
 
 demo = click.Group("demo", help="Sample data for trying the workbench.")
@@ -276,4 +355,4 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     click.echo(json.dumps(results))
 
 
-COMMANDS = (users, articles, claims, demo, model, evaluation)
+COMMANDS = (users, tokens, webhooks_group, articles, claims, demo, model, evaluation)

@@ -45,6 +45,26 @@ class Defaults:
     MAX_SEARCH_CHARS = 2_000
     PUBLISHER_NAME = "factcheck desk"
     PUBLISHER_SITE = "factcheck.example"
+    # Where people read our verdicts (the ClaimReview url): e.g. "https://desk.example.org".
+    # None: the address a request came to, or https://PUBLISHER_SITE outside a request.
+    PUBLIC_BASE_URL = None
+    # The API: reads need a token unless this is True; writes always need a `write` token.
+    API_OPEN_READS = False
+    API_MAX_BODY_BYTES = 4 * 1024 * 1024  # 500,000 characters of JSON-escaped article text
+    API_CHECK_MAX_CHARS = 50_000  # POST /api/v1/check extracts claims on the spot
+    # Per token (per address without one). In-memory counts are per process: with several
+    # workers, point RATELIMIT_STORAGE_URI at a shared store (redis://, memcached://).
+    API_RATE_LIMIT = "600 per minute"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    # Webhooks: a background thread per process sends queued deliveries; failures are retried
+    # after WEBHOOK_RETRY_BASE_SECONDS, doubling each time (capped), WEBHOOK_MAX_ATTEMPTS times.
+    WEBHOOK_WORKER = True
+    WEBHOOK_POLL_SECONDS = 30.0
+    WEBHOOK_MAX_ATTEMPTS = 8
+    WEBHOOK_RETRY_BASE_SECONDS = 30.0
+    WEBHOOK_RETRY_MAX_SECONDS = 3600.0
+    WEBHOOK_TIMEOUT_SECONDS = 10.0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound here and bound to an app in create_app."""
 
 from flask import current_app
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -15,6 +16,8 @@ db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+# Keys come from the API's token (or the client address); limits are set on the API blueprint.
+limiter = Limiter(key_func=lambda: "global", default_limits=[])
 login_manager.login_view = "auth.login"
 login_manager.login_message = "Please log in to see this page."
 login_manager.login_message_category = "info"

@@ -195,6 +195,7 @@ class Claim(Base):
     # Filled in only by the review queue's query (services.queue): not columns.
     queue_priority: Mapped[float | None] = query_expression()
     spread: Mapped[int | None] = query_expression()
+    recency: Mapped[float | None] = query_expression()
 
     article: Mapped[Article | None] = relationship(back_populates="claims")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
@@ -327,6 +328,80 @@ class AuditEvent(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     actor: Mapped[User | None] = relationship()
+
+
+class TokenScope(str, enum.Enum):
+    READ = "read"
+    WRITE = "write"  # includes read
+
+
+class ApiToken(Base):
+    """A bearer token for the API. Only a hash is stored; the token is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists so people can tell tokens apart
+    scope: Mapped[TokenScope] = mapped_column(_enum(TokenScope))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()
+
+    def allows(self, scope: TokenScope) -> bool:
+        """Return True if the token grants SCOPE (write includes read)."""
+        return self.scope is TokenScope.WRITE or scope is TokenScope.READ
+
+
+class Webhook(Base):
+    """A URL that receives every published or corrected verdict as signed ClaimReview JSON."""
+
+    __tablename__ = "webhook"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000))
+    secret: Mapped[str] = mapped_column(String(200))  # kept to sign; never shown again
+    active: Mapped[bool] = mapped_column(default=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class DeliveryStatus(str, enum.Enum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"  # gave up after the last attempt
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook: the body to POST, and how its attempts went."""
+
+    __tablename__ = "webhook_delivery"
+    __table_args__ = (Index("ix_webhook_delivery_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id"), index=True)
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    event: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus),
+                                                   default=DeliveryStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # A worker claims a delivery until this time, so two processes never send it twice.
+    locked_until: Mapped[datetime | None]
+    last_status_code: Mapped[int | None]
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    delivered_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    webhook: Mapped[Webhook] = relationship()
+    review: Mapped[Review | None] = relationship()
 
 
 # Lexical search on SQLite: an FTS5 index over claim text and context (BM25), kept in step with

@@ -19,10 +19,20 @@ from werkzeug.serving import make_server
 from factcheck import create_app
 from factcheck.extensions import db, get_matcher
 from factcheck.services.demo import load_demo
+from factcheck.services.tokens import create_token
 from factcheck.services.users import create_user
 from tests.conftest import PASSWORD
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+class LiveUrl(str):
+    """The server's address, and a read token for its API."""
+
+    def __new__(cls, url: str, token: str) -> LiveUrl:
+        live = super().__new__(cls, url)
+        live.token = token
+        return live
 
 
 @pytest.fixture
@@ -33,10 +43,11 @@ def live_url(tmp_path):  # noqa: ANN201
         db.create_all()
         create_user(db.session, email="c@example.org", password=PASSWORD, role="checker")
         load_demo(db.session, get_matcher())
+        token = create_token(db.session, email="c@example.org", name="live", scope="read")
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield LiveUrl(f"http://127.0.0.1:{server.server_port}", token.secret)
     server.shutdown()
     thread.join()
 
@@ -54,14 +65,26 @@ def test_login_and_pages_over_real_http(live_url):
 
 
 def test_api_over_real_http(live_url):
+    token = live_url.token
+
+    def get(path: str, token: str | None = token):  # noqa: ANN202
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return urllib.request.urlopen(urllib.request.Request(f"{live_url}{path}", headers=headers))
+
     query = urllib.parse.urlencode({"query": "the moon and the great wall"})
-    with urllib.request.urlopen(f"{live_url}/api/v1/claims:search?{query}") as response:
+    with get(f"/api/v1/claims:search?{query}") as response:
         body = json.load(response)
     assert body["claims"][0]["text"].startswith("The Great Wall of China is visible")
     with pytest.raises(urllib.error.HTTPError) as error:
-        urllib.request.urlopen(f"{live_url}/api/v1/claims/987654")
-    assert error.value.code == 404
-    assert json.load(error.value)["error"]["code"] == "not_found"
+        get("/api/v1/claims/987654")
+    with error.value:
+        assert error.value.code == 404
+        assert json.load(error.value)["error"]["code"] == "not_found"
+    with pytest.raises(urllib.error.HTTPError) as error:
+        get(f"/api/v1/claims:search?{query}", token=None)
+    with error.value:
+        assert error.value.code == 401
+        assert error.value.headers["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_gunicorn_stops_with_an_install_hint_when_the_model_is_missing(tmp_path):

@@ -1,7 +1,37 @@
-"""The JSON API under /api/v1."""
+"""The JSON API under /api/v1: bearer tokens, one error shape, cursor pagination, OpenAPI."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app, request
+from werkzeug.exceptions import BadRequest
+
+from factcheck.api.auth import rate_limit_key
+from factcheck.extensions import limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from factcheck.api import views  # noqa: E402,F401  (registers the routes)
+
+@bp.before_request
+def limit_body_size() -> None:
+    """Refuse large bodies before reading them (413 in the API's error shape)."""
+    request.max_content_length = current_app.config["API_MAX_BODY_BYTES"]
+
+
+@bp.before_request
+def refuse_unknown_parameters() -> None:
+    """Answer 400 to a query parameter the endpoint does not take (a typo would be ignored)."""
+    from factcheck.api.openapi import query_parameters
+
+    if request.url_rule is None or not request.args:
+        return
+    allowed = query_parameters(request.url_rule.rule, request.method)
+    unknown = sorted(set(request.args) - (allowed or frozenset()))
+    if allowed is not None and unknown:
+        takes = ", ".join(sorted(allowed)) or "no query parameters"
+        raise BadRequest(f"Unknown query parameter {unknown[0][:100]!r}: this endpoint takes "
+                         f"{takes}.")
+
+
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key,
+              error_message="Too many requests: slow down and retry after the time in the "
+                            "Retry-After header.")(bp)
+
+from factcheck.api import errors, views, articles, reviews, openapi  # noqa: E402,F401  (routes)

@@ -1,56 +1,76 @@
-"""Turn claims and reviews into the JSON shapes clients know (Google Fact Check Tools)."""
+"""Turn claims, reviews and articles into the JSON clients know (Google Fact Check Tools)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app
 
-from factcheck.models import Claim, Review
+from factcheck.models import Article, Claim, Review
+from factcheck.publishing import claim_review_of, verdict_url
+from factcheck.services.checking import CheckedClaim
+from factcheck.services.claimreview import is_own, iso
+from factcheck.services.matching import SimilarClaim
 from factcheck.verdicts import rating_label
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime):
-        # SQLite hands back naive datetimes; every stored time is UTC.
-        value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace(
-            "+00:00", "Z")
-    return value.isoformat()
+def review_site(review: Review) -> str | None:
+    """Return the site (host name) that published REVIEW."""
+    if is_own(review):
+        return current_app.config["PUBLISHER_SITE"]
+    return urlsplit(review.url).hostname if review.url else None
 
 
 def claim_review(review: Review) -> dict[str, Any]:
-    """Return REVIEW in the claimReview shape of the Fact Check Tools API."""
-    config = current_app.config
-    own = review.publisher is None
+    """Return REVIEW in the claimReview shape of the Fact Check Tools API, plus our fields."""
+    own = is_own(review)
     return {
-        "publisher": {"name": config["PUBLISHER_NAME"] if own else review.publisher,
-                      "site": config["PUBLISHER_SITE"] if own else None},
-        "url": review.url or url_for("review.claim_detail", claim_id=review.claim_id,
-                                     _external=True),
+        "publisher": {"name": current_app.config["PUBLISHER_NAME"] if own else review.publisher,
+                      "site": review_site(review)},
+        "url": verdict_url(review.claim_id) if own or not review.url else review.url,
         "title": review.conclusion,
-        "reviewDate": _iso(review.published_at),
+        "reviewDate": iso(review.published_at),
         "textualRating": review.original_rating or rating_label(review.rating),
         "languageCode": review.claim.language,
         "rating": review.rating,
+        "reviewId": review.id,
     }
 
 
-def search_item(claim: Claim, similarity: float, differences=()) -> dict[str, Any]:  # noqa: ANN001
-    """Return one entry of claims:search: the Google shape plus our id, similarity, near miss."""
-    verdict = claim.verdict
+def relation(found: SimilarClaim) -> str:
+    """Return how a found claim relates to the query: same, similar, near_miss or related."""
+    config = current_app.config
+    if found.near_miss and found.similarity >= config["LINK_SUGGEST_THRESHOLD"] - 0.1:
+        return "near_miss"
+    if found.similarity >= config["LINK_AUTO_THRESHOLD"]:
+        return "same"
+    return "similar" if found.similarity >= config["LINK_SUGGEST_THRESHOLD"] else "related"
+
+
+def search_item(found: SimilarClaim) -> dict[str, Any]:
+    """Return one entry of claims:search: the Google shape plus id, similarity, relation."""
+    claim, verdict = found.claim, found.claim.verdict
     return {
-        "nearMiss": [{"kind": d.kind, "query": d.left, "claim": d.right} for d in differences],
         "text": claim.text,
         "claimant": claim.claimant,
-        "claimDate": _iso(claim.claim_date),
+        "claimDate": iso(claim.claim_date),
         "claimReview": [claim_review(verdict)] if verdict else [],
         "id": claim.id,
-        "similarity": round(similarity, 4),
+        "similarity": round(found.similarity, 4),
+        "relation": relation(found),
+        "nearMiss": [{"kind": d.kind, "query": d.left, "claim": d.right}
+                     for d in found.differences],
     }
+
+
+def _carried(claim: Claim) -> dict[str, Any] | None:
+    carried = None if claim.verdict else claim.carried_verdict
+    if carried is None:
+        return None
+    return {"claimId": carried.claim_id, "rating": carried.rating,
+            "claimReview": claim_review(carried)}
 
 
 def claim_detail(claim: Claim) -> dict[str, Any]:
@@ -60,7 +80,7 @@ def claim_detail(claim: Claim) -> dict[str, Any]:
         "id": claim.id,
         "text": claim.text,
         "claimant": claim.claimant,
-        "claimDate": _iso(claim.claim_date),
+        "claimDate": iso(claim.claim_date),
         "status": claim.status.value,
         "origin": claim.origin.value,
         "languageCode": claim.language,
@@ -71,6 +91,62 @@ def claim_detail(claim: Claim) -> dict[str, Any]:
             "start": claim.start, "end": claim.end},
         "rating": verdict.rating if verdict else None,
         "claimReview": [claim_review(verdict)] if verdict else [],
-        "createdAt": _iso(claim.created_at),
-        "updatedAt": _iso(claim.updated_at),
+        "carriedVerdict": _carried(claim),
+        "createdAt": iso(claim.created_at),
+        "updatedAt": iso(claim.updated_at),
+    }
+
+
+def match_items(found: Iterable[SimilarClaim]) -> list[dict[str, Any]]:
+    return [search_item(item) for item in found]
+
+
+def article_detail(article: Article, matches: dict[int, list[SimilarClaim]]) -> dict[str, Any]:
+    """Return an article with its claims, each with its best stored matches."""
+    return {
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "outlet": article.outlet,
+        "author": article.author,
+        "publishedAt": iso(article.published_at),
+        "languageCode": article.language,
+        "createdAt": iso(article.created_at),
+        "claims": [{**claim_detail(claim), "matches": match_items(matches.get(claim.id, []))}
+                   for claim in article.claims],
+    }
+
+
+def checked_claim(checked: CheckedClaim) -> dict[str, Any]:
+    """Return a claim found by POST /check with its matches and the verdict they carry."""
+    draft = checked.extracted.draft
+    carried = next((m for m in checked.matches if m.claim.verdict is not None
+                    and relation(m) == "same"), None)
+    return {
+        "text": draft.text,
+        "sentence": draft.sentence,
+        "start": draft.start,
+        "end": draft.end,
+        "checkworthiness": checked.extracted.checkworthiness,
+        "kind": draft.kind,
+        "verdict": None if carried is None else {
+            "claimId": carried.claim.id, "rating": carried.claim.verdict.rating,
+            "claimReview": claim_review(carried.claim.verdict)},
+        "matches": match_items(checked.matches),
+    }
+
+
+def review_detail(review: Review) -> dict[str, Any]:
+    """Return a published review: our JSON plus its ClaimReview."""
+    return {
+        "id": review.id,
+        "claimId": review.claim_id,
+        "rating": review.rating,
+        "textualRating": review.original_rating or rating_label(review.rating),
+        "conclusion": review.conclusion,
+        "explanation": review.explanation,
+        "publishedAt": iso(review.published_at),
+        "sources": [{"url": s.url, "title": s.title, "publisher": s.publisher,
+                     "quote": s.quote, "stance": s.stance.value} for s in review.sources],
+        "claimReview": claim_review_of(review),
     }

@@ -1,35 +1,156 @@
-"""API endpoints. Reads are open until token auth arrives."""
+"""Claim endpoints: claims:search (Google Fact Check Tools shape), claims, claims/{id}."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import current_app, jsonify, request
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from factcheck.api import bp, serializers
-from factcheck.api.errors import json_error
+from factcheck.api import bp, pagination, serializers
+from factcheck.api.auth import scope_required
 from factcheck.extensions import db, get_matcher
+from factcheck.models import MAX_ID, ClaimStatus, TokenScope, utcnow
 from factcheck.services import claims as claim_service
-from factcheck.services.matching import search_claims
+from factcheck.services import feeds
+from factcheck.services.errors import InvalidInput
+from factcheck.services.matching import SimilarClaim, search_claims
+from factcheck.verdicts import RATINGS
 
-MAX_PAGE_SIZE = 100
+# claims:search pages through at most this many results (the fused candidate lists are
+# only so long, and a relevance ranking is no place to read every claim).
+MAX_SEARCH_RESULTS = 100
+
+
+def _int_arg(name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
+    raw = request.args.get(name)
+    if raw is None:
+        return None
+    if not re.fullmatch(r"[0-9]{1,19}", raw) or not low <= int(raw) <= high:
+        raise BadRequest(f"{name} must be a whole number from {low} to {high}.")
+    return int(raw)
+
+
+def parse_time(raw: str, name: str) -> datetime:
+    """Return the UTC datetime of an ISO 8601 date or date-time, or 400 saying what it expects."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw):
+            return datetime.combine(date.fromisoformat(raw), time.min, timezone.utc)
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise BadRequest(f"{name} must be an ISO 8601 date or date-time, "
+                         "e.g. 2025-01-31 or 2025-01-31T12:00:00Z.") from exc
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)  # SQLite: naive UTC
+
+
+def _matches_filters(found: SimilarClaim, language: str | None, oldest: datetime | None,
+                     site: str | None) -> bool:
+    claim, verdict = found.claim, found.claim.verdict
+    if language and claim.language != language:
+        return False
+    if oldest is not None:
+        dates = [_aware(verdict.published_at)] if verdict and verdict.published_at else []
+        if claim.claim_date:
+            dates.append(datetime.combine(claim.claim_date, time.min, timezone.utc))
+        if not dates or max(dates) < oldest:  # age: the newer of claim date and review date
+            return False
+    if site:
+        return verdict is not None and serializers.review_site(verdict) == site
+    return True
+
+
+@bp.get("/claims:search")
+@scope_required(TokenScope.READ)
+def search():  # noqa: ANN201
+    """Return the stored claims most similar to `query`, in the Fact Check Tools shape."""
+    query = request.args.get("query", "")
+    size = pagination.page_size()
+    language = request.args.get("languageCode", "").strip().lower() or None
+    if language and not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", language):
+        raise BadRequest("languageCode must be a BCP-47 language code such as en or en-US.")
+    max_age = _int_arg("maxAgeDays", high=100_000)
+    site = request.args.get("reviewPublisherSiteFilter", "").strip().lower() or None
+    key = pagination.fingerprint("search", " ".join(query.split()), language, max_age, site)
+    cursor = pagination.read_token(key)
+    offset = cursor.get("o", 0) if cursor else 0
+    if not isinstance(offset, int) or not 0 <= offset < MAX_SEARCH_RESULTS:
+        raise BadRequest("pageToken is out of range.")
+    filtered = bool(language or max_age or site)
+    wanted = MAX_SEARCH_RESULTS if filtered else min(offset + size + 1, MAX_SEARCH_RESULTS)
+    found = search_claims(db.session, get_matcher(), query, k=wanted,
+                          max_chars=current_app.config["MAX_SEARCH_CHARS"])
+    if filtered:
+        oldest = utcnow() - timedelta(days=max_age) if max_age else None
+        found = [f for f in found if _matches_filters(f, language, oldest, site)]
+    page = found[offset:offset + size]
+    body = {"claims": [serializers.search_item(f) for f in page]}
+    if len(found) > offset + size and offset + size < MAX_SEARCH_RESULTS:
+        body["nextPageToken"] = pagination.make_token(key, {"o": offset + size})
+    return jsonify(body)
 
 
 @bp.get("/claims/<int:claim_id>")
+@scope_required(TokenScope.READ)
 def get_claim(claim_id: int):  # noqa: ANN201
     """Return one claim with its verdict."""
     return jsonify(serializers.claim_detail(claim_service.get_claim(db.session, claim_id)))
 
 
-@bp.get("/claims:search")
-def search():  # noqa: ANN201
-    """Return the stored claims most similar to `query`, in the Fact Check Tools shape."""
-    query = request.args.get("query", "")
-    page_size = request.args.get("pageSize", "10")
-    if not re.fullmatch(r"[0-9]{1,3}", page_size) or not 1 <= int(page_size) <= MAX_PAGE_SIZE:
-        return json_error(400, "invalid_argument",
-                          f"pageSize must be a whole number from 1 to {MAX_PAGE_SIZE}.")
-    found = search_claims(db.session, get_matcher(), query, k=int(page_size),
-                          max_chars=current_app.config["MAX_SEARCH_CHARS"])
-    return jsonify({"claims": [serializers.search_item(f.claim, f.similarity, f.differences)
-                                   for f in found]})
+@bp.get("/claims")
+@scope_required(TokenScope.READ)
+def list_claims():  # noqa: ANN201
+    """Return claims by id, filtered by status, rating, article and time of last change."""
+    size = pagination.page_size()
+    status = request.args.get("status")
+    if status is not None and status not in {s.value for s in ClaimStatus}:
+        raise BadRequest(f"status must be one of {', '.join(s.value for s in ClaimStatus)}.")
+    rating = request.args.get("rating")
+    if rating is not None and rating not in RATINGS:
+        raise BadRequest(f"rating must be one of {', '.join(RATINGS)}.")
+    article_id = _int_arg("articleId")
+    raw_since = request.args.get("updatedSince")
+    since = parse_time(raw_since, "updatedSince") if raw_since is not None else None
+    key = pagination.fingerprint("claims", status, rating, article_id, raw_since)
+    cursor = pagination.read_token(key)
+    after = cursor.get("a", 0) if cursor else 0
+    if not isinstance(after, int) or not 0 <= after <= MAX_ID:
+        raise BadRequest("pageToken is out of range.")
+    claims = feeds.list_claims(db.session, status=ClaimStatus(status) if status else None,
+                               rating=rating, article_id=article_id, updated_since=since,
+                               after_id=after, limit=size + 1)
+    body = {"claims": [serializers.claim_detail(c) for c in claims[:size]]}
+    if len(claims) > size:
+        body["nextPageToken"] = pagination.make_token(key, {"a": claims[size - 1].id})
+    return jsonify(body)
+
+
+def json_body() -> dict:
+    """Return the request's JSON object, or 400/415/422 saying what is wrong with it."""
+    if not request.is_json:
+        raise UnsupportedMediaType("Send a JSON object with 'Content-Type: application/json'.")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise BadRequest("The request body is not valid JSON.")
+    if not isinstance(data, dict):
+        raise InvalidInput("The request body must be a JSON object.")
+    return data
+
+
+def text_field(data: dict, name: str, *, required: bool = False,
+               limit: int | None = 2000) -> str | None:
+    """Return DATA[NAME] as a string (None when absent), or 422 saying what it must be."""
+    value = data.get(name)
+    if value is None or (value == "" and not required):
+        if required:
+            raise InvalidInput(f"'{name}' is required.")
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"'{name}' must be a string.")
+    if limit is not None and len(value) > limit:
+        raise InvalidInput(f"'{name}' is too long ({len(value):,} characters; limit {limit:,}).")
+    return value

@@ -64,14 +64,20 @@ def spread_expression() -> ColumnElement[int]:
             .scalar_subquery())
 
 
-def priority_expression(now: datetime) -> ColumnElement[float]:
-    """SQL: the queue priority of the claim in the outer query (see the module docstring)."""
+def recency_expression(now: datetime) -> ColumnElement[float]:
+    """SQL: the recency boost of the claim in the outer query (its article's date, else when
+    the claim was stored)."""
     appeared = func.coalesce(
         select(Article.published_at).where(Article.id == Claim.article_id).scalar_subquery(),
         Claim.created_at)
-    recency = case((appeared >= now - timedelta(days=FRESH_DAYS), literal(RECENT_BOOST)),
-                   (appeared >= now - timedelta(days=RECENT_DAYS), literal(RECENT_BOOST / 2)),
-                   else_=literal(0.0))
+    return case((appeared >= now - timedelta(days=FRESH_DAYS), literal(RECENT_BOOST)),
+                (appeared >= now - timedelta(days=RECENT_DAYS), literal(RECENT_BOOST / 2)),
+                else_=literal(0.0))
+
+
+def priority_expression(now: datetime) -> ColumnElement[float]:
+    """SQL: the queue priority of the claim in the outer query (see the module docstring)."""
+    recency = recency_expression(now)
     spread = spread_expression()
     capped = case((spread > SPREAD_CAP, literal(SPREAD_CAP)), else_=spread)
     requested = case((Claim.check_requested_at.is_not(None), literal(REQUEST_BOOST)),
@@ -81,7 +87,7 @@ def priority_expression(now: datetime) -> ColumnElement[float]:
 
 def queue_select(filters: QueueFilters, *, user: User, now: datetime | None = None) -> Select:
     """Return the ranked, filtered queue as a select of claims; each claim carries its
-    `queue_priority` and `spread` (other articles making the same claim)."""
+    `queue_priority`, `recency` boost and `spread` (other articles making the same claim)."""
     now = now or utcnow()
     priority = priority_expression(now)
     query = select(Claim).where(Claim.origin != Origin.IMPORT)
@@ -109,6 +115,7 @@ def queue_select(filters: QueueFilters, *, user: User, now: datetime | None = No
     return (query.order_by(priority.desc(), Claim.id.desc())
             .options(with_expression(Claim.queue_priority, priority),
                      with_expression(Claim.spread, spread_expression()),
+                     with_expression(Claim.recency, recency_expression(now)),
                      selectinload(Claim.article), selectinload(Claim.assignee),
                      selectinload(Claim.check_requested_by), selectinload(Claim.reviews)))
 

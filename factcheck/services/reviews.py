@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from factcheck.models import (Claim, ClaimStatus, Review, ReviewStatus, Role, Source, Stance,
                               User, utcnow)
-from factcheck.services import audit
+from factcheck.services import audit, webhooks
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput
 from factcheck.verdicts import RATINGS
 
@@ -113,6 +113,8 @@ def record_verdict(session: Session, claim: Claim, *, rating: str, reviewer: Use
                      status_from=old_status.value, status_to=claim.status.value,
                      correction_reason=correction_reason or None)
     session.commit()
+    if review.status is ReviewStatus.PUBLISHED:
+        webhooks.enqueue_review(session, review)
     return review
 
 
@@ -126,6 +128,7 @@ def approve_review(session: Session, review: Review, *, approver: User) -> Revie
     review.approved_by, review.approved_at = approver, utcnow()
     _publish(session, review, actor=approver, status_from=review.claim.status)
     session.commit()
+    webhooks.enqueue_review(session, review)
     return review
 
 

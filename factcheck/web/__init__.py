@@ -9,21 +9,23 @@ from werkzeug.exceptions import HTTPException
 
 from factcheck.extensions import db, login_manager
 from factcheck.models import Role, User
+from factcheck.publishing import own_claim_review
 from factcheck.services.errors import ServiceError
 from factcheck.verdicts import SCALE, rating_label
 from factcheck.web.markdown import render_markdown
 
 
 def register_web(app: Flask) -> None:
-    # These add their routes to the review blueprint (revisions: to the editor blueprint).
+    # These add their routes to the review and editor blueprints.
     from factcheck.web import claim_edits, queue, revisions, workflow  # noqa: F401
     from factcheck.web.admin import bp as admin_bp
     from factcheck.web.auth import bp as auth_bp
     from factcheck.web.dashboard import bp as dashboard_bp
     from factcheck.web.editor import bp as editor_bp
+    from factcheck.web.integrations import bp as integrations_bp
     from factcheck.web.review import bp as review_bp
 
-    for blueprint in (auth_bp, review_bp, editor_bp, admin_bp, dashboard_bp):
+    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)
@@ -31,6 +33,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["rating_label"] = rating_label
     app.jinja_env.filters["markdown"] = render_markdown
     app.context_processor(lambda: {"SCALE": SCALE})
+    app.jinja_env.globals["own_claim_review"] = own_claim_review
 
 
 @login_manager.user_loader
@@ -55,9 +58,9 @@ def _wants_json() -> bool:
 def handle_http_error(error: HTTPException):  # noqa: ANN201
     """Render HTTP errors as a page for people, or as the API's JSON error shape."""
     if _wants_json():
-        from factcheck.api.errors import json_error
+        from factcheck.api.errors import http_error
 
-        return json_error(error.code or 500, _code_name(error), error.description or "")
+        return http_error(error)
     title = "The form expired or was forged" if isinstance(error, CSRFError) else error.name
     return render_template("error.html", title=title, code=error.code,
                            message=error.description), error.code

@@ -151,23 +151,6 @@ class LinkForm(BaseForm):
     reject = SubmitField("Reject")
 
 
-class DashboardForm(BaseForm):
-    class Meta:
-        csrf = False  # GET filters change nothing
-
-    outlet = SelectField("Outlet", default="", choices=[])
-    date_from = DateField("Articles from", validators=[Optional()])
-    date_to = DateField("to", validators=[Optional()])
-    verdict = SelectField("Verdict", default="", choices=[
-        SelectChoice("", "every flagged statement"),
-        SelectChoice(UNCHECKED, "not yet checked"),
-        *(SelectChoice(r.key, r.label) for r in SCALE)])
-
-    def validate_date_to(self, field: DateField) -> None:
-        if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("The end date is before the start date.")
-
-
 class NextForm(BaseForm):
     """A button that changes one thing and returns to the page it was pressed on."""
 
@@ -214,6 +197,23 @@ class QueueFilterForm(BaseForm):
     outlet = SelectField("Outlet", default="", validate_choice=False)
     kind = SelectField("Kind", default="", validate_choice=False)
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=1_000_000)])
+
+
+class DashboardForm(BaseForm):
+    class Meta:
+        csrf = False  # GET filters change nothing
+
+    outlet = SelectField("Outlet", default="", choices=[])
+    date_from = DateField("Articles from", validators=[Optional()])
+    date_to = DateField("to", validators=[Optional()])
+    verdict = SelectField("Verdict", default="", choices=[
+        SelectChoice("", "every flagged statement"),
+        SelectChoice(UNCHECKED, "not yet checked"),
+        *(SelectChoice(r.key, r.label) for r in SCALE)])
+
+    def validate_date_to(self, field: DateField) -> None:
+        if field.data and self.date_from.data and field.data < self.date_from.data:
+            raise ValidationError("The end date is before the start date.")
 
 
 class SearchForm(BaseForm):

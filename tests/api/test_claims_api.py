@@ -1,17 +1,10 @@
-import pytest
 from sqlalchemy import select
 
 from factcheck.models import Claim
-from factcheck.services.demo import load_demo
 
 
-@pytest.fixture
-def demo(session, matcher):
-    load_demo(session, matcher)
-
-
-def test_search_answers_in_the_fact_check_tools_shape(client, demo):
-    response = client.get("/api/v1/claims:search", query_string={"query": "bats cannot see"})
+def test_search_answers_in_the_fact_check_tools_shape(api, demo):
+    response = api.get("/api/v1/claims:search", query_string={"query": "bats cannot see"})
     assert response.status_code == 200 and response.is_json
     first = response.json["claims"][0]
     assert first["text"] == "Bats are blind."
@@ -24,22 +17,22 @@ def test_search_answers_in_the_fact_check_tools_shape(client, demo):
     assert first["claimDate"] == "2024-01-16"
 
 
-def test_search_respects_page_size_and_explains_bad_arguments(client, demo):
-    response = client.get("/api/v1/claims:search?query=budget&pageSize=3")
+def test_search_respects_page_size_and_explains_bad_arguments(api, demo):
+    response = api.get("/api/v1/claims:search?query=budget&pageSize=3")
     assert len(response.json["claims"]) == 3
     for bad, status in [("pageSize=0&query=x", 400), ("pageSize=abc&query=x", 400),
                         ("pageSize=101&query=x", 400), ("query=", 422), ("", 422)]:
-        response = client.get(f"/api/v1/claims:search?{bad}")
+        response = api.get(f"/api/v1/claims:search?{bad}")
         assert response.status_code == status and response.is_json
         assert set(response.json["error"]) == {"code", "message"}
 
 
-def test_get_claim_returns_its_verdict_and_unknown_ids_get_a_json_404(client, demo, session):
+def test_get_claim_returns_its_verdict_and_unknown_ids_get_a_json_404(api, demo, session):
     claim = session.scalar(select(Claim).where(Claim.text == "Bats are blind."))
-    body = client.get(f"/api/v1/claims/{claim.id}").json
+    body = api.get(f"/api/v1/claims/{claim.id}").json
     assert body["id"] == claim.id and body["rating"] == "false" and body["status"] == "published"
     assert body["claimReview"][0]["title"] == "Sample data: all bat species can see."
-    response = client.get("/api/v1/claims/99999")
+    response = api.get("/api/v1/claims/99999")
     assert response.status_code == 404
     assert response.json == {"error": {"code": "not_found",
                                        "message": "There is no claim with id 99999."}}
@@ -51,18 +44,18 @@ def test_unknown_api_paths_and_methods_answer_in_json(client):
     assert response.status_code == 405 and response.json["error"]["code"] == "method_not_allowed"
 
 
-def test_claims_of_an_article_carry_their_span(client, session, matcher):
+def test_claims_of_an_article_carry_their_span(api, session, matcher):
     from factcheck.services.articles import ingest_article
 
     article = ingest_article(session, matcher, title="T", body="The intro is short. Rents rose 9 percent.").article
     claim = article.claims[1]
-    body = client.get(f"/api/v1/claims/{claim.id}").json
+    body = api.get(f"/api/v1/claims/{claim.id}").json
     assert body["article"] == {"id": article.id, "sentence": "Rents rose 9 percent.",
                                "start": 20, "end": 41}
     assert body["claimReview"] == [] and body["rating"] is None
 
 
-def test_odd_numbers_in_the_api_are_client_errors(client):
-    assert client.get("/api/v1/claims/99999999999999999999999").status_code == 404
-    response = client.get("/api/v1/claims:search?query=x&pageSize=%C2%B2")
+def test_odd_numbers_in_the_api_are_client_errors(api):
+    assert api.get("/api/v1/claims/99999999999999999999999").status_code == 404
+    response = api.get("/api/v1/claims:search?query=x&pageSize=%C2%B2")
     assert response.status_code == 400 and response.json["error"]["code"] == "invalid_argument"

@@ -1,0 +1,79 @@
+"""Article endpoints: submit an article, read one, check a text without storing it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timezone
+
+from flask import current_app, jsonify
+
+from factcheck.api import bp, serializers
+from factcheck.api.auth import current_token, scope_required
+from factcheck.api.views import json_body, text_field
+from factcheck.extensions import db, get_matcher
+from factcheck.models import TokenScope
+from factcheck.services import articles as article_service
+from factcheck.services.checking import check_text
+from factcheck.services.errors import InvalidInput
+from factcheck.services.links import Thresholds
+from factcheck.services.matching import similar_to_claims
+
+MATCHES_PER_CLAIM = 3
+_WEB_URL = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
+
+
+def _format(data: dict) -> str:
+    fmt = text_field(data, "format", limit=20) or "text"
+    if fmt not in article_service.FORMATS:
+        raise InvalidInput(f"'format' must be one of {', '.join(article_service.FORMATS)}.")
+    return fmt
+
+
+def _article_json(article, status: int):  # noqa: ANN001, ANN202
+    matches = similar_to_claims(db.session, get_matcher(), article.claims, k=MATCHES_PER_CLAIM)
+    return jsonify(serializers.article_detail(article, matches)), status
+
+
+@bp.post("/articles")
+@scope_required(TokenScope.WRITE)
+def create_article():  # noqa: ANN201
+    """Store an article: its claims come back with their best matches and carried verdicts."""
+    data = json_body()
+    max_chars = current_app.config["MAX_ARTICLE_CHARS"]
+    body = text_field(data, "body", required=True, limit=None)  # 413 past the limit, below
+    title = text_field(data, "title", required=True, limit=500)
+    url = text_field(data, "url", limit=2000)
+    if url is not None and not _WEB_URL.fullmatch(url.strip()):
+        raise InvalidInput("'url' must be an http:// or https:// address.")
+    published = text_field(data, "publishedAt", limit=10)
+    try:
+        published_at = (datetime.combine(date.fromisoformat(published), time.min, timezone.utc)
+                        if published else None)
+    except ValueError as exc:
+        raise InvalidInput("'publishedAt' must be a date, YYYY-MM-DD.") from exc
+    result = article_service.ingest_article(
+        db.session, get_matcher(), title=title, body=body, fmt=_format(data),
+        url=url.strip() if url else None, outlet=text_field(data, "outlet", limit=200),
+        author=text_field(data, "author", limit=200), published_at=published_at,
+        submitted_by=current_token().user, max_chars=max_chars,
+        thresholds=Thresholds.from_config(current_app.config))
+    return _article_json(result.article, 201 if result.created else 200)
+
+
+@bp.get("/articles/<int:article_id>")
+@scope_required(TokenScope.READ)
+def get_article(article_id: int):  # noqa: ANN201
+    """Return an article with its claims, their verdicts and best matches."""
+    return _article_json(article_service.get_article(db.session, article_id), 200)
+
+
+@bp.post("/check")
+@scope_required(TokenScope.READ)
+def check():  # noqa: ANN201
+    """Return the claims in `text` with matching stored claims and verdicts; stores nothing."""
+    data = json_body()
+    max_chars = current_app.config["API_CHECK_MAX_CHARS"]
+    text = text_field(data, "text", required=True, limit=None)  # 413 past the limit
+    checked = check_text(db.session, get_matcher(), text, fmt=_format(data),
+                         k=MATCHES_PER_CLAIM, max_chars=max_chars)
+    return jsonify({"claims": [serializers.checked_claim(c) for c in checked]})

@@ -1,0 +1,259 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from flask import jsonify
+
+from factcheck.api import bp
+from factcheck.api.pagination import MAX_PAGE_SIZE
+from factcheck.models import ClaimStatus
+from factcheck.verdicts import RATINGS
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _nullable(kind: str, **extra: Any) -> dict[str, Any]:
+    return {"type": [kind, "null"], **extra}
+
+
+def _object(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "properties": properties,
+            "required": list(properties) if required is None else required}
+
+
+STRING, INTEGER, NUMBER = {"type": "string"}, {"type": "integer"}, {"type": "number"}
+RELATION = {"type": "string", "enum": ["same", "similar", "near_miss", "related"]}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": _object({"error": _object({"code": STRING, "message": STRING})}),
+    "Publisher": _object({"name": _nullable("string"), "site": _nullable("string")}),
+    "ClaimReviewSummary": _object({
+        "publisher": _ref("Publisher"), "url": STRING, "title": STRING,
+        "reviewDate": _nullable("string", format="date-time"), "textualRating": STRING,
+        "languageCode": STRING, "rating": {"type": "string", "enum": list(RATINGS)},
+        "reviewId": INTEGER}),
+    "NearMiss": _object({"kind": STRING, "query": STRING, "claim": STRING}),
+    "SearchClaim": _object({
+        "text": STRING, "claimant": _nullable("string"),
+        "claimDate": _nullable("string", format="date"),
+        "claimReview": {"type": "array", "items": _ref("ClaimReviewSummary")},
+        "id": INTEGER, "similarity": NUMBER, "relation": RELATION,
+        "nearMiss": {"type": "array", "items": _ref("NearMiss")}}),
+    "SearchResponse": _object({
+        "claims": {"type": "array", "items": _ref("SearchClaim")},
+        "nextPageToken": STRING}, required=["claims"]),
+    "CarriedVerdict": _object({"claimId": INTEGER, "rating": STRING,
+                               "claimReview": _ref("ClaimReviewSummary")}),
+    "Claim": _object({
+        "id": INTEGER, "text": STRING, "claimant": _nullable("string"),
+        "claimDate": _nullable("string", format="date"),
+        "status": {"type": "string", "enum": [s.value for s in ClaimStatus]},
+        "origin": STRING, "languageCode": STRING, "checkworthiness": _nullable("number"),
+        "kind": _nullable("string"),
+        "article": {"oneOf": [{"type": "null"}, _object({
+            "id": INTEGER, "sentence": _nullable("string"), "start": _nullable("integer"),
+            "end": _nullable("integer")})]},
+        "rating": _nullable("string"),
+        "claimReview": {"type": "array", "items": _ref("ClaimReviewSummary")},
+        "carriedVerdict": {"oneOf": [{"type": "null"}, _ref("CarriedVerdict")]},
+        "createdAt": STRING, "updatedAt": STRING}),
+    "ClaimList": _object({"claims": {"type": "array", "items": _ref("Claim")},
+                          "nextPageToken": STRING}, required=["claims"]),
+    "ArticleClaim": {"allOf": [_ref("Claim"), _object({
+        "matches": {"type": "array", "items": _ref("SearchClaim")}})]},
+    "Article": _object({
+        "id": INTEGER, "title": STRING, "url": _nullable("string"),
+        "outlet": _nullable("string"), "author": _nullable("string"),
+        "publishedAt": _nullable("string"), "languageCode": STRING, "createdAt": STRING,
+        "claims": {"type": "array", "items": _ref("ArticleClaim")}}),
+    "ArticleInput": {**_object({
+        "title": {"type": "string", "minLength": 1, "maxLength": 500,
+                  "description": "Must contain a visible character."},
+        "body": {"type": "string", "minLength": 1,
+                 "description": "The article text (plain text, Markdown or HTML, see format)."},
+        "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
+        "outlet": {"type": "string", "maxLength": 200},
+        "author": {"type": "string", "maxLength": 200},
+        "format": {"type": "string", "enum": ["text", "markdown", "html"]},
+        "publishedAt": {"type": "string", "format": "date"}}, required=["title", "body"])},
+    "CheckInput": _object({
+        "text": {"type": "string", "minLength": 1},
+        "format": {"type": "string", "enum": ["text", "markdown", "html"]}},
+        required=["text"]),
+    "CheckedClaim": _object({
+        "text": STRING, "sentence": STRING, "start": INTEGER, "end": INTEGER,
+        "checkworthiness": NUMBER, "kind": STRING,
+        "verdict": {"oneOf": [{"type": "null"}, _ref("CarriedVerdict")]},
+        "matches": {"type": "array", "items": _ref("SearchClaim")}}),
+    "CheckResponse": _object({"claims": {"type": "array", "items": _ref("CheckedClaim")}}),
+    "Rating": _object({
+        "@type": {"const": "Rating"}, "alternateName": STRING,
+        "ratingValue": {"type": "integer", "minimum": 1, "maximum": 5},
+        "bestRating": {"const": 5}, "worstRating": {"const": 1}},
+        required=["@type", "alternateName"]),
+    "ClaimReview": _object({
+        "@context": {"const": "https://schema.org"}, "@type": {"const": "ClaimReview"},
+        "url": STRING, "claimReviewed": STRING, "reviewRating": _ref("Rating"),
+        "itemReviewed": _object({"@type": {"const": "Claim"}}, required=["@type"]),
+        "author": _object({"@type": {"const": "Organization"}, "name": STRING},
+                          required=["@type", "name"]),
+        "datePublished": {"type": "string", "format": "date"},
+        "dateModified": {"type": "string", "format": "date-time"}, "name": STRING},
+        required=["@context", "@type", "url", "claimReviewed", "reviewRating", "itemReviewed",
+                  "author"]),
+    "Source": _object({"url": STRING, "title": STRING, "publisher": STRING, "quote": STRING,
+                       "stance": {"type": "string", "enum": ["supports", "refutes", "context"]}}),
+    "Review": _object({
+        "id": INTEGER, "claimId": INTEGER, "rating": STRING, "textualRating": STRING,
+        "conclusion": STRING, "explanation": STRING,
+        "publishedAt": _nullable("string", format="date-time"),
+        "sources": {"type": "array", "items": _ref("Source")},
+        "claimReview": _ref("ClaimReview")}),
+    "ClaimReviewFeed": _object({
+        "@context": {"const": "https://schema.org"}, "@type": {"const": "DataFeed"},
+        "dateModified": {"type": "string", "format": "date-time"},
+        "dataFeedElement": {"type": "array", "items": _ref("ClaimReview")},
+        "nextPageToken": STRING}, required=["@context", "@type", "dataFeedElement"]),
+}
+
+ERRORS = {
+    "400": "Bad argument (the message says which and why).",
+    "401": "No token, a malformed Authorization header, or an unknown or revoked token.",
+    "403": "The token's scope does not allow this.",
+    "404": "No such resource.",
+    "413": "The request body is too large.",
+    "415": "The body is not JSON.",
+    "422": "The input is well-formed but unusable (the message says why).",
+    "429": "Too many requests for this token: see Retry-After.",
+}
+
+
+def _param(name: str, schema: dict, description: str, where: str = "query",
+           required: bool = False) -> dict[str, Any]:
+    return {"name": name, "in": where, "required": required or where == "path",
+            "schema": schema, "description": description}
+
+
+PAGE = [_param("pageSize", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE,
+                            "default": 10}, "Results per page."),
+        _param("pageToken", {"type": "string"},
+               "The nextPageToken of the previous page (opaque), with the same arguments.")]
+
+
+def _operation(summary: str, schema: str, *, params: list | None = None, codes: str = "",
+               body: str | None = None, media: str = "application/json",
+               ok: str = "200", extra_media: str | None = None) -> dict[str, Any]:
+    content = {media: {"schema": _ref(schema)}}
+    if extra_media:
+        content[extra_media] = {"schema": _ref("ClaimReview")}
+    operation: dict[str, Any] = {
+        "summary": summary, "parameters": params or [],
+        "responses": {**{status: {"description": "OK", "content": content}
+                         for status in ok.split()}, **{
+            code: {"description": ERRORS[code],
+                   "content": {"application/json": {"schema": _ref("Error")}}}
+            for code in ["401", "429", *codes.split()]}}}
+    if body:
+        operation["requestBody"] = {"required": True, "content": {
+            "application/json": {"schema": _ref(body)}}}
+    return operation
+
+
+def document() -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of the API."""
+    claim_id = _param("claimId", {"type": "integer", "minimum": 1}, "A claim's id.", "path")
+    article_id = _param("articleId", {"type": "integer", "minimum": 1}, "An article's id.",
+                        "path")
+    review_id = _param("reviewId", {"type": "integer", "minimum": 1}, "A review's id.", "path")
+    search_params = [
+        _param("query", {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
+               "Free text: the claim to look for.", required=True),
+        _param("languageCode", {"type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$"},
+               "Only claims in this language (BCP-47, e.g. en)."),
+        _param("maxAgeDays", {"type": "integer", "minimum": 1, "maximum": 100000},
+               "Only claims whose claim date or review date is this recent."),
+        _param("reviewPublisherSiteFilter", {"type": "string"},
+               "Only claims reviewed by this site (e.g. factcheck.example)."), *PAGE]
+    list_params = [
+        _param("status", {"type": "string", "enum": [s.value for s in ClaimStatus]},
+               "Only claims in this status."),
+        _param("rating", {"type": "string", "enum": list(RATINGS)},
+               "Only claims whose current verdict has this rating."),
+        _param("articleId", {"type": "integer", "minimum": 1}, "Only claims of this article."),
+        _param("updatedSince", {"type": "string", "format": "date-time"},
+               "Only claims changed or reviewed since (ISO 8601 date or date-time)."), *PAGE]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "factcheck API", "version": "1.0.0",
+                 "description": "Verdicts on claims, in the shapes fact-checking clients know: "
+                                "Google Fact Check Tools claims:search and schema.org "
+                                "ClaimReview. Errors are always {\"error\": {\"code\", "
+                                "\"message\"}}."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+                       "schemas": SCHEMAS},
+        "paths": {
+            "/claims:search": {"get": _operation(
+                "Search stored claims by meaning (Google Fact Check Tools shape).",
+                "SearchResponse", params=search_params, codes="400 422")},
+            "/claims": {"get": _operation("List claims by filter, oldest id first.",
+                                          "ClaimList", params=list_params, codes="400")},
+            "/claims/{claimId}": {"get": _operation("One claim with its verdict.", "Claim",
+                                                    params=[claim_id], codes="404")},
+            "/articles": {"post": _operation(
+                "Submit an article: its claims with their best matches and carried verdicts. "
+                "201 when stored, 200 when the same text was stored before.",
+                "Article", body="ArticleInput", ok="201 200", codes="400 403 413 415 422")},
+            "/articles/{articleId}": {"get": _operation(
+                "An article with its claims, verdicts and matches.", "Article",
+                params=[article_id], codes="404")},
+            "/check": {"post": _operation(
+                "Claims found in a text with matching verdicts; nothing is stored.",
+                "CheckResponse", body="CheckInput", codes="400 413 415 422")},
+            "/reviews/{reviewId}": {"get": _operation(
+                "A published review; ClaimReview JSON-LD with Accept: application/ld+json.",
+                "Review", params=[review_id], codes="404",
+                extra_media="application/ld+json")},
+            "/claimreview": {"get": _operation(
+                "Our published verdicts as a ClaimReview DataFeed, by dateModified.",
+                "ClaimReviewFeed", media="application/ld+json", codes="400",
+                params=[_param("since", {"type": "string", "format": "date-time"},
+                               "Only verdicts published or corrected since then."), *PAGE])},
+            "/openapi.json": {"get": {"summary": "This document.", "security": [],
+                                      "responses": {"200": {"description": "OK", "content": {
+                                          "application/json": {"schema": {"type": "object"}}}}}}},
+        },
+    }
+
+
+_PATH_PARAMS = {"<int:claim_id>": "{claimId}", "<int:article_id>": "{articleId}",
+                "<int:review_id>": "{reviewId}"}
+
+
+def document_path(rule: str) -> str:
+    """Return the document's path for the Flask URL RULE of an API route."""
+    path = rule.removeprefix(bp.url_prefix or "")
+    for converter, name in _PATH_PARAMS.items():
+        path = path.replace(converter, name)
+    return path
+
+
+@lru_cache(maxsize=None)
+def query_parameters(rule: str, method: str) -> frozenset[str] | None:
+    """Return the query parameters the document gives RULE and METHOD (None: not described)."""
+    operation = document()["paths"].get(document_path(rule), {}).get(method.lower())
+    if operation is None:
+        return None
+    return frozenset(p["name"] for p in operation.get("parameters", []) if p["in"] == "query")
+
+
+@bp.get("/openapi.json")
+def openapi_document():  # noqa: ANN201
+    """Return the OpenAPI document (open to everyone: it describes, it does not disclose)."""
+    return jsonify(document())

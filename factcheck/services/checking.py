@@ -1,0 +1,42 @@
+"""Check a text without storing it: its claims, each with the stored claims it matches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from factcheck.matching import Matcher
+from factcheck.matching.nearmiss import differences
+from factcheck.models import Claim, Review
+from factcheck.services.articles import prepare_body
+from factcheck.services.extraction import ExtractedClaim, extract_claims
+from factcheck.services.matching import SimilarClaim, retrieve
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedClaim:
+    extracted: ExtractedClaim
+    matches: tuple[SimilarClaim, ...]
+
+
+def check_text(session: Session, matcher: Matcher, text: str, *, fmt: str = "text",
+               k: int = 3, max_chars: int = 50_000) -> list[CheckedClaim]:
+    """Return the claims of TEXT with their K best stored matches; nothing is written."""
+    body = prepare_body(text, fmt=fmt, max_chars=max_chars)
+    extracted = extract_claims(matcher.embedder, body)
+    if not extracted:
+        return []
+    found = retrieve(session, matcher, np.stack([c.embedding for c in extracted]),
+                     [c.draft.text for c in extracted], k=k)
+    ids = {m.claim_id for matches in found for m in matches}
+    loaded = {claim.id: claim for claim in session.scalars(
+        select(Claim).where(Claim.id.in_(ids)).options(
+            selectinload(Claim.reviews).selectinload(Review.sources)))}
+    return [CheckedClaim(claim, tuple(
+        SimilarClaim(loaded[m.claim_id], m.similarity,
+                     tuple(differences(claim.draft.text, loaded[m.claim_id].text)))
+        for m in matches if m.claim_id in loaded))
+        for claim, matches in zip(extracted, found)]

@@ -1,0 +1,213 @@
+"""Webhooks: signed ClaimReview deliveries to a real receiver on loopback, with retries."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from sqlalchemy import select
+
+from factcheck.extensions import db, get_matcher
+from factcheck.models import DeliveryStatus, WebhookDelivery
+from factcheck.services import webhooks
+from factcheck.services.articles import ingest_article
+from factcheck.services.reviews import SourceInput, record_verdict
+from factcheck.services.users import create_user
+from factcheck.webhook_worker import WEBHOOKS_KEY, deliver_due_now
+from tests.conftest import make_app
+
+SECRET = "a shared secret of some length"
+SOURCE = SourceInput(url="https://stats.example/crime")
+
+
+class Receiver:
+    """A loopback HTTP server that answers FAILURES errors first, then 204, checking signatures."""
+
+    def __init__(self, failures: int = 0, delay: float = 0.0) -> None:
+        self.failures, self.delay = failures, delay
+        self.received: list[dict] = []
+        self.lock = threading.Lock()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                time.sleep(receiver.delay)
+                with receiver.lock:
+                    receiver.received.append({
+                        "body": body, "event": self.headers["X-Factcheck-Event"],
+                        "valid": webhooks.verify(SECRET, self.headers[webhooks.SIGNATURE_HEADER],
+                                                 body)})
+                    failing = receiver.failures > 0
+                    receiver.failures -= 1
+                self.send_response(500 if failing else 204)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:  # noqa: ANN002
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> Receiver:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+@pytest.fixture
+def live_app(tmp_path):  # noqa: ANN201
+    """An app on a file database (the worker thread has its own connection), fast retries."""
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'hooks.sqlite3'}",
+                   WEBHOOK_RETRY_BASE_SECONDS=0.2, WEBHOOK_POLL_SECONDS=0.5,
+                   WEBHOOK_TIMEOUT_SECONDS=2.0, PUBLIC_BASE_URL="https://desk.example")
+    with app.app_context():
+        yield app
+        app.extensions[WEBHOOKS_KEY].stop()
+        db.session.remove()
+
+
+@pytest.fixture
+def claim_and_checker(live_app):  # noqa: ANN001, ANN201
+    checker = create_user(db.session, email="c@example.org", password="long password",
+                          role="checker")
+    article = ingest_article(db.session, get_matcher(), title="T", url="https://news.example/t",
+                             body="Crime fell 8 percent in Riverton last year.").article
+    return article.claims[0], checker
+
+
+def wait_for(condition, timeout: float = 15.0) -> None:  # noqa: ANN001
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def deliveries() -> list[WebhookDelivery]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(WebhookDelivery).order_by(WebhookDelivery.id)))
+
+
+def test_publish_and_correct_post_signed_claimreviews(claim_and_checker):
+    claim, checker = claim_and_checker
+    with Receiver() as receiver:
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
+                       sources=[SOURCE], publish=True)
+        wait_for(lambda: len(receiver.received) == 1)
+        record_verdict(db.session, claim, rating="mostly-true", reviewer=checker,
+                       conclusion="Corrected.", sources=[SOURCE], publish=True,
+                       correction_reason="New figures.")
+        wait_for(lambda: len(receiver.received) == 2)
+    first, second = receiver.received
+    assert first["valid"] and second["valid"]
+    assert (first["event"], second["event"]) == ("review.published", "review.corrected")
+    review = json.loads(first["body"])
+    assert review["@type"] == "ClaimReview" and review["claimReviewed"] == claim.text
+    assert review["url"] == f"https://desk.example/claims/{claim.id}"
+    assert json.loads(second["body"])["reviewRating"]["alternateName"] == "Mostly true"
+    wait_for(lambda: all(d.status is DeliveryStatus.DELIVERED for d in deliveries()))
+    assert [d.attempts for d in deliveries()] == [1, 1]
+
+
+def test_a_failing_receiver_gets_retries_until_it_recovers(claim_and_checker):
+    claim, checker = claim_and_checker
+    with Receiver(failures=2) as receiver:
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
+                       sources=[SOURCE], publish=True)
+        wait_for(lambda: deliveries()[0].status is DeliveryStatus.DELIVERED)
+    delivery = deliveries()[0]
+    assert delivery.attempts == 3 and delivery.last_error is None
+    assert len(receiver.received) == 3 and all(r["valid"] for r in receiver.received)
+    assert len({r["body"] for r in receiver.received}) == 1  # every retry sends the same bytes
+
+
+def test_a_dead_receiver_never_fails_publishing_and_gives_up_in_the_end(claim_and_checker,
+                                                                        live_app):
+    claim, checker = claim_and_checker
+    live_app.config["WEBHOOK_MAX_ATTEMPTS"] = 2
+    with Receiver() as receiver:
+        dead_url = receiver.url  # nothing listens there once the receiver is closed
+    webhooks.create_webhook(db.session, url=dead_url, secret=SECRET)
+    review = record_verdict(db.session, claim, rating="false", reviewer=checker,
+                            conclusion="No.", sources=[SOURCE], publish=True)
+    assert review.id is not None and claim.verdict is review
+    wait_for(lambda: deliveries()[0].status is DeliveryStatus.FAILED)
+    delivery = deliveries()[0]
+    assert delivery.attempts == 2 and "Connection refused" in delivery.last_error
+
+
+def test_a_slow_receiver_does_not_delay_publishing(claim_and_checker):
+    claim, checker = claim_and_checker
+    with Receiver(delay=1.5) as receiver:
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        start = time.monotonic()
+        record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
+                       sources=[SOURCE], publish=True)
+        assert time.monotonic() - start < 1.0  # the receiver takes 1.5 s
+        wait_for(lambda: deliveries()[0].status is DeliveryStatus.DELIVERED)
+
+
+def test_two_workers_never_send_a_delivery_twice(claim_and_checker, live_app):
+    claim, checker = claim_and_checker
+    live_app.config["WEBHOOK_WORKER"] = False  # only the two senders below
+    with Receiver(delay=0.3) as receiver:
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        webhooks.create_webhook(db.session, url=receiver.url + "2", secret=SECRET)
+        record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
+                       sources=[SOURCE], publish=True)
+        senders = [threading.Thread(target=deliver_due_now, args=(live_app,)) for _ in range(2)]
+        for sender in senders:
+            sender.start()
+        for sender in senders:
+            sender.join()
+    assert len(receiver.received) == 2
+    assert all(d.status is DeliveryStatus.DELIVERED and d.attempts == 1 for d in deliveries())
+
+
+def test_signatures_check_secret_body_and_age():
+    header = webhooks.sign(SECRET, str(int(time.time())), b"{}")
+    assert webhooks.verify(SECRET, header, b"{}")
+    assert not webhooks.verify("another secret entirely", header, b"{}")
+    assert not webhooks.verify(SECRET, header, b"{ }")
+    old = webhooks.sign(SECRET, str(int(time.time()) - 3600), b"{}")
+    assert not webhooks.verify(SECRET, old, b"{}")
+    assert not webhooks.verify(SECRET, "garbage", b"{}")
+
+
+def test_webhook_urls_and_secrets_are_checked(live_app):
+    from factcheck.services.errors import InvalidInput
+
+    for url, secret in [("ftp://x.example/h", ""), ("javascript:alert(1)", ""),
+                        ("https://x.example/h", "short")]:
+        with pytest.raises(InvalidInput):
+            webhooks.create_webhook(db.session, url=url, secret=secret)
+    webhook, secret = webhooks.create_webhook(db.session, url="https://x.example/h")
+    assert len(secret) >= 32 and webhook.secret == secret
+
+
+def test_a_verdict_waiting_for_sign_off_is_sent_when_approved(claim_and_checker):
+    from factcheck.services.reviews import approve_review
+
+    claim, checker = claim_and_checker
+    second = create_user(db.session, email="c2@example.org", password="long password",
+                         role="checker")
+    with Receiver() as receiver:
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        review = record_verdict(db.session, claim, rating="false", reviewer=checker,
+                                conclusion="No.", sources=[SOURCE], publish=True,
+                                second_review=True)
+        assert deliveries() == []
+        approve_review(db.session, review, approver=second)
+        wait_for(lambda: len(receiver.received) == 1)
+    assert receiver.received[0]["valid"] and receiver.received[0]["event"] == "review.published"

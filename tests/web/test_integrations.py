@@ -1,0 +1,83 @@
+"""Admin pages for API tokens, webhooks and deliveries: admins only, CSRF on every form."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from factcheck.models import ApiToken, DeliveryStatus, Webhook, WebhookDelivery
+from factcheck.services.tokens import create_token
+from tests.conftest import csrf_token, login, make_app
+
+
+@pytest.fixture
+def admin(client, users):  # noqa: ANN001, ANN201
+    return login(client, "admin")
+
+
+def test_admins_see_and_revoke_tokens(admin, session, users):
+    new = create_token(session, email="editor@example.org", name="Newsroom CMS", scope="read")
+    page = admin.get("/admin/integrations/")
+    assert page.status_code == 200
+    assert "Newsroom CMS" in page.text and new.token.prefix in page.text
+    assert new.secret not in page.text
+    response = admin.post(f"/admin/integrations/tokens/{new.token.id}/revoke")
+    assert response.status_code == 302
+    session.expire_all()
+    assert session.get(ApiToken, new.token.id).revoked_at is not None
+    assert "revoked" in admin.get("/admin/integrations/").text
+    assert admin.post("/admin/integrations/tokens/999/revoke").status_code == 404
+
+
+def test_admins_register_webhooks_and_see_deliveries(admin, session):
+    response = admin.post("/admin/integrations/webhooks", data={"url": "https://hooks.example/in"},
+                          follow_redirects=True)
+    assert "generated secret (shown only now)" in response.text
+    webhook = session.scalar(select(Webhook))
+    assert webhook.url == "https://hooks.example/in" and webhook.secret in response.text
+    assert webhook.secret not in admin.get("/admin/integrations/").text
+    bad = admin.post("/admin/integrations/webhooks", data={"url": "ftp://x.example"})
+    assert bad.status_code == 422 and "http:// or https://" in bad.text
+    session.add(WebhookDelivery(webhook=webhook, event="review.published", payload="{}",
+                                status=DeliveryStatus.FAILED, attempts=8,
+                                last_error="HTTP 500 Internal Server Error"))
+    session.commit()
+    page = admin.get("/admin/integrations/").text
+    assert "HTTP 500 Internal Server Error" in page and "failed" in page
+    delivery = session.scalar(select(WebhookDelivery))
+    admin.post(f"/admin/integrations/deliveries/{delivery.id}/retry")
+    session.expire_all()
+    assert delivery.status is DeliveryStatus.PENDING and delivery.attempts == 0
+    admin.post(f"/admin/integrations/webhooks/{webhook.id}/toggle", data={"active": "0"})
+    session.expire_all()
+    assert webhook.active is False
+
+
+@pytest.mark.parametrize("role", ["checker", "editor"])
+def test_other_roles_get_a_clear_403(client, users, role):
+    login(client, role)
+    page = client.get("/admin/integrations/")
+    assert page.status_code == 403 and "admin role" in page.text
+    assert client.post("/admin/integrations/webhooks",
+                       data={"url": "https://x.example"}).status_code == 403
+
+
+def test_forms_need_the_csrf_token(tmp_path):
+    from factcheck.extensions import db
+    from factcheck.services.users import create_user
+    from tests.conftest import PASSWORD
+
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    with app.app_context():
+        create_user(db.session, email="admin@example.org", password=PASSWORD, role="admin")
+        client = app.test_client()
+        login_page = client.get("/login").text
+        client.post("/login", data={"email": "admin@example.org", "password": PASSWORD,
+                                    "csrf_token": csrf_token(login_page)})
+        refused = client.post("/admin/integrations/webhooks", data={"url": "https://x.example"})
+        assert refused.status_code == 400
+        token = csrf_token(client.get("/admin/integrations/").text)
+        accepted = client.post("/admin/integrations/webhooks",
+                               data={"url": "https://x.example/h", "csrf_token": token})
+        assert accepted.status_code == 302
+        db.session.remove()
