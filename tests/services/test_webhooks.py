@@ -196,6 +196,26 @@ def test_webhook_urls_and_secrets_are_checked(live_app):
     assert len(secret) >= 32 and webhook.secret == secret
 
 
+@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/",
+                                 "http://[fe80::1]/h", "http://0.0.0.0/h",
+                                 "http://metadata.google.internal/computeMetadata/v1/",
+                                 "http://224.0.0.1/h", "file:///etc/passwd",
+                                 "http://user:pass@x.example/h"])
+def test_webhook_urls_to_cloud_metadata_and_odd_hosts_are_refused(live_app, url):
+    """A webhook must not turn the server into a proxy to the cloud metadata service (SSRF)."""
+    from factcheck.services.errors import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        webhooks.create_webhook(db.session, url=url, secret=SECRET)
+    assert webhooks.list_webhooks(db.session) == []
+
+
+def test_a_delivery_to_a_name_that_resolves_to_a_link_local_address_is_not_sent():
+    """The name is resolved again at delivery time (DNS can change after registration)."""
+    status, error = webhooks.post("http://169.254.169.254/latest/", b"{}", {}, timeout=1)
+    assert status is None and "link-local" in error
+
+
 def test_a_verdict_waiting_for_sign_off_is_sent_when_approved(claim_and_checker):
     from factcheck.services.reviews import approve_review
 
