@@ -16,7 +16,11 @@ bp = Blueprint("auth", __name__)
 
 def safe_next(target: str | None) -> str:
     # Only local paths: an absolute URL here would let a link send people to another site.
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    # Browsers read a backslash as a slash and drop tabs and newlines, so "/\\evil.example"
+    # and "/\t/evil.example" are "//evil.example" to them: refuse both kinds of character.
+    if (target and target.startswith("/") and not target.startswith("//")
+            and "\\" not in target and target.isprintable()
+            and not urlsplit(target).netloc):
         return target
     return url_for("index")
 

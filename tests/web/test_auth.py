@@ -17,8 +17,11 @@ def test_login_sends_each_role_home_and_a_wrong_password_is_refused(client, user
     assert client.get(response.location).location.endswith("/articles/")
 
 
-def test_login_never_redirects_to_another_site(client, users):
-    response = client.post("/login?next=//evil.example/x",
+@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example",
+                                    "/\tevil.example", "https://evil.example/"])
+def test_login_never_redirects_to_another_site(client, users, target):
+    # Browsers read "/\\evil.example" as "//evil.example": a backslash must not slip through.
+    response = client.post("/login", query_string={"next": target},
                            data={"email": "checker@example.org", "password": PASSWORD})
     assert response.location == "/"
 
