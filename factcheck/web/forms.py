@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import request
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField
 from wtforms import (BooleanField, DateField, EmailField, FieldList, Form, FormField,
@@ -118,6 +119,20 @@ class VerdictForm(BaseForm):
     add_source = SubmitField("Add a source")
     save_draft = SubmitField("Save draft")
     publish = SubmitField("Publish verdict")
+
+    def validate(self, extra_validators: object = None) -> bool:
+        valid = super().validate(extra_validators)
+        # FieldList keeps the first MAX_SOURCES rows and drops the others without a word:
+        # count the filled rows that were sent, so no source is lost silently.
+        filled = {key.split("-", 2)[1] for key, value in request.form.items(multi=True)
+                  if key.startswith("sources-") and key.endswith(("-url", "-title", "-quote",
+                                                                  "-publisher"))
+                  and value.strip()}
+        if len(filled) > MAX_SOURCES:
+            self.form_errors.append(f"A verdict can have at most {MAX_SOURCES} sources; "
+                                    f"{len(filled)} were filled in. Keep the strongest ones.")
+            return False
+        return valid
 
 
 class EditClaimForm(BaseForm):

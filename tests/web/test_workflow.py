@@ -151,6 +151,15 @@ def test_add_a_source_works_without_javascript(checker, session, matcher):
     assert len(session.scalar(select(Review)).sources) == 20
 
 
+def test_more_sources_than_allowed_are_refused_not_silently_dropped(checker, session, matcher):
+    claim = one_claim(session, matcher)
+    too_many = {**VERDICT, **{f"sources-{i}-url": f"https://x.example/{i}" for i in range(21)},
+                "publish": "Publish"}
+    response = checker.post(f"/claims/{claim.id}/verdict", data=too_many)
+    assert response.status_code == 422 and "at most 20 sources" in response.text
+    assert session.scalar(select(Review)) is None  # nothing half-saved
+
+
 UNSAFE = ("<script>alert(1)</script> [click](javascript:alert(2)) "
           "<img src=x onerror=alert(3)> [ok](https://ok.example) "
           '<a href="javascript:alert(4)" onclick="alert(5)">x</a> '
