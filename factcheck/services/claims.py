@@ -17,7 +17,7 @@ from factcheck.models import (MAX_ID, Claim, ClaimStatus, Origin, Review, Review
                               Stance, utcnow)
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
-from factcheck.services.matching import sync_index
+from factcheck.services.dense import dense_retriever
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import normalise_rating
 
@@ -189,7 +189,7 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
     audit.record(session, None, "claims.imported", "claim", claims[0].id if claims else 0,
                  count=len(claims))
     session.commit()
-    sync_index(session, matcher, force=True)
+    dense_retriever(session, matcher).refresh()
     return ImportReport(imported=len(claims), skipped_duplicates=len(records) - len(fresh))
 
 
@@ -224,5 +224,5 @@ def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | N
     audit.record(session, None, "claims.reindexed", "claim", 0, count=len(claims),
                  model=matcher.embedder.name)
     session.commit()
-    sync_index(session, matcher, force=True)
+    dense_retriever(session, matcher).refresh()
     return len(claims)

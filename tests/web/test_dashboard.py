@@ -114,3 +114,24 @@ def test_conflicting_verdicts_are_listed(checker, session, matcher, users):
     assert "Crime in Riverton doubled since 2020." in conflicts
     assert "Riverton has seen crime double since 2020." in conflicts
     assert "paraphrase" in conflicts and "rating-false" in conflicts and "rating-true" in conflicts
+
+
+def test_the_sql_ranking_agrees_with_the_article_page_flags(session, matcher, users):
+    from sqlalchemy import select
+
+    from factcheck.models import Claim, Origin
+    from factcheck.services.dashboard import DashboardFilter, dashboard
+    from factcheck.services.demo import load_demo
+    from factcheck.services.flags import flag_rank, is_flagged
+
+    load_demo(session, matcher)
+    # "Bats are blind." is linked automatically to the demo's False verdict: carried over.
+    ingest_article(session, matcher, title="Carried", body="Bats are blind. Crime doubled "
+                   "since 2020. Unemployment in Riverton fell to 3.2 percent last year.")
+    claims = session.scalars(select(Claim).where(Claim.origin == Origin.ARTICLE)).all()
+    expected = sorted((c for c in claims if is_flagged(c)), key=lambda c: (*flag_rank(c), c.id))
+    result = dashboard(session, DashboardFilter(), per_page=1000)
+    assert any(c.text == "Bats are blind." and c.verdict is None for c in result.flagged)
+    assert [c.id for c in result.flagged][:1] == [expected[0].id]
+    assert {c.id for c in result.flagged} == {c.id for c in expected}
+    assert result.total == len(expected)
