@@ -15,15 +15,17 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
     """Load the models and the vector index before the first request, or stop with a message."""
     from factcheck.extensions import MATCHER_KEY, db
     from factcheck.matching import ModelLoadError
-    from factcheck.services.matching import sync_index
+    from factcheck.services.dense import dense_retriever
     from factcheck.text.parse import ParserUnavailable, load_parser
     from factcheck.webhook_worker import WEBHOOKS_KEY
 
     app = worker.wsgi
     try:
         load_parser()
+        matcher = app.extensions[MATCHER_KEY]
+        matcher.embedder.load()
         with app.app_context():
-            sync_index(db.session, app.extensions[MATCHER_KEY], force=True)
+            dense_retriever(db.session, matcher).refresh()  # SQLite: load the in-memory index
         app.extensions[WEBHOOKS_KEY].start()  # sends queued webhook deliveries in the background
     except (ModelLoadError, ParserUnavailable) as exc:
         print(f"\nfactcheck cannot start: {exc}\n", file=sys.stderr, flush=True)

@@ -2,15 +2,16 @@
 
 1. The exact vector index alone, one query, on synthetic normalised vectors: 10k .. 1M.
 2. The product's search (embed the query, dense + BM25 fusion, load the claims) on a SQLite
-   database of 35,000 claims: texts of the CheckThat! verified claims (synthetic sentences
-   when ../shared is absent) with synthetic vectors, since only the query needs the model.
+   database of 35,000 claims (more with --product-sizes, e.g. 35000,1000000): texts of the
+   CheckThat! verified claims, then sentences sampled from their words (bench/corpus.py),
+   with synthetic vectors, since only the query needs the model.
 3. Ingest of the seed article (extraction, storing, matching every claim, links) into it.
-Run with `make bench`.
+Run with `make bench`; PostgreSQL's figures come from bench/pg_scale.py.
 """
 
 from __future__ import annotations
 
-import json
+import argparse
 import statistics
 import sys
 import tempfile
@@ -22,7 +23,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import DATA  # noqa: E402
+from bench.corpus import claim_texts, unit_rows  # noqa: E402
 from bench.timing import ms, percentiles, time_each  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
@@ -37,32 +38,14 @@ QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the bu
            "the senator voted against the bill", "unemployment fell to a record low"]
 
 
-def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
-    rows = rng.standard_normal((n, dim), dtype=np.float32)
-    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
-    return rows
-
-
-def index_growth() -> None:
+def index_growth(sizes: list[int]) -> None:
     rng = np.random.default_rng(0)
-    for n in (10_000, 35_000, 100_000, 1_000_000):
+    for n in sizes:
         index = VectorIndex(384)
         index.replace_all(list(range(1, n + 1)), unit_rows(rng, n))
         p50, p95 = percentiles(time_each(
             [lambda q=query: index.search(q, 10) for query in unit_rows(rng, 40)]))
         print(f"vector index, {n:>9,} claims: p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
-
-
-def texts(n: int) -> list[str]:
-    found = []
-    for name in ("checkthat2021-2a/vclaims.jsonl", "checkthat2021-2b/politifact-vclaims.jsonl"):
-        path = DATA / name
-        if path.exists():
-            found += [json.loads(line)["vclaim"] for line in path.read_text("utf-8").splitlines()
-                      if line.strip()]
-    found += [f"Synthetic claim {i}: the city spent {i % 97} million on project {i % 311}."
-              for i in range(max(0, n - len(found)))]
-    return found[:n]
 
 
 def product_at(n: int) -> None:
@@ -73,13 +56,18 @@ def product_at(n: int) -> None:
         with app.app_context():
             db.create_all()
             matcher = get_matcher()
-            vectors = unit_rows(rng, n)
             now = utcnow()
-            db.session.execute(db.insert(Claim), [
-                {"text": text, "origin": Origin.IMPORT, "embedding": vector.tobytes(),
-                 "embedding_model": matcher.embedder.name, "embedded_at": now, "spans": []}
-                for text, vector in zip(texts(n), vectors)])
-            db.session.commit()
+            texts = claim_texts(n)
+            start = time.perf_counter()
+            for first in range(0, n, 50_000):  # in slices: a million rows at once is GBs
+                vectors = unit_rows(rng, min(50_000, n - first))
+                db.session.execute(db.insert(Claim), [
+                    {"text": text, "origin": Origin.IMPORT, "embedding": vector.tobytes(),
+                     "embedding_model": matcher.embedder.name, "embedded_at": now, "spans": []}
+                    for text, vector in zip(texts[first:first + len(vectors)], vectors)])
+                db.session.commit()
+            print(f"stored {n:,} claims (FTS5 kept by triggers): "
+                  f"{time.perf_counter() - start:.1f} s", flush=True)
             start = time.perf_counter()
             sync_index(db.session, matcher, force=True)
             print(f"first index load (model load included), {n:,} claims: "
@@ -104,8 +92,16 @@ def product_at(n: int) -> None:
 
 
 def main() -> None:
-    index_growth()
-    product_at(35_000)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index-sizes", default="10000,35000,100000,1000000",
+                        help="claims in the vector-index-alone runs (comma-separated)")
+    parser.add_argument("--product-sizes", default="35000",
+                        help="claims in the product search and ingest runs (comma-separated)")
+    args = parser.parse_args()
+    if args.index_sizes:
+        index_growth([int(n) for n in args.index_sizes.split(",")])
+    for n in (int(n) for n in args.product_sizes.split(",") if n):
+        product_at(n)
 
 
 if __name__ == "__main__":

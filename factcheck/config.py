@@ -25,6 +25,10 @@ class Defaults:
     CONTEXT_WEIGHT = 2.0
     CONTEXT_DENSE_WEIGHT = 0.25  # when a query comes with context (debate transcripts)
     RETRIEVAL_CANDIDATES = 100
+    # PostgreSQL only: how many candidates the HNSW index visits per query (pgvector's
+    # hnsw.ef_search; at least RETRIEVAL_CANDIDATES). Higher finds more of the exact top
+    # claims and costs time: see bench/pg_scale.py.
+    HNSW_EF_SEARCH = 200
     # Links from a new claim to stored claims: proposed to a checker above the first, confirmed
     # automatically above the second (never across a near miss). On the CheckThat! 2A dev set
     # (`make eval`) suggestions >= 0.65 were right 96% of the time and found 54% of the matches;

@@ -6,12 +6,19 @@ import enum
 from datetime import date, datetime, timezone
 from typing import Any
 
+import numpy as np
+from pgvector.sqlalchemy import VECTOR
 from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Index, Integer,
-                        LargeBinary, MetaData, String, Text, UniqueConstraint, event, false)
+                        LargeBinary, MetaData, String, Text, TypeDecorator, UniqueConstraint,
+                        event, false)
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 
 MAX_ID = 2**63 - 1  # the largest integer key any supported database can store
+# Length of the stored claim vectors (all-MiniLM-L6-v2). PostgreSQL's vector column and its
+# HNSW index are typed with it; SQLite stores any length.
+EMBEDDING_DIMENSION = 384
 
 
 def utcnow() -> datetime:
@@ -30,6 +37,31 @@ class Base(DeclarativeBase):
         "pk": "pk_%(table_name)s",
     })
     type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+class Embedding(TypeDecorator):
+    """A float32 vector handled as bytes: a BLOB on SQLite, pgvector's vector(384) on PostgreSQL.
+
+    Callers always see the same bytes (to_blob/from_blob), whichever database holds them.
+    """
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect):  # noqa: ANN201
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(VECTOR(EMBEDDING_DIMENSION))
+        return dialect.type_descriptor(LargeBinary())
+
+    def process_bind_param(self, value: bytes | None, dialect: Dialect):  # noqa: ANN201
+        if value is None or dialect.name != "postgresql":
+            return value
+        return np.frombuffer(value, dtype=np.float32)
+
+    def process_result_value(self, value, dialect: Dialect) -> bytes | None:  # noqa: ANN001
+        if value is None or dialect.name != "postgresql":
+            return value
+        return np.asarray(value, dtype=np.float32).tobytes()
 
 
 class Role(str, enum.Enum):
@@ -183,7 +215,7 @@ class Claim(Base):
     external_id: Mapped[str | None] = mapped_column(String(200), index=True)
     language: Mapped[str] = mapped_column(String(8), default="en")
     origin: Mapped[Origin] = mapped_column(_enum(Origin), default=Origin.ARTICLE)
-    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    embedding: Mapped[bytes | None] = mapped_column(Embedding)
     embedding_model: Mapped[str | None] = mapped_column(String(200))
     embedded_at: Mapped[datetime | None]
     # Set when a new revision of the article no longer makes this claim (its text changed or
@@ -421,3 +453,31 @@ SQLITE_FTS = (
 )
 for _statement in SQLITE_FTS:
     event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+
+# Scale-out on PostgreSQL: pgvector must exist before the claim table (its embedding column is a
+# vector); an HNSW index (cosine) serves dense retrieval, and a generated tsvector over the text
+# (weight A) and the context (weight B) with a GIN index serves full-text search. Migration
+# 0009_pg creates the same objects on existing databases.
+POSTGRES_EXTENSION = "CREATE EXTENSION IF NOT EXISTS vector"
+POSTGRES_SEARCH = (
+    "ALTER TABLE claim ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('english', coalesce(text, '')), 'A') || "
+    "setweight(to_tsvector('english', coalesce(context, '')), 'B')) STORED",
+    "CREATE INDEX ix_claim_search_vector ON claim USING gin (search_vector)",
+    "CREATE INDEX ix_claim_embedding_hnsw ON claim USING hnsw (embedding vector_cosine_ops)",
+)
+event.listen(Base.metadata, "before_create",
+             DDL(POSTGRES_EXTENSION).execute_if(dialect="postgresql"))
+for _statement in POSTGRES_SEARCH:
+    event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
+
+# Made by the DDL above, not declared as columns or indexes: schema comparisons leave them out.
+SEARCH_OBJECTS = {("column", "search_vector"), ("index", "ix_claim_search_vector"),
+                  ("index", "ix_claim_embedding_hnsw")}
+
+
+def declared_in_models(name: str | None, type_: str, parent_names: Any) -> bool:  # noqa: ARG001
+    """Return False for the search objects made by DDL (FTS5 tables, tsvector, HNSW index)."""
+    if type_ == "table" and name and name.startswith("claim_fts"):
+        return False
+    return (type_, name) not in SEARCH_OBJECTS

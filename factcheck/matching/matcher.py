@@ -19,13 +19,15 @@ class Matcher:
 
     def __init__(self, embedder: Embedder, *, refresh_seconds: float = 1.0,
                  lexical_weight: float = 0.75, context_weight: float = 2.0,
-                 context_dense_weight: float = 0.25, candidates: int = 100) -> None:
+                 context_dense_weight: float = 0.25, candidates: int = 100,
+                 ef_search: int = 200) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
         self.lexical_weight = lexical_weight  # weight of BM25 beside the dense score in fusion
         self.context_weight = context_weight  # BM25 weight of a claim's context vs its text
         self.context_dense_weight = context_dense_weight  # dense search on a query's context
         self.candidates = candidates  # how many each retriever hands to the fusion
+        self.ef_search = ef_search  # PostgreSQL: HNSW candidate list per query (recall vs time)
         self.sync_lock = threading.Lock()
         self.synced_state: Hashable | None = None
         self._checked_at = float("-inf")
@@ -46,7 +48,8 @@ class Matcher:
                    lexical_weight=float(config.get("LEXICAL_WEIGHT", 0.75)),
                    context_weight=float(config.get("CONTEXT_WEIGHT", 2.0)),
                    context_dense_weight=float(config.get("CONTEXT_DENSE_WEIGHT", 0.25)),
-                   candidates=int(config.get("RETRIEVAL_CANDIDATES", 100)))
+                   candidates=int(config.get("RETRIEVAL_CANDIDATES", 100)),
+                   ef_search=int(config.get("HNSW_EF_SEARCH", 200)))
 
     @property
     def index(self) -> VectorIndex:

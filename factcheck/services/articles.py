@@ -17,6 +17,7 @@ from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import MAX_ID, Article, Claim, ClaimLink, Origin, Review, User, utcnow
 from factcheck.services import audit
+from factcheck.services.dense import dense_retriever
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.extraction import ExtractedClaim, extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
@@ -79,7 +80,7 @@ def new_claim(extracted: ExtractedClaim, matcher: Matcher, now: datetime) -> Cla
 def stack_vectors(matcher: Matcher, extracted: list[ExtractedClaim]) -> np.ndarray:
     """Return the matching vectors of EXTRACTED as one matrix (empty rows for none)."""
     if not extracted:
-        return np.zeros((0, matcher.index.dimension), dtype=np.float32)
+        return np.zeros((0, matcher.embedder.dimension), dtype=np.float32)
     return np.stack([c.embedding for c in extracted])
 
 
@@ -118,7 +119,7 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         session.rollback()
         return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
                             created=False)
-    matcher.index.add([c.id for c in article.claims], vectors)
+    dense_retriever(session, matcher).added([c.id for c in article.claims], vectors)
     return IngestResult(article, created=True)
 
 

@@ -1,4 +1,4 @@
-"""Read claims, list the review queue, import checked claims in bulk, re-embed everything."""
+"""Read claims, count them by status, import checked claims in bulk, re-embed everything."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from factcheck.models import (MAX_ID, Claim, ClaimStatus, Origin, Review, Review
                               Stance, utcnow)
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
-from factcheck.services.matching import sync_index
+from factcheck.services.dense import dense_retriever
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import normalise_rating
 
@@ -33,22 +33,6 @@ def get_claim(session: Session, claim_id: int) -> Claim:
     if claim is None:
         raise NotFound(f"There is no claim with id {claim_id}.")
     return claim
-
-
-def list_claims(session: Session, *, status: ClaimStatus | None = None, page: int = 1,
-                per_page: int = 50) -> tuple[list[Claim], int]:
-    """Return one page of claims, requested checks then most check-worthy first, and the total."""
-    query = select(Claim).where(Claim.origin != Origin.IMPORT)
-    if status is not None:
-        query = query.where(Claim.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    # Claims someone asked to have checked come first.
-    ranked = query.order_by(Claim.check_requested_at.is_(None),
-                            Claim.checkworthiness.desc().nulls_last(), Claim.id.desc())
-    claims = session.scalars(ranked.offset((page - 1) * per_page)
-                             .limit(per_page).options(selectinload(Claim.article),
-                                                      selectinload(Claim.reviews)))
-    return list(claims), total
 
 
 def count_by_status(session: Session) -> dict[str, int]:
@@ -205,7 +189,7 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
     audit.record(session, None, "claims.imported", "claim", claims[0].id if claims else 0,
                  count=len(claims))
     session.commit()
-    sync_index(session, matcher, force=True)
+    dense_retriever(session, matcher).refresh()
     return ImportReport(imported=len(claims), skipped_duplicates=len(records) - len(fresh))
 
 
@@ -240,5 +224,5 @@ def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | N
     audit.record(session, None, "claims.reindexed", "claim", 0, count=len(claims),
                  model=matcher.embedder.name)
     session.commit()
-    sync_index(session, matcher, force=True)
+    dense_retriever(session, matcher).refresh()
     return len(claims)

@@ -19,7 +19,7 @@ from factcheck.matching.nearmiss import differences
 from factcheck.models import Claim, ClaimLink, LinkState, Relation, Role, User, utcnow
 from factcheck.services import audit
 from factcheck.services.errors import Forbidden, InvalidInput
-from factcheck.services.matching import sync_index
+from factcheck.services.dense import dense_retriever
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +44,7 @@ def add_suggestions(session: Session, matcher: Matcher, claims: Sequence[Claim],
     own = {c.id for c in claims}
     # Links are decided on cosine similarity, so the dense top-k holds every candidate above
     # the thresholds; BM25 could only add claims below them.
-    found = sync_index(session, matcher).search(vectors, k, exclude=own)
+    found = dense_retriever(session, matcher).search(vectors, k, exclude=own)
     others = {c.id: c for c in session.scalars(select(Claim).where(
         Claim.id.in_({m.claim_id for matches in found for m in matches}))
         .options(selectinload(Claim.reviews)))}

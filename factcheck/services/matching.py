@@ -1,4 +1,4 @@
-"""Keep the in-memory vector index in step with the database, and find similar claims."""
+"""Find similar claims: dense retrieval (services.dense) and lexical search, fused."""
 
 from __future__ import annotations
 
@@ -6,16 +6,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.matching import Match, Matcher, VectorIndex
-from factcheck.matching.lexical import clean_query, fts_query, fuse
+from factcheck.matching import Match, Matcher
+from factcheck.matching.lexical import clean_query, fts_query, fuse, websearch_query
 from factcheck.matching.nearmiss import Difference, differences
 from factcheck.matching.embedder import from_blob
 from factcheck.models import Claim, Review
+from factcheck.services.dense import dense_retriever, sync_index
 from factcheck.services.errors import InvalidInput
+
+__all__ = ["SimilarClaim", "lexical_search", "retrieve", "search_claims", "similar_to_claims",
+           "sync_index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,51 +36,13 @@ class SimilarClaim:
         return bool(self.differences)
 
 
-def _state(session: Session, model: str) -> tuple:
-    return tuple(session.execute(
-        select(func.count(Claim.id), func.max(Claim.id), func.max(Claim.embedded_at))
-        .where(Claim.embedding_model == model)).one())
-
-
-def sync_index(session: Session, matcher: Matcher, *, force: bool = False) -> VectorIndex:
-    """Return the matcher's index after loading claims embedded since it was last synced.
-
-    Other processes (web workers, CLI imports) write claims too, so the index is compared
-    with the database at most every INDEX_REFRESH_SECONDS; unchanged state costs one query.
-    """
-    index = matcher.index
-    if not (force or matcher.due_for_check()):
-        return index
-    with matcher.sync_lock:
-        model = matcher.embedder.name
-        state = _state(session, model)
-        previous = None if force else matcher.synced_state
-        if state != previous:
-            everything = select(Claim.id, Claim.embedding).where(Claim.embedding_model == model)
-            if previous is not None and len(index):
-                # Two indexed queries, not one OR (which would scan every row and its blob).
-                index.add(*_fetch(session, everything.where(Claim.id > index.max_id),
-                                  index.dimension))
-                if previous[2] is not None:
-                    index.add(*_fetch(session, everything.where(
-                        Claim.embedded_at > previous[2]), index.dimension))
-            if force or len(index) != state[0]:  # first load, or claims were deleted
-                index.replace_all(*_fetch(session, everything, index.dimension))
-        matcher.mark_checked(state)
-    return index
-
-
-def _fetch(session: Session, query, dimension: int) -> tuple[list[int], np.ndarray]:
-    rows = session.execute(query).all()
-    if not rows:
-        return [], np.zeros((0, dimension), dtype=np.float32)
-    return [row[0] for row in rows], np.stack([from_blob(row[1]) for row in rows])
-
-
 def lexical_search(session: Session, text: str, matcher: Matcher) -> list[tuple[int, float]]:
-    """Return (claim id, BM25 score) for TEXT, best first (empty where no lexical index)."""
+    """Return (claim id, lexical score) for TEXT, best first: FTS5 BM25 or PostgreSQL ranking."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return _postgres_search(session, clean_query(text), matcher)
     query = fts_query(clean_query(text))
-    if query is None or session.get_bind().dialect.name != "sqlite":
+    if query is None or dialect != "sqlite":
         return []
     rows = session.execute(sql_text(
         "SELECT rowid, bm25(claim_fts, 1.0, :context_weight) AS rank FROM claim_fts "
@@ -84,6 +50,25 @@ def lexical_search(session: Session, text: str, matcher: Matcher) -> list[tuple[
         {"query": query, "limit": matcher.candidates,
          "context_weight": matcher.context_weight}).all()
     return [(claim_id, -rank) for claim_id, rank in rows]  # bm25() is lower for better
+
+
+def _postgres_search(session: Session, text: str, matcher: Matcher) -> list[tuple[int, float]]:
+    """Full-text search on PostgreSQL: the same OR of terms, ranked by cover density.
+
+    The claim's text is weight A and its context weight B; ts_rank_cd takes weights in
+    [0, 1], so CONTEXT_WEIGHT is kept as a ratio ({D, C, B, A}).
+    """
+    query = websearch_query(text)
+    if query is None:
+        return []
+    scale = max(1.0, matcher.context_weight)
+    weights = f"{{0, 0, {matcher.context_weight / scale}, {1.0 / scale}}}"
+    rows = session.execute(sql_text(
+        "SELECT id, ts_rank_cd(CAST(:weights AS real[]), search_vector, query) AS rank "
+        "FROM claim, websearch_to_tsquery('english', :query) AS query "
+        "WHERE search_vector @@ query ORDER BY rank DESC, id LIMIT :limit"),
+        {"query": query, "weights": weights, "limit": matcher.candidates}).all()
+    return [(claim_id, float(rank)) for claim_id, rank in rows]
 
 
 def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Sequence[str], *,
@@ -95,11 +80,11 @@ def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Seq
     sentence): BM25 searches it instead of the query, and a second dense search with it joins
     the fusion at CONTEXT_DENSE_WEIGHT.
     """
-    index = sync_index(session, matcher)
+    dense_search = dense_retriever(session, matcher)
     exclude = set(exclude)
-    dense = index.search(vectors, matcher.candidates, exclude=exclude)
-    around = (index.search(matcher.embedder.encode(list(contexts)), matcher.candidates,
-                           exclude=exclude) if contexts else [[] for _ in texts])
+    dense = dense_search.search(vectors, matcher.candidates, exclude=exclude)
+    around = (dense_search.search(matcher.embedder.encode(list(contexts)), matcher.candidates,
+                                  exclude=exclude) if contexts else [[] for _ in texts])
     results = []
     for i, (vector, text, found) in enumerate(zip(vectors, texts, dense)):
         lexical_text = contexts[i] if contexts else text
@@ -109,14 +94,17 @@ def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Seq
                        (lexical, matcher.lexical_weight),
                        ([(m.claim_id, m.similarity) for m in around[i]],
                         matcher.context_dense_weight)])
-        matches = []
-        for claim_id in ranked:
-            stored = index.vector(claim_id)
-            if stored is not None:
-                matches.append(Match(claim_id, float(stored @ vector)))
-            if len(matches) == k:
+        # Every match carries its cosine; claims found only lexically get theirs looked up, K
+        # at a time (those without a vector of the current model are left out).
+        cosine = {m.claim_id: m.similarity for m in found}
+        matches: list[Match] = []
+        for start in range(0, len(ranked), max(k, 1)):
+            chunk = ranked[start:start + max(k, 1)]
+            cosine.update(dense_search.similarities(vector, [c for c in chunk if c not in cosine]))
+            matches += [Match(c, cosine[c]) for c in chunk if c in cosine]
+            if len(matches) >= k:
                 break
-        results.append(matches)
+        results.append(matches[:k])
     return results
 
 

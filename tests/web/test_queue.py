@@ -60,7 +60,8 @@ def test_bad_filters_are_refused_with_a_message(checker, claims, query, status, 
 
 def test_assign_to_me_and_unassign_return_to_the_filtered_queue(checker, claims, session):
     crime = claims["crime"]
-    response = checker.post(f"/claims/{crime.id}/assign", data={"next": "/queue?outlet=Riverton+Post"})
+    response = checker.post(f"/claims/{crime.id}/assign",
+                            data={"next": "/queue?outlet=Riverton+Post"})
     assert response.status_code == 302 and response.location == "/queue?outlet=Riverton+Post"
     page = checker.get(response.location).text
     assert f"Claim {crime.id} is assigned to you." in page

@@ -30,7 +30,8 @@ def desk(tmp_path):
     """An app that requires a second review, with two checkers and an editor, and one claim."""
     app = make_app(tmp_path, REQUIRE_SECOND_REVIEW=True)
     with app.app_context():
-        for email, role in (("checker@example.org", Role.CHECKER), ("second@example.org", Role.CHECKER),
+        for email, role in (("checker@example.org", Role.CHECKER),
+                            ("second@example.org", Role.CHECKER),
                             ("editor@example.org", Role.EDITOR)):
             create_user(db.session, email=email, password=PASSWORD, role=role,
                         name=email.split("@")[0].title())
@@ -40,6 +41,11 @@ def desk(tmp_path):
         app.config["CLAIM_ID"], app.config["ARTICLE_ID"] = article.claims[-1].id, article.id
         db.session.remove()
     return app
+
+
+def one_claim(session, matcher) -> Claim:
+    return ingest_article(session, matcher, title="T",
+                          body="Crime doubled since 2020.").article.claims[0]
 
 
 def client_for(app, who):
@@ -119,7 +125,7 @@ def test_draft_submit_second_review_publish_and_correct(desk):
 
 
 def test_without_second_review_submitting_publishes(checker, session, matcher):
-    claim = ingest_article(session, matcher, title="T", body="Crime doubled since 2020.").article.claims[0]
+    claim = one_claim(session, matcher)
     page = checker.get(f"/claims/{claim.id}").text
     assert 'value="Publish verdict"' in page and "Submit for approval" not in page
     response = checker.post(f"/claims/{claim.id}/verdict", data={**VERDICT, "publish": "Publish"})
@@ -129,7 +135,7 @@ def test_without_second_review_submitting_publishes(checker, session, matcher):
 
 
 def test_add_a_source_works_without_javascript(checker, session, matcher):
-    claim = ingest_article(session, matcher, title="T", body="Crime doubled since 2020.").article.claims[0]
+    claim = one_claim(session, matcher)
     page = checker.get(f"/claims/{claim.id}").text
     assert 'name="sources-1-url"' in page and 'name="sources-2-url"' not in page
     response = checker.post(f"/claims/{claim.id}/verdict", data={**VERDICT, "add_source": "1"})
@@ -165,7 +171,7 @@ class Tags(HTMLParser):
 
 
 def test_markdown_explanations_are_rendered_safely(checker, session, matcher):
-    claim = ingest_article(session, matcher, title="T", body="Crime doubled since 2020.").article.claims[0]
+    claim = one_claim(session, matcher)
     response = checker.post(f"/claims/{claim.id}/verdict",
                             data={**VERDICT, "explanation": UNSAFE, "publish": "Publish"})
     assert response.status_code == 302
@@ -204,7 +210,7 @@ def test_conflicting_verdicts_warn_on_both_claim_pages(checker, session, matcher
 
 
 def test_dismiss_with_a_reason_and_reopen(checker, session, matcher):
-    claim = ingest_article(session, matcher, title="T", body="Crime doubled since 2020.").article.claims[0]
+    claim = one_claim(session, matcher)
     checker.post(f"/claims/{claim.id}/dismiss", data={"reason": "It is a forecast."})
     page = checker.get(f"/claims/{claim.id}").text
     assert "Dismissed as not checkable</strong>: It is a forecast." in page
@@ -221,7 +227,7 @@ def test_dismiss_with_a_reason_and_reopen(checker, session, matcher):
     ("return", {"review_id": 1, "reason": "x"}), ("reopen", {}),
     ("dismiss", {"reason": "x"}), ("links", {"other_id": 1, "confirm": "1"})])
 def test_editors_cannot_change_verdicts_or_status(editor, session, matcher, path, data):
-    claim = ingest_article(session, matcher, title="T", body="Crime doubled since 2020.").article.claims[0]
+    claim = one_claim(session, matcher)
     response = editor.post(f"/claims/{claim.id}/{path}", data=data)
     assert response.status_code == 403 and "for the checker role" in response.text
     session.expire_all()

@@ -1,0 +1,55 @@
+"""Claim texts for the scale benchmarks: the CheckThat! verified claims, then sampled look-alikes.
+
+Past the ~33,000 real claims, sentences are drawn word by word from the real claims' word
+frequencies, so a lexical index sees realistic posting-list lengths (a fixed template would
+put the same words in every row and make full-text ranking look far slower than it is).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+
+import numpy as np
+
+from bench.datasets import DATA
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def real_claims() -> list[str]:
+    found = []
+    for name in ("checkthat2021-2a/vclaims.jsonl", "checkthat2021-2b/politifact-vclaims.jsonl"):
+        path = DATA / name
+        if path.exists():
+            found += [json.loads(line)["vclaim"] for line in path.read_text("utf-8").splitlines()
+                      if line.strip()]
+    return found
+
+
+def claim_texts(n: int, *, seed: int = 2) -> list[str]:
+    """Return N claim texts: the real ones first, then sentences sampled from their words."""
+    real = real_claims()[:n]
+    if len(real) == n:
+        return real
+    counts = Counter(word for text in real or ["the city spent money on the new bridge"]
+                     for word in _WORD.findall(text))
+    words = np.array(list(counts))
+    weights = np.array(list(counts.values()), dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    missing = n - len(real)
+    lengths = rng.integers(8, 25, size=missing)
+    drawn = rng.choice(len(words), size=int(lengths.sum()), p=weights / weights.sum())
+    sentences, start = [], 0
+    for length in lengths:
+        sentences.append(" ".join(words[drawn[start:start + length]]) + ".")
+        start += length
+    return real + sentences
+
+
+def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
+    """Return N random normalised float32 vectors."""
+    rows = rng.standard_normal((n, dim), dtype=np.float32)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows

@@ -1,0 +1,147 @@
+"""Dense retrieval, chosen by the database: exact numpy search on SQLite, pgvector on PostgreSQL.
+
+Callers ask `dense_retriever(session, matcher)` and use the same four methods either way:
+search, similarities, added (after a commit that stored new vectors) and refresh.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from sqlalchemy import Float, func, select, text
+from sqlalchemy.orm import Session
+
+from factcheck.matching import Match, Matcher, VectorIndex
+from factcheck.matching.embedder import from_blob, to_blob
+from factcheck.models import Claim
+
+
+def _state(session: Session, model: str) -> tuple:
+    return tuple(session.execute(
+        select(func.count(Claim.id), func.max(Claim.id), func.max(Claim.embedded_at))
+        .where(Claim.embedding_model == model)).one())
+
+
+def sync_index(session: Session, matcher: Matcher, *, force: bool = False) -> VectorIndex:
+    """Return the matcher's index after loading claims embedded since it was last synced.
+
+    Other processes (web workers, CLI imports) write claims too, so the index is compared
+    with the database at most every INDEX_REFRESH_SECONDS; unchanged state costs one query.
+    """
+    index = matcher.index
+    if not (force or matcher.due_for_check()):
+        return index
+    with matcher.sync_lock:
+        model = matcher.embedder.name
+        state = _state(session, model)
+        previous = None if force else matcher.synced_state
+        if state != previous:
+            everything = select(Claim.id, Claim.embedding).where(Claim.embedding_model == model)
+            if previous is not None and len(index):
+                # Two indexed queries, not one OR (which would scan every row and its blob).
+                index.add(*_fetch(session, everything.where(Claim.id > index.max_id),
+                                  index.dimension))
+                if previous[2] is not None:
+                    index.add(*_fetch(session, everything.where(
+                        Claim.embedded_at > previous[2]), index.dimension))
+            if force or len(index) != state[0]:  # first load, or claims were deleted
+                index.replace_all(*_fetch(session, everything, index.dimension))
+        matcher.mark_checked(state)
+    return index
+
+
+def _fetch(session: Session, query, dimension: int) -> tuple[list[int], np.ndarray]:
+    rows = session.execute(query).all()
+    if not rows:
+        return [], np.zeros((0, dimension), dtype=np.float32)
+    return [row[0] for row in rows], np.stack([from_blob(row[1]) for row in rows])
+
+
+class MemoryDense:
+    """SQLite: exact cosine over the matcher's in-memory matrix, kept in step with the database."""
+
+    def __init__(self, session: Session, matcher: Matcher) -> None:
+        self.session = session
+        self.matcher = matcher
+
+    def search(self, vectors: np.ndarray, k: int, *,
+               exclude: Iterable[int] = ()) -> list[list[Match]]:
+        """Return, for each row of VECTORS, the K most similar stored claims, best first."""
+        return sync_index(self.session, self.matcher).search(vectors, k, exclude=exclude)
+
+    def similarities(self, vector: np.ndarray, ids: Iterable[int]) -> dict[int, float]:
+        """Return the cosine of VECTOR with each of IDS that has a vector of the current model."""
+        index = self.matcher.index
+        found = {claim_id: index.vector(claim_id) for claim_id in ids}
+        return {claim_id: float(stored @ vector) for claim_id, stored in found.items()
+                if stored is not None}
+
+    def added(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Take in claims just committed with VECTORS, so this process finds them at once."""
+        self.matcher.index.add(ids, vectors)
+
+    def refresh(self) -> None:
+        """Reload every stored vector (after a bulk import or a re-embedding)."""
+        sync_index(self.session, self.matcher, force=True)
+
+
+class PgvectorDense:
+    """PostgreSQL: the HNSW index (cosine) on claim.embedding answers `<=>`-ordered queries.
+
+    The database is the index, so there is nothing to load, add or refresh; every worker and
+    every CLI process sees the same claims at once.
+    """
+
+    def __init__(self, session: Session, matcher: Matcher) -> None:
+        self.session = session
+        self.matcher = matcher
+
+    def _distance(self, vector: np.ndarray):  # noqa: ANN202 - a SQL expression
+        return Claim.embedding.op("<=>", return_type=Float)(to_blob(vector))
+
+    def search(self, vectors: np.ndarray, k: int, *,
+               exclude: Iterable[int] = ()) -> list[list[Match]]:
+        """Return, for each row of VECTORS, the K most similar stored claims, best first."""
+        exclude = list(exclude)
+        if k <= 0:
+            return [[] for _ in vectors]
+        # The index visits ef_search candidates; an iterative scan goes on when filters
+        # (another model, excluded ids) leave fewer than K. Both only for this transaction.
+        self.session.execute(text(
+            "SELECT set_config('hnsw.ef_search', :ef, true), "
+            "set_config('hnsw.iterative_scan', 'relaxed_order', true)"),
+            {"ef": str(min(1000, max(self.matcher.ef_search, k)))})
+        results = []
+        for vector in np.atleast_2d(vectors):
+            distance = self._distance(vector)
+            query = (select(Claim.id, distance)
+                     .where(Claim.embedding_model == self.matcher.embedder.name)
+                     .order_by(distance).limit(k))
+            if exclude:
+                query = query.where(Claim.id.not_in(exclude))
+            rows = sorted(self.session.execute(query).all(), key=lambda row: row[1])
+            results.append([Match(claim_id, 1.0 - d) for claim_id, d in rows])
+        return results
+
+    def similarities(self, vector: np.ndarray, ids: Iterable[int]) -> dict[int, float]:
+        """Return the cosine of VECTOR with each of IDS that has a vector of the current model."""
+        ids = list(ids)
+        if not ids:
+            return {}
+        rows = self.session.execute(select(Claim.id, self._distance(vector)).where(
+            Claim.id.in_(ids), Claim.embedding_model == self.matcher.embedder.name))
+        return {claim_id: 1.0 - d for claim_id, d in rows}
+
+    def added(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+        """Nothing to do: the committed rows are in the HNSW index already."""
+
+    def refresh(self) -> None:
+        """Nothing to do: the database is the index."""
+
+
+def dense_retriever(session: Session, matcher: Matcher) -> MemoryDense | PgvectorDense:
+    """Return the dense retrieval backend for the database SESSION is bound to."""
+    if session.get_bind().dialect.name == "postgresql":
+        return PgvectorDense(session, matcher)
+    return MemoryDense(session, matcher)
