@@ -33,6 +33,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/search_scale.py
 	$(BIN)/python bench/import_rate.py
+	$(BIN)/python bench/api_load.py
 
 DATA := ../shared/data
 eval: $(VENV)/.installed-dev

@@ -227,6 +227,7 @@ class Claim(Base):
     # Filled in only by the review queue's query (services.queue): not columns.
     queue_priority: Mapped[float | None] = query_expression()
     spread: Mapped[int | None] = query_expression()
+    recency: Mapped[float | None] = query_expression()
 
     article: Mapped[Article | None] = relationship(back_populates="claims")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])

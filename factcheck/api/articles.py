@@ -70,7 +70,7 @@ def get_article(article_id: int):  # noqa: ANN201
 @bp.post("/check")
 @scope_required(TokenScope.READ)
 def check():  # noqa: ANN201
-    """Return the claims found in `text` with matching stored claims and verdicts; stores nothing."""
+    """Return the claims in `text` with matching stored claims and verdicts; stores nothing."""
     data = json_body()
     max_chars = current_app.config["API_CHECK_MAX_CHARS"]
     text = text_field(data, "text", required=True, limit=None)  # 413 past the limit

@@ -33,7 +33,8 @@ def rate_limit_key() -> str:
     """Return the rate-limit bucket: the token presented (hashed), or the client address."""
     header = request.headers.get("Authorization", "")
     if header[:7].lower() == "bearer " and header[7:].strip():
-        return "token:" + hashlib.sha256(header[7:].strip().encode("utf-8", "replace")).hexdigest()[:32]
+        digest = hashlib.sha256(header[7:].strip().encode("utf-8", "replace")).hexdigest()
+        return "token:" + digest[:32]
     return "addr:" + (request.remote_addr or "unknown")
 
 

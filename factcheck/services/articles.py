@@ -130,6 +130,7 @@ def get_article(session: Session, article_id: int, *, with_claims: bool = False)
     """
     claims = selectinload(Article.claims)
     options = [claims.selectinload(Claim.reviews).selectinload(Review.sources),
+               claims.selectinload(Claim.check_requested_by),
                claims.selectinload(Claim.links).selectinload(ClaimLink.other)
                .selectinload(Claim.reviews).selectinload(Review.sources)] if with_claims else []
     article = (session.get(Article, article_id, options=options)

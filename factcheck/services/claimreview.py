@@ -51,8 +51,8 @@ def first_published(review: Review) -> datetime | None:
 def rating(review: Review) -> dict[str, Any]:
     """Return the schema.org Rating of REVIEW: 1 (worst) to 5 (best), with its label."""
     value = RATINGS[review.rating].value if review.rating in RATINGS else None
-    result: dict[str, Any] = {"@type": "Rating",
-                              "alternateName": review.original_rating or rating_label(review.rating)}
+    label = review.original_rating or rating_label(review.rating)
+    result: dict[str, Any] = {"@type": "Rating", "alternateName": label}
     if value is not None:
         result.update(ratingValue=value, bestRating=BEST_RATING, worstRating=WORST_RATING)
     return result

@@ -1,4 +1,4 @@
-"""Read claims, list the review queue, import checked claims in bulk, re-embed everything."""
+"""Read claims, count them by status, import checked claims in bulk, re-embed everything."""
 
 from __future__ import annotations
 
@@ -33,22 +33,6 @@ def get_claim(session: Session, claim_id: int) -> Claim:
     if claim is None:
         raise NotFound(f"There is no claim with id {claim_id}.")
     return claim
-
-
-def list_claims(session: Session, *, status: ClaimStatus | None = None, page: int = 1,
-                per_page: int = 50) -> tuple[list[Claim], int]:
-    """Return one page of claims, requested checks then most check-worthy first, and the total."""
-    query = select(Claim).where(Claim.origin != Origin.IMPORT)
-    if status is not None:
-        query = query.where(Claim.status == status)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    # Claims someone asked to have checked come first.
-    ranked = query.order_by(Claim.check_requested_at.is_(None),
-                            Claim.checkworthiness.desc().nulls_last(), Claim.id.desc())
-    claims = session.scalars(ranked.offset((page - 1) * per_page)
-                             .limit(per_page).options(selectinload(Claim.article),
-                                                      selectinload(Claim.reviews)))
-    return list(claims), total
 
 
 def count_by_status(session: Session) -> dict[str, int]:

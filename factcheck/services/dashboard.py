@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.models import (VERDICT_RELATIONS, Article, Claim, ClaimLink, ClaimStatus,
                               LinkState, Origin, Review, ReviewStatus)
-from factcheck.services.flags import CHECKWORTHY, applying_verdict, flag_rank, is_flagged
+from factcheck.services.flags import CHECKWORTHY
+from factcheck.verdicts import RATINGS
 
 UNCHECKED = "unchecked"
 
@@ -51,44 +52,69 @@ def _live_claims(filters: DashboardFilter) -> Select:
     return query
 
 
-def _may_be_flagged(query: Select) -> Select:
-    """Narrow QUERY in SQL to claims that can be flagged: scored check-worthy or with a verdict."""
-    published = exists().where(Review.claim_id == Claim.id,
-                               Review.status == ReviewStatus.PUBLISHED)
-    carries = exists().where(ClaimLink.claim_id == Claim.id,
-                             ClaimLink.state == LinkState.CONFIRMED,
-                             ClaimLink.relation.in_(VERDICT_RELATIONS))
-    return query.where(or_(Claim.checkworthiness >= CHECKWORTHY, published, carries))
+def _ratings_by_claim(session: Session) -> dict[int, str]:
+    """Return {claim id: rating of its latest published review}."""
+    latest = (select(func.max(Review.id)).where(Review.status == ReviewStatus.PUBLISHED)
+              .group_by(Review.claim_id))
+    return dict(session.execute(select(Review.claim_id, Review.rating)
+                                .where(Review.id.in_(latest))).all())
 
 
-def _matches(claim: Claim, verdict_key: str | None) -> bool:
-    verdict, _ = applying_verdict(claim)
-    if verdict_key is None:
-        return is_flagged(claim)
-    if verdict_key == UNCHECKED:
-        return verdict is None and is_flagged(claim)
-    return verdict is not None and verdict.rating == verdict_key
+def _carried_from(session: Session, rated: dict[int, str]) -> dict[int, int]:
+    """Return {claim id: the claim whose verdict it carries}: the latest confirmed
+    same/paraphrase link to a claim with a verdict, as Claim.carried_verdict picks it."""
+    links = session.execute(select(ClaimLink.claim_id, ClaimLink.other_id).where(
+        ClaimLink.state == LinkState.CONFIRMED, ClaimLink.relation.in_(VERDICT_RELATIONS))
+        .order_by(ClaimLink.id))
+    return {claim_id: other_id for claim_id, other_id in links if other_id in rated}
+
+
+def _category(rating: str | None, score: float | None, status: ClaimStatus) -> int:
+    """Return 0 false-type, 1 misleading-type, 2 unchecked check-worthy, 3 not flagged."""
+    if rating is not None:
+        colour = RATINGS[rating].colour if rating in RATINGS else "unproven"
+        return {"false": 0, "mixed": 1}.get(colour, 3)
+    if status is not ClaimStatus.DISMISSED and (score or 0.0) >= CHECKWORTHY:
+        return 2
+    return 3
 
 
 def dashboard(session: Session, filters: DashboardFilter, *, page: int = 1,
               per_page: int = 50) -> Dashboard:
-    """Return the flagged statements the filters choose (worst first) and counts per status."""
-    query = _may_be_flagged(_live_claims(filters)).options(
+    """Return the flagged statements the filters choose (worst first) and counts per status.
+
+    The verdicts that apply are worked out over plain rows (ids, ratings, links), so only the
+    claims on the page are loaded as objects.
+    """
+    rated = _ratings_by_claim(session)
+    carried = _carried_from(session, rated)
+    rows = session.execute(_live_claims(filters).with_only_columns(
+        Claim.id, Claim.checkworthiness, Claim.status, _article_date()))
+    ranked = []
+    for claim_id, score, status, day in rows:
+        rating = rated.get(claim_id) or rated.get(carried.get(claim_id, 0))
+        category = _category(rating, score, status)
+        if filters.verdict is None:
+            chosen = category < 3
+        elif filters.verdict == UNCHECKED:
+            chosen = category == 2
+        else:
+            chosen = rating == filters.verdict
+        if chosen:
+            order = -(score or 0.0) if category == 2 else 0.0
+            ranked.append((category, order, -day.timestamp() if day else 0.0, claim_id))
+    ranked.sort()
+    ids = [row[-1] for row in ranked[(page - 1) * per_page:page * per_page]]
+    loaded = {claim.id: claim for claim in session.scalars(select(Claim).where(
+        Claim.id.in_(ids)).options(
         selectinload(Claim.article),
         selectinload(Claim.reviews).selectinload(Review.sources),
-        selectinload(Claim.links).selectinload(ClaimLink.other).selectinload(Claim.reviews))
-    chosen = [claim for claim in session.scalars(query) if _matches(claim, filters.verdict)]
-    chosen.sort(key=lambda claim: (*flag_rank(claim), -_day_number(claim.article), claim.id))
+        selectinload(Claim.links).selectinload(ClaimLink.other).selectinload(Claim.reviews)))}
     counted = _live_claims(filters).with_only_columns(Claim.status, func.count()).group_by(
         Claim.status)
     counts = {status.value: 0 for status in ClaimStatus}
     counts.update({status.value: n for status, n in session.execute(counted)})
-    start = (page - 1) * per_page
-    return Dashboard(chosen[start:start + per_page], len(chosen), counts)
-
-
-def _day_number(article: Article) -> int:
-    return (article.published_at or article.created_at).toordinal()
+    return Dashboard([loaded[i] for i in ids], len(ranked), counts)
 
 
 def outlets(session: Session) -> list[str]:

@@ -14,7 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, case, func, literal, or_, select, union
+from sqlalchemy import (ColumnElement, Select, Subquery, case, func, literal, or_, select,
+                        union_all)
 from sqlalchemy.orm import Session, aliased, selectinload, with_expression
 
 from factcheck.models import (VERDICT_RELATIONS, Article, Claim, ClaimLink, ClaimStatus,
@@ -45,46 +46,48 @@ class QueueFilters:
     kind: str = ""
 
 
-def spread_expression() -> ColumnElement[int]:
-    """SQL: how many other articles make a claim confirmed as the same as (or a paraphrase of)
-    the claim in the outer query."""
-    other = aliased(Claim)
+def _spread_subquery() -> Subquery:
+    """Per claim id, how many other articles make a claim confirmed as the same as (or a
+    paraphrase of) it: computed once for every claim, then joined."""
+    this, other = aliased(Claim), aliased(Claim)
     confirmed = (ClaimLink.state == LinkState.CONFIRMED,
                  ClaimLink.relation.in_(VERDICT_RELATIONS))
-    outgoing = (select(other.article_id.label("article_id"))
-                .join(ClaimLink, ClaimLink.other_id == other.id)
-                .where(ClaimLink.claim_id == Claim.id, *confirmed))
-    incoming = (select(other.article_id.label("article_id"))
-                .join(ClaimLink, ClaimLink.claim_id == other.id)
-                .where(ClaimLink.other_id == Claim.id, *confirmed))
-    places = union(outgoing, incoming).subquery()
-    return (select(func.count(places.c.article_id.distinct()))
-            .where(places.c.article_id.is_not(None),
-                   or_(Claim.article_id.is_(None), places.c.article_id != Claim.article_id))
-            .scalar_subquery())
+    # A link counts for both of its claims, so read it from either end.
+    ends = [select(this.id.label("claim_id"), other.article_id.label("article_id"))
+            .join(ClaimLink, this_end == this.id).join(other, other_end == other.id)
+            .where(*confirmed, other.article_id.is_not(None),
+                   or_(this.article_id.is_(None), other.article_id != this.article_id))
+            for this_end, other_end in ((ClaimLink.claim_id, ClaimLink.other_id),
+                                        (ClaimLink.other_id, ClaimLink.claim_id))]
+    places = union_all(*ends).subquery()
+    return (select(places.c.claim_id, func.count(places.c.article_id.distinct()).label("n"))
+            .group_by(places.c.claim_id).subquery("spread"))
 
 
-def priority_expression(now: datetime) -> ColumnElement[float]:
-    """SQL: the queue priority of the claim in the outer query (see the module docstring)."""
-    appeared = func.coalesce(
-        select(Article.published_at).where(Article.id == Claim.article_id).scalar_subquery(),
-        Claim.created_at)
+def _ranking(now: datetime, spread_rows: Subquery) -> tuple[ColumnElement, ...]:
+    """SQL for (priority, recency, spread) over a select of Claim joined with its Article and
+    SPREAD_ROWS (see the module docstring)."""
+    appeared = func.coalesce(Article.published_at, Claim.created_at)
     recency = case((appeared >= now - timedelta(days=FRESH_DAYS), literal(RECENT_BOOST)),
                    (appeared >= now - timedelta(days=RECENT_DAYS), literal(RECENT_BOOST / 2)),
                    else_=literal(0.0))
-    spread = spread_expression()
+    spread = func.coalesce(spread_rows.c.n, 0)
     capped = case((spread > SPREAD_CAP, literal(SPREAD_CAP)), else_=spread)
     requested = case((Claim.check_requested_at.is_not(None), literal(REQUEST_BOOST)),
                      else_=literal(0.0))
-    return func.coalesce(Claim.checkworthiness, 0.0) + recency + capped * SPREAD_BOOST + requested
+    priority = (func.coalesce(Claim.checkworthiness, 0.0) + recency + capped * SPREAD_BOOST
+                + requested)
+    return priority, recency, spread
 
 
 def queue_select(filters: QueueFilters, *, user: User, now: datetime | None = None) -> Select:
     """Return the ranked, filtered queue as a select of claims; each claim carries its
-    `queue_priority` and `spread` (other articles making the same claim)."""
-    now = now or utcnow()
-    priority = priority_expression(now)
-    query = select(Claim).where(Claim.origin != Origin.IMPORT)
+    `queue_priority`, `recency` boost and `spread` (other articles making the same claim)."""
+    spread_rows = _spread_subquery()
+    priority, recency, spread = _ranking(now or utcnow(), spread_rows)
+    query = (select(Claim).outerjoin(Article, Article.id == Claim.article_id)
+             .outerjoin(spread_rows, spread_rows.c.claim_id == Claim.id)
+             .where(Claim.origin != Origin.IMPORT))
     if filters.status == "open":
         query = query.where(Claim.status.in_(OPEN_STATUSES))
     elif filters.status != "all":
@@ -103,12 +106,13 @@ def queue_select(filters: QueueFilters, *, user: User, now: datetime | None = No
     if filters.article_id is not None:
         query = query.where(Claim.article_id == filters.article_id)
     if filters.outlet:
-        query = query.where(Claim.article.has(Article.outlet == filters.outlet))
+        query = query.where(Article.outlet == filters.outlet)
     if filters.kind:
         query = query.where(Claim.kind == filters.kind)
     return (query.order_by(priority.desc(), Claim.id.desc())
             .options(with_expression(Claim.queue_priority, priority),
-                     with_expression(Claim.spread, spread_expression()),
+                     with_expression(Claim.spread, spread),
+                     with_expression(Claim.recency, recency),
                      selectinload(Claim.article), selectinload(Claim.assignee),
                      selectinload(Claim.check_requested_by), selectinload(Claim.reviews)))
 

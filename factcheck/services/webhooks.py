@@ -142,7 +142,8 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirects)
 
 
-def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tuple[int | None, str | None]:
+def post(url: str, body: bytes, headers: dict[str, str],
+         timeout: float) -> tuple[int | None, str | None]:
     """POST BODY to URL; return (status code, error message or None when it was a 2xx)."""
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:

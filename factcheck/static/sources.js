@@ -22,6 +22,8 @@
       else if (el.tagName === "INPUT" && el.type !== "hidden") { el.value = ""; }
       else if (el.tagName === "TEXTAREA") { el.value = ""; }
     });
+    var number = copy.querySelector(".source-number");
+    if (number) { number.textContent = "Source " + (next + 1); }
     copy.querySelectorAll(".error").forEach(function (el) { el.remove(); });
     copy.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
     container.appendChild(copy);

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from factcheck.extensions import db
 from factcheck.services import dashboard as dashboard_service
+from factcheck.services.consistency import conflicts
 from factcheck.web.forms import DashboardForm
 from factcheck.web.highlight import claim_flag
 from factcheck.web.permissions import ANY_ROLE, roles_required
@@ -35,4 +36,5 @@ def dashboard():  # noqa: ANN201
     args = {name: value for name, value in request.args.items() if name != "page"}
     return render_template("dashboard.html", form=form, result=result, page=page,
                            pages=max(1, -(-result.total // PER_PAGE)), args=args,
+                           conflicts=conflicts(db.session),
                            flags={claim.id: claim_flag(claim) for claim in result.flagged})

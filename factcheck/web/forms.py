@@ -193,7 +193,8 @@ class QueueFilterForm(BaseForm):
         *(SelectChoice(s.value, s.value.replace("_", " ")) for s in ClaimStatus),
         SelectChoice("all", "all")])
     assignee = SelectField("Assignee", default="", validate_choice=False)
-    article = IntegerField("Article number", validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    article = IntegerField("Article number",
+                           validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
     outlet = SelectField("Outlet", default="", validate_choice=False)
     kind = SelectField("Kind", default="", validate_choice=False)
     page = IntegerField(default=1, validators=[Optional(), NumberRange(min=1, max=1_000_000)])

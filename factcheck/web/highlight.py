@@ -88,6 +88,8 @@ def claim_flag(claim: Claim) -> Flag:
         return Flag("hl-dismissed", "Dismissed: not checkable", "", None, False, False)
     if claim.status in (ClaimStatus.IN_REVIEW, ClaimStatus.CHECKED):
         label, tag = "Not yet checked: in review", "in review"
+    elif claim.check_requested_at is not None:
+        label, tag = "Not yet checked: check requested", "check requested"
     else:
         label, tag = "Not yet checked", "unchecked"
     if score >= VERY_CHECKWORTHY:

@@ -48,7 +48,7 @@ def queue():  # noqa: ANN201
     return render_template("claims/queue.html", form=form, pagination=pagination,
                            params=params, counts=claim_service.count_by_status(db.session),
                            assign_form=AssignForm(formdata=None),
-                           unassign_form=UnassignForm(formdata=None))
+                           unassign_form=UnassignForm(formdata=None), ranking=queue_service)
 
 
 def _back(claim_id: int, next_url: str | None):  # noqa: ANN202

@@ -29,6 +29,9 @@ def _context(claim: Claim) -> tuple[str, str, str] | None:
     body = claim.article.body
     before = body[max(0, claim.start - CONTEXT_CHARS):claim.start]
     after = body[claim.end:claim.end + CONTEXT_CHARS]
+    # The claim's paragraph and at most one paragraph on either side.
+    before = "\n\n".join(before.split("\n\n")[-2:]).lstrip()
+    after = "\n\n".join(after.split("\n\n")[:2]).rstrip()
     return before, body[claim.start:claim.end], after
 
 

@@ -142,7 +142,8 @@ def test_post_article_stores_it_with_claims_matches_and_carried_verdicts(writer,
         "outlet": "The Example", "publishedAt": "2025-03-01"})
     assert response.status_code == 201, response.text
     article = response.json
-    assert article["title"] == "Bats and budgets" and article["publishedAt"].startswith("2025-03-01")
+    assert article["title"] == "Bats and budgets"
+    assert article["publishedAt"].startswith("2025-03-01")
     assert len(article["claims"]) >= 2
     bats = next(c for c in article["claims"] if "Bats" in c["text"])
     best = bats["matches"][0]
@@ -232,13 +233,15 @@ def test_claimreview_feed_pages_and_shows_corrections_last(api, published, sessi
     stamps = [i["dateModified"] for i in items]
     assert stamps == sorted(stamps)
     record_verdict(session, published.claims[0], rating="mostly-true", reviewer=users["checker"],
-                   conclusion="Corrected.", sources=[SOURCE], publish=True, correction_reason="New figures.")
+                   conclusion="Corrected.", sources=[SOURCE], publish=True,
+                   correction_reason="New figures.")
     since = api.get("/api/v1/claimreview", query_string={"since": stamps[-1]})
     newest = json.loads(since.data)["dataFeedElement"]
     assert newest[-1]["claimReviewed"] == published.claims[0].text
     assert newest[-1]["reviewRating"]["ratingValue"] == 4
     assert newest[-1]["datePublished"] <= newest[-1]["dateModified"][:10]
-    everything = [i for page in pages(api, "/api/v1/claimreview?pageSize=10", "dataFeedElement") for i in page]
+    everything = [i for page in pages(api, "/api/v1/claimreview?pageSize=10", "dataFeedElement")
+                  for i in page]
     assert len(everything) == 3  # one entry per claim: the corrected one replaced
     assert_error(api.get("/api/v1/claimreview?since=last+week"), 400, "invalid_argument")
 

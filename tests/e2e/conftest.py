@@ -43,10 +43,11 @@ def seed_file() -> Path:
 
 @pytest.fixture(scope="session")
 def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Serve the app (migrated file SQLite, CSRF on) on a free loopback port."""
+    """Serve the app (migrated file SQLite, CSRF on, second-checker sign-off) on a free
+    loopback port."""
     folder = tmp_path_factory.mktemp("e2e-db")
-    app = create_app({"SECRET_KEY": "e2e", "SQLALCHEMY_DATABASE_URI":
-                      f"sqlite:///{folder / 'e2e.sqlite3'}"})
+    app = create_app({"SECRET_KEY": "e2e", "REQUIRE_SECOND_REVIEW": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite3'}"})
     with app.app_context():
         upgrade()
         for name, (full_name, role) in USERS.items():

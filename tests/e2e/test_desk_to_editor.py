@@ -11,6 +11,7 @@ from tests.e2e.conftest import USERS, email
 
 BELGEE = "BelGee increased its production capacity by 11% in the first half of the year."
 CONCLUSION = "The plant's own report gives 4% for the first half of the year."
+SPARE_PARTS = "The level of localization of Belarusian spare parts exceeded 50 percent."
 
 
 def log_in(page: Page, base: str, who: str) -> None:
@@ -53,15 +54,38 @@ def test_a_checked_statement_shows_its_verdict_to_the_editor(page: Page, live_ur
     source.get_by_label("Title").fill("BelGee half-year report")
     source.get_by_label("Publisher").fill("BelGee")
     source.get_by_label("Stance").select_option("refutes")
-    page.get_by_role("button", name="Publish verdict").click()
-    expect(page.locator(".flash")).to_have_text("Verdict published.")
-    shot("verdict-published")
+    page.get_by_role("button", name="Submit for approval").click()
+    expect(page.locator(".flash")).to_contain_text("Verdict submitted")
+    claim_url = page.url
+    shot("verdict-submitted")
+
+    # Until a second checker approves it, the editor sees the statement as in review; the
+    # editor asks for another statement to be checked.
+    log_in(page, live_url, "editor")
+    page.goto(article_url)
+    highlight = page.locator("a.hl", has_text="production capacity by 11%")
+    expect(highlight).to_have_class(re.compile(r"\bhl-cw-high\b"))
+    expect(page.locator(".hl-wrap", has=highlight).locator(".hl-tag")).to_have_text("in review")
+    requested = page.locator(".flag-list li", has_text=SPARE_PARTS)
+    requested.get_by_role("button", name="Request a check").click()
+    expect(page.locator(".flash")).to_contain_text("Check requested")
+    expect(page.locator(".flag-list li", has_text=SPARE_PARTS)).to_contain_text(
+        "Check requested")
+    shot("editor-requested-a-check")
+
+    # The second checker finds the requested claim first in the queue and approves the verdict.
+    log_in(page, live_url, "checker2")
+    expect(page.locator("table.queue tbody tr").first).to_contain_text(SPARE_PARTS)
+    shot("queue-with-request")
+    page.goto(claim_url)
+    page.get_by_role("button", name="Approve and publish").click()
+    expect(page.locator(".flash")).to_have_text("Verdict approved and published.")
+    shot("verdict-approved")
 
     # The editor sees the statement highlighted as false, with the verdict in its tooltip.
     log_in(page, live_url, "editor")
     page.goto(article_url)
     shot("editor-article")
-    highlight = page.locator("a.hl", has_text="production capacity by 11%")
     expect(highlight).to_have_class(re.compile(r"\bhl-false\b"))
     tip = page.locator(f"#{highlight.get_attribute('aria-describedby')}")
     expect(tip).to_be_hidden()

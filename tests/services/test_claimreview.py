@@ -67,7 +67,8 @@ def test_a_correction_keeps_the_first_publication_date(session, article_claim, u
     first.published_at = datetime(2025, 4, 2, 10, tzinfo=timezone.utc)
     session.commit()
     second = record_verdict(session, article_claim, rating="half-true", reviewer=users["checker"],
-                            conclusion="Partly.", sources=[SOURCE], publish=True, correction_reason="New figures.")
+                            conclusion="Partly.", sources=[SOURCE], publish=True,
+                            correction_reason="New figures.")
     data = claim_review(second, page_url="https://desk.example/c", publisher=PUBLISHER)
     assert data["datePublished"] == "2025-04-02" and data["dateModified"] > "2025-04-02"
     assert data["reviewRating"]["alternateName"] == "Half true"
@@ -103,7 +104,8 @@ CLAIMREVIEW_FEED = {
     "dataFeedElement": [
         {"@type": "DataFeedItem", "item": [{
             "@type": "ClaimReview", "@id": "https://other.example/fc/1",
-            "url": "https://other.example/fc/1", "claimReviewed": "The river flooded 12 times in 2024.",
+            "url": "https://other.example/fc/1",
+            "claimReviewed": "The river flooded 12 times in 2024.",
             "author": {"@type": "Organization", "name": "Other Desk"},
             "name": "The river flooded twice.",
             "reviewRating": {"@type": "Rating", "alternateName": "Barely True",

@@ -14,7 +14,8 @@ SOURCE = SourceInput(url="https://stats.example/report", title="Report", stance=
 
 @pytest.fixture
 def claim(session, matcher):
-    return ingest_article(session, matcher, title="T", body="Crime doubled since 2020.").article.claims[0]
+    return ingest_article(session, matcher, title="T",
+                          body="Crime doubled since 2020.").article.claims[0]
 
 
 @pytest.fixture
@@ -64,7 +65,8 @@ def test_a_correction_is_a_new_review_with_a_reason_and_the_old_one_stays(sessio
     assert [r.rating for r in session.scalars(select(Review))] == ["false", "mostly-false"]
     assert old.status is ReviewStatus.PUBLISHED and claim.verdict == new
     assert new.correction_of == old and new.correction_reason == "The 2020 figure was revised."
-    event = session.scalars(select(AuditEvent).where(AuditEvent.action == "review.published")).all()[-1]
+    event = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "review.published")).all()[-1]
     assert event.details["corrects"] == old.id
     assert event.details["correction_reason"] == "The 2020 figure was revised."
 

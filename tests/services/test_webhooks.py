@@ -105,7 +105,8 @@ def test_publish_and_correct_post_signed_claimreviews(claim_and_checker):
                        sources=[SOURCE], publish=True)
         wait_for(lambda: len(receiver.received) == 1)
         record_verdict(db.session, claim, rating="mostly-true", reviewer=checker,
-                       conclusion="Corrected.", sources=[SOURCE], publish=True, correction_reason="New figures.")
+                       conclusion="Corrected.", sources=[SOURCE], publish=True,
+                       correction_reason="New figures.")
         wait_for(lambda: len(receiver.received) == 2)
     first, second = receiver.received
     assert first["valid"] and second["valid"]

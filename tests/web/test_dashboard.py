@@ -94,3 +94,44 @@ def test_bad_filters_get_a_400_page(editor, articles, query, message):
 def test_the_dashboard_needs_a_login(client, users):
     response = client.get("/dashboard")
     assert response.status_code == 302 and "/login" in response.location
+
+
+def test_conflicting_verdicts_are_listed(checker, session, matcher, users):
+    from factcheck.services.links import decide_link
+
+    first = ingest_article(session, matcher, title="One",
+                           body="Crime in Riverton doubled since 2020.").article.claims[0]
+    second = ingest_article(session, matcher, title="Two",
+                            body="Riverton has seen crime double since 2020.").article.claims[0]
+    for claim, rating in ((first, "false"), (second, "true")):
+        record_verdict(session, claim, rating=rating, reviewer=users["checker"], publish=True,
+                       conclusion="c", sources=SOURCE)
+    assert 'id="conflicts-heading"' not in checker.get("/dashboard").text
+    decide_link(session, second, first, confirm=True, relation="paraphrase",
+                actor=users["checker"])
+    page = checker.get("/dashboard").text
+    conflicts = page[page.index('id="conflicts-heading"'):page.index('id="flagged-heading"')]
+    assert "Crime in Riverton doubled since 2020." in conflicts
+    assert "Riverton has seen crime double since 2020." in conflicts
+    assert "paraphrase" in conflicts and "rating-false" in conflicts and "rating-true" in conflicts
+
+
+def test_the_sql_ranking_agrees_with_the_article_page_flags(session, matcher, users):
+    from sqlalchemy import select
+
+    from factcheck.models import Claim, Origin
+    from factcheck.services.dashboard import DashboardFilter, dashboard
+    from factcheck.services.demo import load_demo
+    from factcheck.services.flags import flag_rank, is_flagged
+
+    load_demo(session, matcher)
+    # "Bats are blind." is linked automatically to the demo's False verdict: carried over.
+    ingest_article(session, matcher, title="Carried", body="Bats are blind. Crime doubled "
+                   "since 2020. Unemployment in Riverton fell to 3.2 percent last year.")
+    claims = session.scalars(select(Claim).where(Claim.origin == Origin.ARTICLE)).all()
+    expected = sorted((c for c in claims if is_flagged(c)), key=lambda c: (*flag_rank(c), c.id))
+    result = dashboard(session, DashboardFilter(), per_page=1000)
+    assert any(c.text == "Bats are blind." and c.verdict is None for c in result.flagged)
+    assert [c.id for c in result.flagged][:1] == [expected[0].id]
+    assert {c.id for c in result.flagged} == {c.id for c in expected}
+    assert result.total == len(expected)

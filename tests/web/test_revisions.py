@@ -4,7 +4,8 @@ from sqlalchemy import func, select
 from factcheck.models import Article, ArticleRevision
 from factcheck.services.articles import ingest_article
 from factcheck.services.reviews import SourceInput, record_verdict
-from tests.conftest import PASSWORD, csrf_token, login, make_app
+from factcheck.services.revisions import revise_article
+from tests.conftest import PASSWORD, csrf_token, make_app
 
 DRAFT = "Crime doubled since 2020. The council hired 40 new officers."
 EDITED = "Crime doubled since 2020. The council hired 25 new officers."
@@ -18,11 +19,6 @@ def draft(session, matcher, users):
                    conclusion="Crime fell.", publish=True,
                    sources=[SourceInput(url="https://stats.example")])
     return article
-
-
-@pytest.fixture
-def checker_client(app, users):
-    return login(app.test_client(), "checker")
 
 
 def revise(client, article_id, **data):
@@ -41,8 +37,7 @@ def test_the_edit_form_holds_the_current_text_and_revision(editor, draft):
     assert '<input checked id="is_draft" name="is_draft" type="checkbox"' in page
 
 
-def test_resubmitting_keeps_unchanged_verdicts_and_shows_stale_claims(editor, checker_client,
-                                                                      draft, session):
+def test_resubmitting_keeps_unchanged_verdicts_and_shows_stale_claims(editor, draft, session):
     response = revise(editor, draft.id)
     assert response.status_code == 302
     page = editor.get(response.location).text
@@ -52,12 +47,16 @@ def test_resubmitting_keeps_unchanged_verdicts_and_shows_stale_claims(editor, ch
     stale = page[page.index('id="stale-heading"'):]
     assert "stale since revision 2" in stale and "The council hired 40 new officers." in stale
     assert "/articles/%d/revisions/1" % draft.id in page
-    # The checker sees it too, on the claim page.
-    gone = next(c for c in draft.claims if "40" in c.text)
-    claim_page = checker_client.get(f"/claims/{gone.id}").text
-    assert "Revision 2 of" in claim_page and "no longer makes this claim" in claim_page
     old = editor.get(f"/articles/{draft.id}/revisions/1").text
     assert DRAFT in old and "replaced" in old
+
+
+def test_checkers_see_a_stale_claim_on_its_page(checker, draft, session, matcher, users):
+    revise_article(session, matcher, draft, body=EDITED, editor=users["editor"], base_revision=1)
+    gone = next(c for c in draft.claims if "40" in c.text)
+    claim_page = checker.get(f"/claims/{gone.id}").text
+    assert "Checker · checker" in claim_page  # logged in as the checker
+    assert "Revision 2 of" in claim_page and "no longer makes this claim" in claim_page
 
 
 def test_unchanged_text_only_updates_the_draft_flag(editor, draft, session):
@@ -80,9 +79,9 @@ def test_bad_input_gets_a_message_and_stores_nothing(editor, draft, session, dat
     assert revisions(session) == 0
 
 
-def test_checkers_cannot_revise_articles(checker_client, draft, session):
-    assert checker_client.get(f"/articles/{draft.id}/edit").status_code == 403
-    response = revise(checker_client, draft.id)
+def test_checkers_cannot_revise_articles(checker, draft, session):
+    assert checker.get(f"/articles/{draft.id}/edit").status_code == 403
+    response = revise(checker, draft.id)
     assert response.status_code == 403 and "for the editor role" in response.text
     assert revisions(session) == 0
 
