@@ -32,6 +32,7 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/search_scale.py
+	$(BIN)/python bench/pg_scale.py
 	$(BIN)/python bench/import_rate.py
 	$(BIN)/python bench/api_load.py
 

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from factcheck.models import (VERDICT_RELATIONS, Article, Claim, ClaimLink, ClaimStatus,
                               LinkState, Origin, Review, ReviewStatus)
-from factcheck.services.flags import CHECKWORTHY
-from factcheck.verdicts import RATINGS
+from factcheck.services.flags import flag_category
 
 UNCHECKED = "unchecked"
 
@@ -69,16 +68,6 @@ def _carried_from(session: Session, rated: dict[int, str]) -> dict[int, int]:
     return {claim_id: other_id for claim_id, other_id in links if other_id in rated}
 
 
-def _category(rating: str | None, score: float | None, status: ClaimStatus) -> int:
-    """Return 0 false-type, 1 misleading-type, 2 unchecked check-worthy, 3 not flagged."""
-    if rating is not None:
-        colour = RATINGS[rating].colour if rating in RATINGS else "unproven"
-        return {"false": 0, "mixed": 1}.get(colour, 3)
-    if status is not ClaimStatus.DISMISSED and (score or 0.0) >= CHECKWORTHY:
-        return 2
-    return 3
-
-
 def dashboard(session: Session, filters: DashboardFilter, *, page: int = 1,
               per_page: int = 50) -> Dashboard:
     """Return the flagged statements the filters choose (worst first) and counts per status.
@@ -93,7 +82,7 @@ def dashboard(session: Session, filters: DashboardFilter, *, page: int = 1,
     ranked = []
     for claim_id, score, status, day in rows:
         rating = rated.get(claim_id) or rated.get(carried.get(claim_id, 0))
-        category = _category(rating, score, status)
+        category = flag_category(rating, score, status)
         if filters.verdict is None:
             chosen = category < 3
         elif filters.verdict == UNCHECKED:

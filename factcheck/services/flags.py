@@ -25,20 +25,29 @@ def verdict_colour(review: Review) -> str:
     return rating.colour if rating else "unproven"
 
 
+def flag_category(rating: str | None, score: float | None, status: ClaimStatus) -> int:
+    """Return 0 for a false-type verdict, 1 misleading-type, 2 unchecked and check-worthy,
+    3 not flagged; RATING is the verdict that applies (None: not checked)."""
+    if rating is not None:
+        colour = RATINGS[rating].colour if rating in RATINGS else "unproven"
+        return FLAGGED_COLOURS.index(colour) if colour in FLAGGED_COLOURS else 3
+    if status is not ClaimStatus.DISMISSED and (score or 0.0) >= CHECKWORTHY:
+        return 2
+    return 3
+
+
+def _category(claim: Claim) -> int:
+    verdict, _ = applying_verdict(claim)
+    return flag_category(verdict.rating if verdict else None, claim.checkworthiness,
+                         claim.status)
+
+
 def is_flagged(claim: Claim) -> bool:
     """Return True for a false/misleading-type verdict or an unchecked check-worthy claim."""
-    verdict, _ = applying_verdict(claim)
-    if verdict is not None:
-        return verdict_colour(verdict) in FLAGGED_COLOURS
-    return (claim.status is not ClaimStatus.DISMISSED
-            and (claim.checkworthiness or 0.0) >= CHECKWORTHY)
+    return _category(claim) < 3
 
 
 def flag_rank(claim: Claim) -> tuple[int, float]:
     """Return a sort key: false-type verdicts, misleading-type, then unchecked by score."""
-    verdict, _ = applying_verdict(claim)
-    if verdict is not None:
-        colour = verdict_colour(verdict)
-        order = FLAGGED_COLOURS.index(colour) if colour in FLAGGED_COLOURS else 3
-        return order, 0.0
-    return 2, -(claim.checkworthiness or 0.0)
+    category = _category(claim)
+    return category, -(claim.checkworthiness or 0.0) if category == 2 else 0.0

@@ -88,8 +88,9 @@ def queue_select(filters: QueueFilters, *, user: User, now: datetime | None = No
     query = (select(Claim).outerjoin(Article, Article.id == Claim.article_id)
              .outerjoin(spread_rows, spread_rows.c.claim_id == Claim.id)
              .where(Claim.origin != Origin.IMPORT))
-    if filters.status == "open":
-        query = query.where(Claim.status.in_(OPEN_STATUSES))
+    if filters.status == "open":  # a claim a revision of its article dropped is not work
+        query = query.where(Claim.status.in_(OPEN_STATUSES),
+                            Claim.stale_since_revision.is_(None))
     elif filters.status != "all":
         try:
             query = query.where(Claim.status == ClaimStatus(filters.status))

@@ -122,3 +122,15 @@ def test_assigning_moves_a_new_claim_into_review_and_back(session, claims, users
         AuditEvent.action.like("claim.%assigned"))).all()
     assert [(e.action, e.details["status_to"]) for e in events] == [
         ("claim.assigned", "in_review"), ("claim.unassigned", "new")]
+
+
+def test_claims_a_revision_dropped_leave_the_open_queue(session, claims, users, matcher):
+    from factcheck.services.revisions import revise_article
+    crime, meeting = claims
+    article = crime.article
+    revise_article(session, matcher, article, body="The council met on Monday.",
+                   editor=users["editor"], base_revision=article.revision)
+    assert crime.stale_since_revision is not None
+    assert crime.id not in {c.id for c in ranked(session, users["checker"])}
+    assert meeting.id in {c.id for c in ranked(session, users["checker"])}
+    assert crime.id in {c.id for c in ranked(session, users["checker"], status="all")}

@@ -65,15 +65,18 @@ class Receiver:
 
 
 @pytest.fixture
-def live_app(tmp_path):  # noqa: ANN201
+def live_app(tmp_path, database_url):  # noqa: ANN001, ANN201
     """An app on a file database (the worker thread has its own connection), fast retries."""
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'hooks.sqlite3'}",
+    if database_url == "sqlite://":
+        database_url = f"sqlite:///{tmp_path / 'hooks.sqlite3'}"
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url,
                    WEBHOOK_RETRY_BASE_SECONDS=0.2, WEBHOOK_POLL_SECONDS=0.5,
                    WEBHOOK_TIMEOUT_SECONDS=2.0, PUBLIC_BASE_URL="https://desk.example")
     with app.app_context():
         yield app
         app.extensions[WEBHOOKS_KEY].stop()
         db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.fixture

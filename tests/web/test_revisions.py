@@ -71,12 +71,19 @@ def test_unchanged_text_only_updates_the_draft_flag(editor, draft, session):
     ({"base_revision": "x"}, 422, "reload the page"),
     ({"title": ""}, 422, "This field is required"),
     ({"body": "\x00\x01\x02"}, 422, "The article is empty"),
+    ({"body": "x" * 500_001}, 413, "too long (500,001 characters; the limit is 500,000)"),
 ])
 def test_bad_input_gets_a_message_and_stores_nothing(editor, draft, session, data, status,
                                                      message):
     response = revise(editor, draft.id, **data)
     assert response.status_code == status and message in response.text
     assert revisions(session) == 0
+
+
+def test_markup_in_a_revision_is_shown_as_text(editor, draft):
+    response = revise(editor, draft.id, body="<script>alert(1)</script> Rents rose 9 percent.")
+    page = editor.get(response.location).text
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)" in page
 
 
 def test_checkers_cannot_revise_articles(checker, draft, session):
