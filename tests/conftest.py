@@ -19,6 +19,7 @@ from factcheck import create_app
 from factcheck.extensions import db, get_matcher
 from factcheck.matching import Matcher
 from factcheck.models import Role, User
+from factcheck.webhook_worker import WEBHOOKS_KEY
 from factcheck.services.users import create_user
 from tests.postgres import EmbeddedPostgres
 
@@ -80,6 +81,9 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         yield app
+        # The webhook worker thread may be mid-delivery on the shared in-memory SQLite
+        # connection: closing that connection under it crashes the process (a segfault).
+        app.extensions[WEBHOOKS_KEY].stop()
         db.session.remove()
         db.engine.dispose()  # PostgreSQL: close the connections before the tables are emptied
 
