@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from flask import current_app
 from sqlalchemy import select
 
 from factcheck.models import ApiToken, DeliveryStatus, Webhook, WebhookDelivery
@@ -30,6 +31,9 @@ def test_admins_see_and_revoke_tokens(admin, session, users):
 
 
 def test_admins_register_webhooks_and_see_deliveries(admin, session):
+    # No delivery thread here: it would share the in-memory SQLite connection with the requests
+    # (deliveries themselves are tested with a file database in tests/services/test_webhooks.py).
+    current_app.config["WEBHOOK_WORKER"] = False
     response = admin.post("/admin/integrations/webhooks", data={"url": "https://hooks.example/in"},
                           follow_redirects=True)
     assert "generated secret (shown only now)" in response.text
