@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from sqlalchemy import select
@@ -62,13 +62,14 @@ def with_context(queries: Mapping[str, str], context_dir: Path, *, before: int =
     subject ("He did it twice"), which the lines before it give.
     """
     transcripts: dict[str, dict[int, str]] = {}
+    files = sorted(context_dir.glob("*.tsv"))
     result = {}
     for query_id, text in queries.items():
         stem, _, number = query_id.rpartition("_")
         if stem not in transcripts:
-            path = context_dir / f"{stem}.tsv"
+            path = transcript_file(stem, files)
             transcripts[stem] = {}
-            if path.exists():
+            if path is not None:
                 with path.open(encoding="utf-8", newline="") as f:
                     for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
                         if len(row) >= 3 and row[0].isdigit():
@@ -78,6 +79,21 @@ def with_context(queries: Mapping[str, str], context_dir: Path, *, before: int =
         previous = [lines[i] for i in range(line - before, line) if i in lines]
         result[query_id] = " ".join(previous + [text])
     return result
+
+
+def transcript_file(stem: str, files: Sequence[Path]) -> Path | None:
+    """Return the transcript named STEM among FILES, else the only one of the same date.
+
+    Query ids do not always spell the file name as it is stored ("20160115_GOP_charlston"
+    for 20160115_GOP_Charleston.tsv, "20160926_1pres" for 20160926_first_presidential_debate):
+    the case is ignored, and failing that the date prefix decides when it is unambiguous.
+    """
+    for path in files:
+        if path.stem.lower() == stem.lower():
+            return path
+    date = stem.split("_", 1)[0]
+    same_date = [path for path in files if path.stem.split("_", 1)[0] == date]
+    return same_date[0] if len(same_date) == 1 else None
 
 
 def rank_queries(session: Session, matcher: Matcher, queries: Mapping[str, str], *,
