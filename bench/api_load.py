@@ -31,7 +31,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.search_scale import QUERIES, texts, unit_rows  # noqa: E402
+from bench.corpus import claim_texts, unit_rows  # noqa: E402
+from bench.search_scale import QUERIES  # noqa: E402
 from bench.timing import ms, percentiles  # noqa: E402
 
 MORE_QUERIES = QUERIES + ["the minister said taxes will fall next year",
@@ -59,7 +60,7 @@ def build_database(path: Path, n: int) -> str:
             {"text": text, "origin": Origin.IMPORT, "embedding": vector.tobytes(),
              "embedding_model": name, "embedded_at": now, "spans": [],
              "status": ClaimStatus.PUBLISHED if i % 5 == 0 else ClaimStatus.NEW}
-            for i, (text, vector) in enumerate(zip(texts(n), vectors))])
+            for i, (text, vector) in enumerate(zip(claim_texts(n), vectors))])
         ids = db.session.scalars(db.select(Claim.id).order_by(Claim.id)).all()
         db.session.execute(db.insert(Review), [
             {"claim_id": claim_id, "rating": "false", "conclusion": "Bench verdict.",
