@@ -31,8 +31,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import claim_texts, unit_rows  # noqa: E402
-from bench.search_scale import QUERIES  # noqa: E402
+from bench.corpus import QUERIES, claim_texts, unit_rows  # noqa: E402
 from bench.timing import ms, percentiles  # noqa: E402
 
 MORE_QUERIES = QUERIES + ["the minister said taxes will fall next year",

@@ -15,6 +15,12 @@ import numpy as np
 
 from bench.datasets import DATA
 
+SEED_ARTICLE = DATA.parent / "seed" / "000_5fc0cae9969d1887.txt"
+# The queries the search benchmarks time (a mix of topics, numbers and dates).
+QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the budget grew by 40%",
+           "crime doubled in the city", "vaccines and autism", "sea levels are rising fast",
+           "the senator voted against the bill", "unemployment fell to a record low"]
+
 _WORD = re.compile(r"[^\W_]+")
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import select, text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import claim_texts, unit_rows  # noqa: E402
+from bench.corpus import QUERIES, SEED_ARTICLE, claim_texts, unit_rows  # noqa: E402
 from bench.timing import ms, percentiles, time_each  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
@@ -37,10 +37,6 @@ from factcheck.services.articles import ingest_article  # noqa: E402
 from factcheck.services.dense import PgvectorDense  # noqa: E402
 from factcheck.services.matching import lexical_search, search_claims  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "seed" / "000_5fc0cae9969d1887.txt"
-QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the budget grew by 40%",
-           "crime doubled in the city", "vaccines and autism", "sea levels are rising fast",
-           "the senator voted against the bill", "unemployment fell to a record low"]
 COLUMNS = ("text", "spans", "status", "language", "origin", "embedding", "embedding_model",
            "embedded_at", "created_at", "updated_at")
 TYPES = ["text", "json", "varchar", "varchar", "varchar", "vector", "varchar", "timestamptz",
@@ -116,8 +112,8 @@ def measure(n: int, matcher, vectors: np.ndarray) -> None:  # noqa: ANN001
     print(f"  product search (embed + dense + full-text + fusion + load): "
           f"p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
     db.session.rollback()
-    if SEED.exists():
-        seed = SEED.read_text("utf-8")
+    if SEED_ARTICLE.exists():
+        seed = SEED_ARTICLE.read_text("utf-8")
         runs = []
         for run in range(4):
             start = time.perf_counter()

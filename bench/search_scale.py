@@ -24,7 +24,7 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import claim_texts, unit_rows  # noqa: E402
+from bench.corpus import QUERIES, SEED_ARTICLE, claim_texts, unit_rows  # noqa: E402
 from bench.timing import ms, percentiles, time_each  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
@@ -33,10 +33,6 @@ from factcheck.models import SQLITE_FTS, Claim, Origin, utcnow  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
 from factcheck.services.matching import lexical_search, search_claims, sync_index  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "seed" / "000_5fc0cae9969d1887.txt"
-QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the budget grew by 40%",
-           "crime doubled in the city", "vaccines and autism", "sea levels are rising fast",
-           "the senator voted against the bill", "unemployment fell to a record low"]
 
 
 def index_growth(sizes: list[int]) -> None:
@@ -98,8 +94,8 @@ def product_at(n: int) -> None:
                      [lambda q=q: lexical_search(db.session, q, matcher) for q in QUERIES])):
                 p50, p95 = percentiles(time_each(calls * 3))
                 print(f"  {name}: p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
-            if SEED.exists():
-                seed = SEED.read_text("utf-8")
+            if SEED_ARTICLE.exists():
+                seed = SEED_ARTICLE.read_text("utf-8")
                 runs = []
                 for run in range(5):
                     start = time.perf_counter()
