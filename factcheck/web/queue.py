@@ -11,7 +11,8 @@ from factcheck.models import Role
 from factcheck.services import claims as claim_service
 from factcheck.services import queue as queue_service
 from factcheck.web.auth import safe_next
-from factcheck.web.forms import AssignForm, QueueFilterForm, RequestCheckForm, UnassignForm
+from factcheck.web.forms import (AssignForm, NextForm, QueueFilterForm, RequestCheckForm,
+                                 UnassignForm)
 from factcheck.web.permissions import ANY_ROLE, roles_required
 from factcheck.web.review import bp
 
@@ -51,6 +52,14 @@ def queue():  # noqa: ANN201
                            unassign_form=UnassignForm(formdata=None), ranking=queue_service)
 
 
+def _submitted(form_class: type[NextForm]) -> NextForm:
+    """Return the posted button form, or stop with a 400 when it is incomplete."""
+    form = form_class()
+    if not form.validate_on_submit():
+        abort(400, description="The form was incomplete; reload the page and try again.")
+    return form
+
+
 def _back(claim_id: int, next_url: str | None):  # noqa: ANN202
     if next_url:
         return redirect(safe_next(next_url))
@@ -61,9 +70,7 @@ def _back(claim_id: int, next_url: str | None):  # noqa: ANN202
 @roles_required(Role.CHECKER)
 def assign_claim(claim_id: int):  # noqa: ANN201
     """Take the claim: assign it to the checker who pressed the button."""
-    form = AssignForm()
-    if not form.validate_on_submit():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+    form = _submitted(AssignForm)
     claim = claim_service.get_claim(db.session, claim_id)
     queue_service.assign(db.session, claim, assignee=current_user, actor=current_user)
     flash(f"Claim {claim_id} is assigned to you.", "success")
@@ -74,9 +81,7 @@ def assign_claim(claim_id: int):  # noqa: ANN201
 @roles_required(Role.CHECKER)
 def unassign_claim(claim_id: int):  # noqa: ANN201
     """Give the claim back to the queue."""
-    form = UnassignForm()
-    if not form.validate_on_submit():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+    form = _submitted(UnassignForm)
     claim = claim_service.get_claim(db.session, claim_id)
     queue_service.assign(db.session, claim, assignee=None, actor=current_user)
     flash(f"Claim {claim_id} is no longer assigned.", "success")
@@ -87,9 +92,7 @@ def unassign_claim(claim_id: int):  # noqa: ANN201
 @roles_required(*ANY_ROLE)
 def request_check(claim_id: int):  # noqa: ANN201
     """Ask the desk to check this claim (editors do this from their articles)."""
-    form = RequestCheckForm()
-    if not form.validate_on_submit():
-        abort(400, description="The form was incomplete; reload the page and try again.")
+    form = _submitted(RequestCheckForm)
     claim = claim_service.get_claim(db.session, claim_id)
     queue_service.request_check(db.session, claim, current_user)
     flash("Check requested: the claim moved up the fact-checkers' queue.", "success")
