@@ -25,10 +25,28 @@ class Defaults:
     CONTEXT_WEIGHT = 2.0
     CONTEXT_DENSE_WEIGHT = 0.25  # when a query comes with context (debate transcripts)
     RETRIEVAL_CANDIDATES = 100
-    # PostgreSQL only: how many candidates the HNSW index visits per query (pgvector's
-    # hnsw.ef_search; at least RETRIEVAL_CANDIDATES). Higher finds more of the exact top
-    # claims and costs time: see bench/pg_scale.py.
+    # How many candidates an HNSW graph visits per query (at least RETRIEVAL_CANDIDATES):
+    # pgvector's hnsw.ef_search on PostgreSQL, the SQLite graph's expansion below. Higher finds
+    # more of the exact top claims and costs time: see bench/pg_scale.py, bench/search_scale.py.
     HNSW_EF_SEARCH = 200
+    # SQLite: from VECTOR_GRAPH_MIN_CLAIMS stored vectors on, dense search asks an HNSW graph
+    # (usearch) for candidates and re-scores them with the exact cosine instead of scanning
+    # every vector (the scan is linear: about 80-110 ms at 1,000,000). Below it the scan is
+    # exact and fast enough (under 10 ms at 100,000), and needs no graph to build or keep.
+    VECTOR_GRAPH_MIN_CLAIMS = 100_000
+    # The graph's links per node and candidate list while inserting (recall vs build time),
+    # its element type ("i8": a quarter of float32's memory; candidates are re-scored exactly
+    # anyway) and the threads that build it.
+    VECTOR_GRAPH_CONNECTIVITY = 16
+    VECTOR_GRAPH_EXPANSION_ADD = 128
+    VECTOR_GRAPH_DTYPE = "i8"
+    VECTOR_GRAPH_THREADS = 2
+    # True: the graph is loaded or built in a background thread while exact search serves.
+    VECTOR_GRAPH_BACKGROUND = True
+    # Where the built graph is saved, with the ids and vector fingerprints it holds, so a new
+    # process loads it instead of building it (and re-inserts only the vectors that changed).
+    # None: next to the SQLite database file (<database>.hnsw); "": never saved.
+    VECTOR_GRAPH_PATH = None
     # Links from a new claim to stored claims: proposed to a checker above the first, confirmed
     # automatically above the second (never across a near miss). On the CheckThat! 2A dev set
     # (`make eval`) suggestions >= 0.65 were right 96% of the time and found 54% of the matches;

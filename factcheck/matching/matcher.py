@@ -8,9 +8,11 @@ from pathlib import Path
 from collections.abc import Hashable
 from typing import Any
 
+from sqlalchemy.engine import make_url
 from threadpoolctl import threadpool_limits
 
 from factcheck.matching.embedder import Embedder
+from factcheck.matching.graph import GraphSettings
 from factcheck.matching.index import VectorIndex
 
 
@@ -20,14 +22,15 @@ class Matcher:
     def __init__(self, embedder: Embedder, *, refresh_seconds: float = 1.0,
                  lexical_weight: float = 0.75, context_weight: float = 2.0,
                  context_dense_weight: float = 0.25, candidates: int = 100,
-                 ef_search: int = 200) -> None:
+                 ef_search: int = 200, graph: GraphSettings | None = None) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
         self.lexical_weight = lexical_weight  # weight of BM25 beside the dense score in fusion
         self.context_weight = context_weight  # BM25 weight of a claim's context vs its text
         self.context_dense_weight = context_dense_weight  # dense search on a query's context
         self.candidates = candidates  # how many each retriever hands to the fusion
-        self.ef_search = ef_search  # PostgreSQL: HNSW candidate list per query (recall vs time)
+        self.ef_search = ef_search  # HNSW candidate list per query (recall vs time)
+        self.graph = graph  # SQLite: when and how large collections get an HNSW graph
         self.sync_lock = threading.Lock()
         self.synced_state: Hashable | None = None
         self._checked_at = float("-inf")
@@ -49,14 +52,15 @@ class Matcher:
                    context_weight=float(config.get("CONTEXT_WEIGHT", 2.0)),
                    context_dense_weight=float(config.get("CONTEXT_DENSE_WEIGHT", 0.25)),
                    candidates=int(config.get("RETRIEVAL_CANDIDATES", 100)),
-                   ef_search=int(config.get("HNSW_EF_SEARCH", 200)))
+                   ef_search=int(config.get("HNSW_EF_SEARCH", 200)),
+                   graph=graph_settings(config))
 
     @property
     def index(self) -> VectorIndex:
         if self._index is None:
             with self.sync_lock:
                 if self._index is None:
-                    self._index = VectorIndex(self.embedder.dimension)
+                    self._index = VectorIndex(self.embedder.dimension, self.graph)
         return self._index
 
     def due_for_check(self) -> bool:
@@ -66,3 +70,27 @@ class Matcher:
     def mark_checked(self, state: Hashable) -> None:
         self.synced_state = state
         self._checked_at = time.monotonic()
+
+
+def graph_settings(config: dict[str, Any]) -> GraphSettings:
+    """Return the HNSW graph settings of the SQLite vector index from app config.
+
+    The graph is saved next to a SQLite database file unless VECTOR_GRAPH_PATH says where
+    ("" keeps it in memory only).
+    """
+    path = config.get("VECTOR_GRAPH_PATH")
+    if path is None:
+        url = make_url(config.get("SQLALCHEMY_DATABASE_URI") or "sqlite://")
+        database = url.database or ""
+        if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") \
+                and not database.startswith("file:"):
+            path = f"{database}.hnsw"
+    return GraphSettings(
+        min_size=int(config.get("VECTOR_GRAPH_MIN_CLAIMS", 100_000)),
+        connectivity=int(config.get("VECTOR_GRAPH_CONNECTIVITY", 16)),
+        expansion_add=int(config.get("VECTOR_GRAPH_EXPANSION_ADD", 128)),
+        expansion_search=int(config.get("HNSW_EF_SEARCH", 200)),
+        dtype=str(config.get("VECTOR_GRAPH_DTYPE", "i8")),
+        threads=int(config.get("VECTOR_GRAPH_THREADS", 2)),
+        background=bool(config.get("VECTOR_GRAPH_BACKGROUND", True)),
+        path=Path(path) if path else None)
