@@ -326,7 +326,7 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     context = ev.with_context(queries, context_dir) if context_dir else None
     settings = {key: current_app.config[key] for key in (
         "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT",
-        "CONTEXT_DENSE_WEIGHT", "RETRIEVAL_CANDIDATES")}
+        "CONTEXT_DENSE_WEIGHT", "RETRIEVAL_CANDIDATES", "LEXICAL_ROW_BUDGET")}
     with tempfile.TemporaryDirectory() as tmp:
         from factcheck import create_app
 

@@ -25,6 +25,12 @@ class Defaults:
     CONTEXT_WEIGHT = 2.0
     CONTEXT_DENSE_WEIGHT = 0.25  # when a query comes with context (debate transcripts)
     RETRIEVAL_CANDIDATES = 100
+    # SQLite BM25 scores every row that has any query term, so its cost is the sum of the
+    # terms' document counts. Past LEXICAL_ROW_BUDGET rows, the commonest terms (lowest IDF)
+    # stop selecting rows and only add to the score of rows that have a rarer term, at half
+    # weight. No effect on collections smaller than the budget (the CheckThat! dev sets);
+    # see the README for its cost and effect at 1,000,000 claims. 0: no budget.
+    LEXICAL_ROW_BUDGET = 50_000
     # How many candidates an HNSW graph visits per query (at least RETRIEVAL_CANDIDATES):
     # pgvector's hnsw.ef_search on PostgreSQL, the SQLite graph's expansion below. Higher finds
     # more of the exact top claims and costs time: see bench/pg_scale.py, bench/search_scale.py.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -41,10 +41,41 @@ def query_terms(text: str) -> list[str]:
     return terms[:MAX_TERMS]
 
 
-def fts_query(text: str) -> str | None:
-    """Return an FTS5 MATCH expression for TEXT (quoted terms joined by OR), or None."""
+def within_budget(terms: Sequence[str], counts: Mapping[str, int], budget: int) -> list[str]:
+    """Return TERMS less the most common ones, so that they match at most about BUDGET rows.
+
+    BM25 scores every row that has any term, so a query's cost is the sum of its terms'
+    document COUNTS; the commonest terms cost the most and weigh the least (lowest IDF).
+    Terms are taken rarest first while the sum stays within BUDGET; the rarest is always kept.
+    """
+    kept: set[str] = set()
+    total = 0
+    for term in sorted(terms, key=lambda t: counts.get(t, 0)):
+        total += counts.get(term, 0)
+        if kept and total > budget:
+            break
+        kept.add(term)
+    return [t for t in terms if t in kept]
+
+
+def fts_query(text: str, *,
+              keep: Callable[[list[str]], list[str]] | None = None) -> str | None:
+    """Return an FTS5 MATCH expression for TEXT (quoted terms joined by OR), or None.
+
+    KEEP, when given, picks the terms a row must have one of (see within_budget); the other
+    terms still add to the BM25 score of those rows, at half weight: `K OR (K AND (OTHERS))`
+    matches exactly the rows of K, and bm25() sums over every phrase, K's twice.
+    """
     terms = query_terms(text)
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms) if terms else None
+    if not terms:
+        return None
+    kept = keep(terms) if keep is not None else terms
+    others = [t for t in terms if t not in kept]
+    required = " OR ".join('"' + t.replace('"', '""') + '"' for t in kept)
+    if not others:
+        return required
+    return (f"({required}) OR (({required}) AND ("
+            + " OR ".join('"' + t.replace('"', '""') + '"' for t in others) + "))")
 
 
 def websearch_query(text: str) -> str | None:

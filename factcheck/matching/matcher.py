@@ -22,7 +22,8 @@ class Matcher:
     def __init__(self, embedder: Embedder, *, refresh_seconds: float = 1.0,
                  lexical_weight: float = 0.75, context_weight: float = 2.0,
                  context_dense_weight: float = 0.25, candidates: int = 100,
-                 ef_search: int = 200, graph: GraphSettings | None = None) -> None:
+                 ef_search: int = 200, graph: GraphSettings | None = None,
+                 lexical_row_budget: int = 0) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
         self.lexical_weight = lexical_weight  # weight of BM25 beside the dense score in fusion
@@ -31,6 +32,8 @@ class Matcher:
         self.candidates = candidates  # how many each retriever hands to the fusion
         self.ef_search = ef_search  # HNSW candidate list per query (recall vs time)
         self.graph = graph  # SQLite: when and how large collections get an HNSW graph
+        self.lexical_row_budget = lexical_row_budget  # SQLite BM25: rows scored per query
+        self.term_counts: dict[str, int] = {}  # claims matching each term (FTS5), cached
         self.sync_lock = threading.Lock()
         self.synced_state: Hashable | None = None
         self._checked_at = float("-inf")
@@ -53,7 +56,8 @@ class Matcher:
                    context_dense_weight=float(config.get("CONTEXT_DENSE_WEIGHT", 0.25)),
                    candidates=int(config.get("RETRIEVAL_CANDIDATES", 100)),
                    ef_search=int(config.get("HNSW_EF_SEARCH", 200)),
-                   graph=graph_settings(config))
+                   graph=graph_settings(config),
+                   lexical_row_budget=int(config.get("LEXICAL_ROW_BUDGET", 50_000)))
 
     @property
     def index(self) -> VectorIndex:

@@ -17,6 +17,7 @@ from factcheck.matching.embedder import from_blob
 from factcheck.models import Claim, Review
 from factcheck.services.dense import dense_retriever, sync_index
 from factcheck.services.errors import InvalidInput
+from factcheck.services.term_counts import affordable_terms
 
 __all__ = ["SimilarClaim", "lexical_search", "retrieve", "search_claims", "similar_to_claims",
            "sync_index"]
@@ -41,8 +42,11 @@ def lexical_search(session: Session, text: str, matcher: Matcher) -> list[tuple[
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return _postgres_search(session, clean_query(text), matcher)
-    query = fts_query(clean_query(text))
-    if query is None or dialect != "sqlite":
+    if dialect != "sqlite":
+        return []
+    query = fts_query(clean_query(text),
+                      keep=lambda terms: affordable_terms(session, matcher, terms))
+    if query is None:
         return []
     rows = session.execute(sql_text(
         "SELECT rowid, bm25(claim_fts, 1.0, :context_weight) AS rank FROM claim_fts "

@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.matching.lexical import clean_query, fts_query, fuse
+from factcheck.matching.lexical import clean_query, fts_query, fuse, within_budget
 from factcheck.matching.metrics import average_precision_at, evaluate, threshold_table
 
 
@@ -19,6 +19,20 @@ def test_clean_query_strips_links_handles_and_the_tweet_signature():
 ])
 def test_fts_query_quotes_every_term(text, expected):
     assert fts_query(text) == expected
+
+
+def test_the_commonest_terms_go_beyond_the_row_budget_but_the_rarest_stays():
+    counts = {"senator": 17_000, "voted": 39_000, "bill": 28_000, "filibuster": 300}
+    terms = ["senator", "voted", "bill", "filibuster"]
+    assert within_budget(terms, counts, 20_000) == ["senator", "filibuster"]
+    assert within_budget(terms, counts, 100_000) == terms
+    assert within_budget(["voted", "bill"], counts, 1_000) == ["bill"]  # never empty
+
+
+def test_terms_left_out_of_the_match_still_score_at_half_weight():
+    query = fts_query("The senator voted against the bill", keep=lambda terms: terms[:1])
+    assert query == '("senator") OR (("senator") AND ("voted" OR "bill"))'
+    assert fts_query("The senator voted", keep=lambda terms: terms) == '"senator" OR "voted"'
 
 
 def test_fuse_combines_standardised_runs():
