@@ -4,9 +4,12 @@
 2. The product's search (embed the query, dense + BM25 fusion, load the claims) on a SQLite
    database of 35,000 claims (more with --product-sizes, e.g. 35000,1000000): texts of the
    CheckThat! verified claims, then sentences sampled from their words (bench/corpus.py),
-   with synthetic vectors, since only the query needs the model.
+   with synthetic vectors, since only the query needs the model. From VECTOR_GRAPH_MIN_CLAIMS
+   on, dense search goes through the HNSW graph: its build (or load) time, a second process's
+   load of the saved graph, and its recall@10 against the exact scan are printed too.
 3. Ingest of the seed article (extraction, storing, matching every claim, links) into it.
-Run with `make bench`; PostgreSQL's figures come from bench/pg_scale.py.
+Run with `make bench`; PostgreSQL's figures come from bench/pg_scale.py, the graph's recall on
+embeddings of real claims from bench/graph_recall.py.
 """
 
 from __future__ import annotations
@@ -45,37 +48,77 @@ def index_growth(sizes: list[int]) -> None:
         print(f"vector index, {n:>9,} claims: p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
 
 
-def product_at(n: int) -> None:
+def store_claims(n: int, uri: str) -> None:
+    """Fill the database at URI with N claims (texts from bench.corpus, random vectors)."""
     rng = np.random.default_rng(1)
-    with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"SECRET_KEY": "bench", "INDEX_REFRESH_SECONDS": 1.0,
-                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp}/scale.sqlite3"})
-        with app.app_context():
-            db.create_all()
-            matcher = get_matcher()
-            now = utcnow()
-            texts = claim_texts(n)
-            start = time.perf_counter()
-            # Bulk load: the FTS5 triggers go while the rows go in, and one rebuild follows.
-            for trigger in ("claim_fts_insert", "claim_fts_delete", "claim_fts_update"):
-                db.session.execute(text(f"DROP TRIGGER {trigger}"))
-            for first in range(0, n, 50_000):  # in slices: a million rows at once is GBs
-                vectors = unit_rows(rng, min(50_000, n - first))
-                db.session.execute(db.insert(Claim), [
-                    {"text": text, "origin": Origin.IMPORT, "embedding": vector.tobytes(),
-                     "embedding_model": matcher.embedder.name, "embedded_at": now, "spans": []}
-                    for text, vector in zip(texts[first:first + len(vectors)], vectors)])
-                db.session.commit()
-            db.session.execute(text("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')"))
-            for statement in SQLITE_FTS[1:]:
-                db.session.execute(text(statement))
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        db.create_all()
+        matcher = get_matcher()
+        now = utcnow()
+        texts = claim_texts(n)
+        start = time.perf_counter()
+        # Bulk load: the FTS5 triggers go while the rows go in, and one rebuild follows.
+        for trigger in ("claim_fts_insert", "claim_fts_delete", "claim_fts_update"):
+            db.session.execute(text(f"DROP TRIGGER {trigger}"))
+        for first in range(0, n, 50_000):  # in slices: a million rows at once is GBs
+            vectors = unit_rows(rng, min(50_000, n - first))
+            db.session.execute(db.insert(Claim), [
+                {"text": text, "origin": Origin.IMPORT, "embedding": vector.tobytes(),
+                 "embedding_model": matcher.embedder.name, "embedded_at": now, "spans": []}
+                for text, vector in zip(texts[first:first + len(vectors)], vectors)])
             db.session.commit()
-            print(f"stored {n:,} claims and their FTS5 index: "
-                  f"{time.perf_counter() - start:.1f} s", flush=True)
-            start = time.perf_counter()
-            sync_index(db.session, matcher, force=True)
-            print(f"first index load (model load included), {n:,} claims: "
-                  f"{ms(time.perf_counter() - start)}")
+        db.session.execute(text("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')"))
+        for statement in SQLITE_FTS[1:]:
+            db.session.execute(text(statement))
+        db.session.commit()
+        print(f"stored {n:,} claims and their FTS5 index: "
+              f"{time.perf_counter() - start:.1f} s", flush=True)
+        db.engine.dispose()
+
+
+def load_index(uri: str, label: str):  # noqa: ANN201 - (app, matcher)
+    """Start an app on URI and time its first sync: the exact rows, then the graph if any."""
+    app = create_app({"SECRET_KEY": "bench", "INDEX_REFRESH_SECONDS": 1.0,
+                      "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        matcher = get_matcher()
+        matcher.embedder.encode(["load the model first"])
+        start = time.perf_counter()
+        index = sync_index(db.session, matcher, force=True)
+        loaded = time.perf_counter() - start
+        if len(index) >= matcher.graph.min_size:
+            index.wait_for_graph()
+            print(f"{label}: vectors {ms(loaded)}, then graph {index.graph_made_by} in "
+                  f"{time.perf_counter() - start - loaded:.1f} s", flush=True)
+        else:
+            print(f"{label}: vectors {ms(loaded)} (exact search)", flush=True)
+    return app, matcher
+
+
+def recall_at_10(index, queries: np.ndarray) -> float:  # noqa: ANN001 - a VectorIndex
+    """Return the share of the exact top 10 that the index's own search finds."""
+    found = index.search(queries, 10)
+    exact = index.search(queries, 10, exact=True)
+    return float(np.mean([len({m.claim_id for m in a} & {m.claim_id for m in b}) / 10
+                          for a, b in zip(found, exact)]))
+
+
+def product_at(n: int, database: Path | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = database or Path(tmp) / "scale.sqlite3"
+        uri = f"sqlite:///{path}"
+        if not path.exists():
+            store_claims(n, uri)
+        load_index(uri, f"first start on {n:,} claims")
+        app, matcher = load_index(uri, f"second start on {n:,} claims (a restarted worker)")
+        with app.app_context():
+            index = sync_index(db.session, matcher)
+            if index.approximate:
+                queries = np.vstack([matcher.embedder.encode(QUERIES),
+                                     unit_rows(np.random.default_rng(3), 40)])
+                print(f"  graph recall@10 vs exact: {recall_at_10(index, queries):.3f} "
+                      f"(8 real queries, 40 random vectors)", flush=True)
             for query in QUERIES:  # warm-up
                 search_claims(db.session, matcher, query, k=10)
             p50, p95 = percentiles(time_each(
@@ -112,11 +155,14 @@ def main() -> None:
                         help="claims in the vector-index-alone runs (comma-separated)")
     parser.add_argument("--product-sizes", default="35000",
                         help="claims in the product search and ingest runs (comma-separated)")
+    parser.add_argument("--database", type=Path,
+                        help="keep the database (and its saved graph) here and reuse it on the "
+                             "next run; one product size only")
     args = parser.parse_args()
     if args.index_sizes:
         index_growth([int(n) for n in args.index_sizes.split(",")])
     for n in (int(n) for n in args.product_sizes.split(",") if n):
-        product_at(n)
+        product_at(n, args.database)
 
 
 if __name__ == "__main__":

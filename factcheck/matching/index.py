@@ -152,9 +152,12 @@ class VectorIndex:
             pos = self._positions.get(claim_id)
             return None if pos is None else self._matrix[pos].copy()
 
-    def search(self, queries: np.ndarray, k: int, *,
-               exclude: Iterable[int] = ()) -> list[list[Match]]:
-        """Return, for each query row, the K most similar stored ids, best first."""
+    def search(self, queries: np.ndarray, k: int, *, exclude: Iterable[int] = (),
+               exact: bool = False) -> list[list[Match]]:
+        """Return, for each query row, the K most similar stored ids, best first.
+
+        EXACT scans every row even when a graph is ready (to measure the graph's recall).
+        """
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         exclude = set(exclude)
         with self._lock:
@@ -162,7 +165,7 @@ class VectorIndex:
             excluded = [self._positions[i] for i in exclude if i in self._positions]
         if size == 0 or k <= 0:
             return [[] for _ in queries]
-        if graph is not None:
+        if graph is not None and not exact:
             return self._search_graph(graph, queries, k, exclude)
         scores = queries @ matrix[:size].T  # (n_queries, size): each row is contiguous
         if excluded:
