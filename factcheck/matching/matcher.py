@@ -85,10 +85,8 @@ def graph_settings(config: dict[str, Any]) -> GraphSettings:
     path = config.get("VECTOR_GRAPH_PATH")
     if path is None:
         url = make_url(config.get("SQLALCHEMY_DATABASE_URI") or "sqlite://")
-        database = url.database or ""
-        if url.get_backend_name() == "sqlite" and database not in ("", ":memory:") \
-                and not database.startswith("file:"):
-            path = f"{database}.hnsw"
+        on_disk = url.database not in (None, "", ":memory:") and not url.database.startswith("file:")
+        path = f"{url.database}.hnsw" if url.get_backend_name() == "sqlite" and on_disk else None
     return GraphSettings(
         min_size=int(config.get("VECTOR_GRAPH_MIN_CLAIMS", 100_000)),
         connectivity=int(config.get("VECTOR_GRAPH_CONNECTIVITY", 16)),
