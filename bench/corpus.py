@@ -59,3 +59,20 @@ def unit_rows(rng: np.random.Generator, n: int, dim: int = 384) -> np.ndarray:
     rows = rng.standard_normal((n, dim), dtype=np.float32)
     rows /= np.linalg.norm(rows, axis=1, keepdims=True)
     return rows
+
+
+def claim_like_rows(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Return N unit vectors shaped like claim embeddings: blends of two BASE rows plus noise.
+
+    Random vectors are an HNSW graph's worst case (every pair about equally far apart, so
+    building and searching wander); real claims have neighbourhoods, which blends keep.
+    """
+    rows = np.empty((n, base.shape[1]), dtype=np.float32)
+    for start in range(0, n, 100_000):
+        m = min(100_000, n - start)
+        a, b = base[rng.integers(0, len(base), m)], base[rng.integers(0, len(base), m)]
+        weight = rng.uniform(0.5, 1.0, (m, 1)).astype(np.float32)
+        noise = unit_rows(rng, m, base.shape[1])
+        block = weight * a + (1 - weight) * b + 0.4 * noise
+        rows[start:start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    return rows

@@ -19,7 +19,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import real_claims  # noqa: E402
+from bench.corpus import claim_like_rows, real_claims  # noqa: E402
 from bench.datasets import DATA  # noqa: E402
 from bench.timing import ms, percentiles, time_each  # noqa: E402
 from factcheck import create_app  # noqa: E402
@@ -38,20 +38,6 @@ def query_texts(limit: int) -> list[str]:
             texts += [line.split("\t")[1] for line in path.read_text("utf-8").splitlines()
                       if "\t" in line]
     return texts[::max(1, len(texts) // limit)][:limit]
-
-
-def grown(base: np.ndarray, n: int, rng: np.random.Generator) -> np.ndarray:
-    """Return N unit vectors: BASE, then blends of two of its rows with some noise."""
-    parts, missing = [base[:n]], n - len(base)
-    for start in range(0, max(missing, 0), 100_000):
-        m = min(100_000, missing - start)
-        a, b = base[rng.integers(0, len(base), m)], base[rng.integers(0, len(base), m)]
-        weight = rng.uniform(0.5, 1.0, (m, 1)).astype(np.float32)
-        noise = rng.standard_normal((m, base.shape[1]), dtype=np.float32)
-        noise /= np.linalg.norm(noise, axis=1, keepdims=True)
-        rows = weight * a + (1 - weight) * b + 0.4 * noise
-        parts.append(rows / np.linalg.norm(rows, axis=1, keepdims=True))
-    return np.concatenate(parts)
 
 
 def main() -> None:
@@ -76,7 +62,8 @@ def main() -> None:
                              dtype=Defaults.VECTOR_GRAPH_DTYPE,
                              threads=Defaults.VECTOR_GRAPH_THREADS, background=False, min_size=1)
     for n in (int(size) for size in args.sizes.split(",")):
-        vectors = grown(base, n, np.random.default_rng(0))
+        vectors = np.vstack([base[:n], claim_like_rows(base, max(0, n - len(base)),
+                                                      np.random.default_rng(0))])
         index = VectorIndex(vectors.shape[1], settings)
         start = time.perf_counter()
         index.replace_all(np.arange(1, n + 1), vectors)

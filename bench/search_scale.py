@@ -4,7 +4,8 @@
 2. The product's search (embed the query, dense + BM25 fusion, load the claims) on a SQLite
    database of 35,000 claims (more with --product-sizes, e.g. 35000,1000000): texts of the
    CheckThat! verified claims, then sentences sampled from their words (bench/corpus.py),
-   with synthetic vectors, since only the query needs the model. From VECTOR_GRAPH_MIN_CLAIMS
+   with synthetic vectors (blends of real claims' embeddings), since only the query needs
+   the model. From VECTOR_GRAPH_MIN_CLAIMS
    on, dense search goes through the HNSW graph: its build (or load) time, a second process's
    load of the saved graph, and its recall@10 against the exact scan are printed too.
 3. Ingest of the seed article (extraction, storing, matching every claim, links) into it.
@@ -27,7 +28,8 @@ from sqlalchemy import text
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import QUERIES, SEED_ARTICLE, claim_texts, unit_rows  # noqa: E402
+from bench.corpus import (QUERIES, SEED_ARTICLE, claim_like_rows, claim_texts,  # noqa: E402
+                          real_claims, unit_rows)
 from bench.timing import ms, percentiles, time_each  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
@@ -49,7 +51,8 @@ def index_growth(sizes: list[int]) -> None:
 
 
 def store_claims(n: int, uri: str) -> None:
-    """Fill the database at URI with N claims (texts from bench.corpus, random vectors)."""
+    """Fill the database at URI with N claims: texts from bench.corpus; vectors are blends of
+    the embeddings of 2,000 real claims (random ones without ../shared/data)."""
     rng = np.random.default_rng(1)
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
@@ -57,12 +60,16 @@ def store_claims(n: int, uri: str) -> None:
         matcher = get_matcher()
         now = utcnow()
         texts = claim_texts(n)
+        real = real_claims()[:2000]
+        base = matcher.embedder.encode(real) if real else None
         start = time.perf_counter()
         # Bulk load: the FTS5 triggers go while the rows go in, and one rebuild follows.
         for trigger in ("claim_fts_insert", "claim_fts_delete", "claim_fts_update"):
             db.session.execute(text(f"DROP TRIGGER {trigger}"))
         for first in range(0, n, 50_000):  # in slices: a million rows at once is GBs
-            vectors = unit_rows(rng, min(50_000, n - first))
+            count = min(50_000, n - first)
+            vectors = (unit_rows(rng, count) if base is None
+                       else claim_like_rows(base, count, rng))
             db.session.execute(db.insert(Claim), [
                 {"text": text, "origin": Origin.IMPORT, "embedding": vector.tobytes(),
                  "embedding_model": matcher.embedder.name, "embedded_at": now, "spans": []}
@@ -118,7 +125,7 @@ def product_at(n: int, database: Path | None) -> None:
                 queries = np.vstack([matcher.embedder.encode(QUERIES),
                                      unit_rows(np.random.default_rng(3), 40)])
                 print(f"  graph recall@10 vs exact: {recall_at_10(index, queries):.3f} "
-                      f"(8 real queries, 40 random vectors)", flush=True)
+                      f"(the 8 timed queries and 40 random vectors)", flush=True)
             for query in QUERIES:  # warm-up
                 search_claims(db.session, matcher, query, k=10)
             p50, p95 = percentiles(time_each(

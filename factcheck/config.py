@@ -44,7 +44,7 @@ class Defaults:
     # its element type ("i8": a quarter of float32's memory; candidates are re-scored exactly
     # anyway) and the threads that build it.
     VECTOR_GRAPH_CONNECTIVITY = 16
-    VECTOR_GRAPH_EXPANSION_ADD = 128
+    VECTOR_GRAPH_EXPANSION_ADD = 64
     VECTOR_GRAPH_DTYPE = "i8"
     VECTOR_GRAPH_THREADS = 2
     # True: the graph is loaded or built in a background thread while exact search serves.

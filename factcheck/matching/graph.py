@@ -31,7 +31,7 @@ class GraphSettings:
 
     min_size: int = 100_000
     connectivity: int = 16
-    expansion_add: int = 128
+    expansion_add: int = 64
     expansion_search: int = 200
     dtype: str = "i8"
     threads: int = 2

@@ -90,7 +90,7 @@ def graph_settings(config: dict[str, Any]) -> GraphSettings:
     return GraphSettings(
         min_size=int(config.get("VECTOR_GRAPH_MIN_CLAIMS", 100_000)),
         connectivity=int(config.get("VECTOR_GRAPH_CONNECTIVITY", 16)),
-        expansion_add=int(config.get("VECTOR_GRAPH_EXPANSION_ADD", 128)),
+        expansion_add=int(config.get("VECTOR_GRAPH_EXPANSION_ADD", 64)),
         expansion_search=int(config.get("HNSW_EF_SEARCH", 200)),
         dtype=str(config.get("VECTOR_GRAPH_DTYPE", "i8")),
         threads=int(config.get("VECTOR_GRAPH_THREADS", 2)),
