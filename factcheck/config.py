@@ -25,6 +25,13 @@ class Defaults:
     CONTEXT_WEIGHT = 2.0
     CONTEXT_DENSE_WEIGHT = 0.25  # when a query comes with context (debate transcripts)
     RETRIEVAL_CANDIDATES = 100
+    # Re-ranking: the best RERANK_DEPTH fused candidates are ordered again by a learned model
+    # (factcheck/matching/reranker.json, made by bench/train_reranker.py) over dense, context
+    # and lexical scores, near-miss differences and, when the caller gives them, the claimant
+    # and date. False: the fusion's order.
+    RERANK = True
+    RERANK_DEPTH = 40
+    RERANK_MODEL = None  # None: the shipped factcheck/matching/reranker.json
     # PostgreSQL only: how many candidates the HNSW index visits per query (pgvector's
     # hnsw.ef_search; at least RETRIEVAL_CANDIDATES). Higher finds more of the exact top
     # claims and costs time: see bench/pg_scale.py.

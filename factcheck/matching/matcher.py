@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_limits
 
 from factcheck.matching.embedder import Embedder
 from factcheck.matching.index import VectorIndex
+from factcheck.matching.rerank import DEFAULT_MODEL, Reranker, load_reranker
 
 
 class Matcher:
@@ -20,7 +21,8 @@ class Matcher:
     def __init__(self, embedder: Embedder, *, refresh_seconds: float = 1.0,
                  lexical_weight: float = 0.75, context_weight: float = 2.0,
                  context_dense_weight: float = 0.25, candidates: int = 100,
-                 ef_search: int = 200) -> None:
+                 ef_search: int = 200, reranker: Reranker | None = None,
+                 rerank_depth: int = 40) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
         self.lexical_weight = lexical_weight  # weight of BM25 beside the dense score in fusion
@@ -28,6 +30,8 @@ class Matcher:
         self.context_dense_weight = context_dense_weight  # dense search on a query's context
         self.candidates = candidates  # how many each retriever hands to the fusion
         self.ef_search = ef_search  # PostgreSQL: HNSW candidate list per query (recall vs time)
+        self.reranker = reranker  # orders the best RERANK_DEPTH fused candidates; None: fusion
+        self.rerank_depth = rerank_depth
         self.sync_lock = threading.Lock()
         self.synced_state: Hashable | None = None
         self._checked_at = float("-inf")
@@ -49,7 +53,10 @@ class Matcher:
                    context_weight=float(config.get("CONTEXT_WEIGHT", 2.0)),
                    context_dense_weight=float(config.get("CONTEXT_DENSE_WEIGHT", 0.25)),
                    candidates=int(config.get("RETRIEVAL_CANDIDATES", 100)),
-                   ef_search=int(config.get("HNSW_EF_SEARCH", 200)))
+                   ef_search=int(config.get("HNSW_EF_SEARCH", 200)),
+                   reranker=load_reranker(config.get("RERANK_MODEL") or DEFAULT_MODEL)
+                   if config.get("RERANK", True) else None,
+                   rerank_depth=int(config.get("RERANK_DEPTH", 40)))
 
     @property
     def index(self) -> VectorIndex:
