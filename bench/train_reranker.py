@@ -4,8 +4,10 @@ Loads each claim set once into a cached SQLite database under /tmp (through the 
 import), computes every train and dev query's fused candidates and their feature rows with the
 product's own code (services.matching.gather, services.reranking.candidate_features), fits a
 logistic regression on the train queries of both tasks (is this candidate a relevant claim?),
-chooses its regularisation and the re-ranking depth on dev MAP@5, and writes
-factcheck/matching/reranker.json. Deterministic. Run: .venv/bin/python bench/train_reranker.py
+chooses its regularisation and the re-ranking depth on dev MAP@5 (the sum over both tasks),
+and writes factcheck/matching/reranker.json. Deterministic. Features are cached under
+/tmp/factcheck-rerank (--fresh recomputes them; the claim databases there are kept).
+Run: .venv/bin/python bench/train_reranker.py [--compare] [--fresh]
 """
 
 from __future__ import annotations
@@ -45,10 +47,10 @@ DEPTHS = (20, 30, 40, 50)
 STRENGTHS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # logistic regression's C
 
 
-def collect(task: str) -> dict:
+def collect(task: str, *, fresh: bool = False) -> dict:
     """Return {split: {query id: (fused claim ids, feature rows)}}, the qrels and external ids."""
     key = CACHE / f"features-{task}-{MAX_DEPTH}-{zlib.crc32(' '.join(FEATURES).encode())}.pkl"
-    if key.exists():
+    if key.exists() and not fresh:
         return pickle.loads(key.read_bytes())
     folder, claims_file, queries_file, context_dir = TASKS[task]
     base = require(DATA / folder)
@@ -172,8 +174,10 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=DEFAULT_MODEL)
     parser.add_argument("--compare", action="store_true",
                         help="also report LightGBM lambdarank models on dev")
+    parser.add_argument("--fresh", action="store_true",
+                        help="compute the features again (they are cached under /tmp)")
     args = parser.parse_args()
-    tasks = {task: collect(task) for task in TASKS}
+    tasks = {task: collect(task, fresh=args.fresh) for task in TASKS}
     for task, data in tasks.items():
         for split in ("train", "dev"):
             print(f"{task} {split} fusion: {quality(data, split, MAX_DEPTH, None)}")

@@ -30,7 +30,7 @@ class Defaults:
     # and lexical scores, near-miss differences and, when the caller gives them, the claimant
     # and date. False: the fusion's order.
     RERANK = True
-    RERANK_DEPTH = 40
+    RERANK_DEPTH = None  # None: the depth the model was chosen with (in its file)
     RERANK_MODEL = None  # None: the shipped factcheck/matching/reranker.json
     # PostgreSQL only: how many candidates the HNSW index visits per query (pgvector's
     # hnsw.ef_search; at least RETRIEVAL_CANDIDATES). Higher finds more of the exact top

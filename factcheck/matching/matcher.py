@@ -45,6 +45,8 @@ class Matcher:
         # 119 ms with BLAS threads, 22 ms without.
         threadpool_limits(1, user_api="blas")
         onnx = config.get("EMBEDDING_BACKEND", "onnx") == "onnx" and config.get("MODEL_CACHE_DIR")
+        reranker = (load_reranker(config.get("RERANK_MODEL") or DEFAULT_MODEL)
+                    if config.get("RERANK", True) else None)
         embedder = Embedder(config.get("EMBEDDING_MODEL"),
                             batch_size=int(config.get("EMBEDDING_BATCH_SIZE", 64)),
                             onnx_dir=Path(config["MODEL_CACHE_DIR"]) / "onnx" if onnx else None)
@@ -54,9 +56,8 @@ class Matcher:
                    context_dense_weight=float(config.get("CONTEXT_DENSE_WEIGHT", 0.25)),
                    candidates=int(config.get("RETRIEVAL_CANDIDATES", 100)),
                    ef_search=int(config.get("HNSW_EF_SEARCH", 200)),
-                   reranker=load_reranker(config.get("RERANK_MODEL") or DEFAULT_MODEL)
-                   if config.get("RERANK", True) else None,
-                   rerank_depth=int(config.get("RERANK_DEPTH", 40)))
+                   reranker=reranker, rerank_depth=int(config.get("RERANK_DEPTH") or (
+                       reranker.depth if reranker is not None else 40)))
 
     @property
     def index(self) -> VectorIndex:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.matching.nearmiss import differences
+from factcheck.matching.nearmiss import details, differing_kinds
 
 FEATURES = (
     "dense",            # cosine of the query and the claim
@@ -86,8 +86,9 @@ def feature_rows(query_text: str, meta: QueryMeta | None, candidates: Sequence[C
         return rows
     best_dense = max(c.dense for c in candidates)
     best_fused = candidates[0].fused
+    query = details(query_text)
     for i, c in enumerate(candidates):
-        kinds = {d.kind for d in differences(query_text, c.text)}
+        kinds = differing_kinds(query, details(c.text))
         days = ((c.claim_date - meta.date).days
                 if meta.date is not None and c.claim_date is not None else None)
         rows[i] = (
@@ -121,6 +122,7 @@ class Reranker:
         self.weights = np.asarray(model["weights"], dtype=np.float64)
         self.missing_weights = np.asarray(model["missing_weights"], dtype=np.float64)
         self.bias = float(model.get("bias", 0.0))
+        self.depth = int(model.get("depth", 40))  # how many fused candidates it was chosen for
 
     def score(self, rows: np.ndarray) -> np.ndarray:
         """Return one score per row of ROWS (higher is a better match)."""

@@ -21,7 +21,7 @@ from factcheck.services.dense import MemoryDense, PgvectorDense, dense_retriever
 from factcheck.services.errors import InvalidInput
 from factcheck.services.reranking import rerank
 
-__all__ = ["Candidates", "QueryMeta", "SimilarClaim", "gather", "lexical_search", "retrieve", "search_claims", "similar_to_claims",
+__all__ = ["Candidates", "QueryMeta", "SimilarClaim", "gather", "lexical_fields", "lexical_search", "retrieve", "search_claims", "similar_to_claims",
            "sync_index"]
 
 
@@ -41,6 +41,13 @@ class SimilarClaim:
 
 def lexical_search(session: Session, text: str, matcher: Matcher) -> list[tuple[int, float]]:
     """Return (claim id, lexical score) for TEXT, best first: FTS5 BM25 or PostgreSQL ranking."""
+    return [(claim_id, score) for claim_id, score, _ in lexical_fields(session, text, matcher)]
+
+
+def lexical_fields(session: Session, text: str,
+                   matcher: Matcher) -> list[tuple[int, float, tuple[float, float]]]:
+    """Return (claim id, lexical score, (score on its text alone, on its context alone)) for
+    TEXT, best first: one search serves the fusion and the re-ranker."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return _postgres_search(session, clean_query(text), matcher)
@@ -48,14 +55,18 @@ def lexical_search(session: Session, text: str, matcher: Matcher) -> list[tuple[
     if query is None or dialect != "sqlite":
         return []
     rows = session.execute(sql_text(
-        "SELECT rowid, bm25(claim_fts, 1.0, :context_weight) AS rank FROM claim_fts "
+        "SELECT rowid, bm25(claim_fts, 1.0, :context_weight) AS rank, "
+        "bm25(claim_fts, 1.0, 0.0), bm25(claim_fts, 0.0, 1.0) FROM claim_fts "
         "WHERE claim_fts MATCH :query ORDER BY rank LIMIT :limit"),
         {"query": query, "limit": matcher.candidates,
          "context_weight": matcher.context_weight}).all()
-    return [(claim_id, -rank) for claim_id, rank in rows]  # bm25() is lower for better
+    # bm25() is lower for better
+    return [(claim_id, -rank, (-on_text, -on_context))
+            for claim_id, rank, on_text, on_context in rows]
 
 
-def _postgres_search(session: Session, text: str, matcher: Matcher) -> list[tuple[int, float]]:
+def _postgres_search(session: Session, text: str,
+                     matcher: Matcher) -> list[tuple[int, float, tuple[float, float]]]:
     """Full-text search on PostgreSQL: the same OR of terms, ranked by ts_rank.
 
     The claim's text is weight A and its context weight B; ts_rank takes weights in [0, 1],
@@ -68,11 +79,14 @@ def _postgres_search(session: Session, text: str, matcher: Matcher) -> list[tupl
     scale = max(1.0, matcher.context_weight)
     weights = f"{{0, 0, {matcher.context_weight / scale}, {1.0 / scale}}}"
     rows = session.execute(sql_text(
-        "SELECT id, ts_rank(CAST(:weights AS real[]), search_vector, query) AS rank "
+        "SELECT id, ts_rank(CAST(:weights AS real[]), search_vector, query) AS rank, "
+        "ts_rank(CAST('{0, 0, 0, 1}' AS real[]), search_vector, query), "
+        "ts_rank(CAST('{0, 0, 1, 0}' AS real[]), search_vector, query) "
         "FROM claim, websearch_to_tsquery('english', :query) AS query "
         "WHERE search_vector @@ query ORDER BY rank DESC, id LIMIT :limit"),
         {"query": query, "weights": weights, "limit": matcher.candidates}).all()
-    return [(claim_id, float(rank)) for claim_id, rank in rows]
+    return [(claim_id, float(rank), (float(on_text), float(on_context)))
+            for claim_id, rank, on_text, on_context in rows]
 
 
 @dataclass(slots=True)
@@ -83,10 +97,10 @@ class Candidates:
     vectors: np.ndarray
     context_vectors: np.ndarray | None
     texts: Sequence[str]
-    lexical_texts: Sequence[str]
     fused: list[list[tuple[int, float]]]  # per query: (claim id, fused score), best first
     dense: list[dict[int, float]]  # per query: cosines the dense search found
     around: list[dict[int, float]]  # per query: cosines of its context's vector
+    fields: list[dict[int, tuple[float, float]]]  # per query: lexical score on text, context
 
 
 def gather(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Sequence[str], *,
@@ -104,17 +118,19 @@ def gather(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Seque
     around = (dense_search.search(context_vectors, matcher.candidates, exclude=exclude)
               if contexts else [[] for _ in texts])
     lexical_texts = list(contexts) if contexts else list(texts)
-    fused = []
+    fused, fields = [], []
     for found, near, lexical_text in zip(dense, around, lexical_texts):
-        lexical = [(c, s) for c, s in lexical_search(session, lexical_text, matcher)
-                   if c not in exclude]
+        lexical = [row for row in lexical_fields(session, lexical_text, matcher)
+                   if row[0] not in exclude]
+        fields.append({c: on_fields for c, _, on_fields in lexical})
+        lexical = [(c, score) for c, score, _ in lexical]
         fused.append(fuse_scores([([(m.claim_id, m.similarity) for m in found], 1.0),
                                   (lexical, matcher.lexical_weight),
                                   ([(m.claim_id, m.similarity) for m in near],
                                    matcher.context_dense_weight)]))
-    return Candidates(dense_search, vectors, context_vectors, texts, lexical_texts, fused,
+    return Candidates(dense_search, vectors, context_vectors, texts, fused,
                       [{m.claim_id: m.similarity for m in found} for found in dense],
-                      [{m.claim_id: m.similarity for m in near} for near in around])
+                      [{m.claim_id: m.similarity for m in near} for near in around], fields)
 
 
 def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Sequence[str], *,

@@ -7,40 +7,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sqlalchemy import bindparam, select
-from sqlalchemy import text as sql_text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
 from factcheck.matching.embedder import from_blob
-from factcheck.matching.lexical import fts_query, websearch_query
 from factcheck.matching.rerank import Candidate, QueryMeta, feature_rows
 from factcheck.models import Claim
 
 if TYPE_CHECKING:
     from factcheck.services.matching import Candidates
-
-_SQLITE_FIELDS = sql_text(
-    "SELECT rowid, -bm25(claim_fts, 1.0, 0.0), -bm25(claim_fts, 0.0, 1.0) FROM claim_fts "
-    "WHERE claim_fts MATCH :query AND rowid IN :ids").bindparams(bindparam("ids", expanding=True))
-# ts_rank's weights are {D, C, B, A}: the claim's text is A, its context B.
-_POSTGRES_FIELDS = sql_text(
-    "SELECT id, ts_rank(CAST('{0, 0, 0, 1}' AS real[]), search_vector, query), "
-    "ts_rank(CAST('{0, 0, 1, 0}' AS real[]), search_vector, query) "
-    "FROM claim, websearch_to_tsquery('english', :query) AS query "
-    "WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
-
-
-def field_scores(session: Session, text: str, ids: Sequence[int]) -> dict[int, tuple[float, float]]:
-    """Return (lexical score on the claim's text, on its context) of TEXT for each of IDS."""
-    dialect = session.get_bind().dialect.name
-    query = websearch_query(text) if dialect == "postgresql" else fts_query(text)
-    if query is None or not ids or dialect not in ("sqlite", "postgresql"):
-        return {}
-    statement = _POSTGRES_FIELDS if dialect == "postgresql" else _SQLITE_FIELDS
-    rows = session.execute(statement, {"query": query, "ids": list(ids)})
-    return {claim_id: (float(on_text), float(on_context)) for claim_id, on_text, on_context in rows}
-
 
 def _relative(values: list[float]) -> list[float]:
     """Scale scores by the best of them: BM25 and ts_rank differ in scale, not in order."""
@@ -73,7 +49,7 @@ def candidate_features(session: Session, matcher: Matcher, candidates: Candidate
         context_vector = candidates.context_vectors[i] if has_context else None
         dense = _cosines(candidates, candidates.dense[i], vector, head)
         around = _cosines(candidates, candidates.around[i], context_vector, head)
-        fields = field_scores(session, candidates.lexical_texts[i], head)
+        fields = candidates.fields[i]  # claims below the lexical cut-off score 0
         on_text = _relative([fields.get(c, (0.0, 0.0))[0] for c in head])
         on_context = _relative([fields.get(c, (0.0, 0.0))[1] for c in head])
         rows = []

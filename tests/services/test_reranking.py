@@ -9,8 +9,7 @@ from sqlalchemy import select
 from factcheck.matching.embedder import from_blob
 from factcheck.models import Claim
 from factcheck.services.claims import ClaimRecord, import_claims
-from factcheck.services.matching import QueryMeta, retrieve
-from factcheck.services.reranking import field_scores
+from factcheck.services.matching import QueryMeta, lexical_fields, retrieve
 
 SAME = "The unemployment rate fell to four percent last year."
 
@@ -64,14 +63,14 @@ def test_matches_keep_their_cosine_and_switching_re_ranking_off_gives_the_fusion
     assert {m.claim_id for m in fused} == {m.claim_id for m in reranked}
 
 
-def test_import_stores_the_context_vector_and_field_scores_tell_text_from_context(
+def test_import_stores_the_context_vector_and_lexical_fields_tell_text_from_context(
         session, matcher, twins):
     bats = session.get(Claim, twins["bats"])
     expected = matcher.embedder.encode(["Are bats blind?"])[0]
     assert np.allclose(from_blob(bats.context_embedding), expected, atol=1e-5)
     assert session.get(Claim, twins["roe"]).context_embedding is None
-    scores = field_scores(session, "blind bats unemployment", list(twins.values()))
+    scores = {c: fields for c, _, fields in lexical_fields(session, "blind bats unemployment",
+                                                            matcher)}
     assert scores[twins["bats"]][0] > 0 and scores[twins["bats"]][1] > 0
     assert scores[twins["roe"]][0] > 0 and scores[twins["roe"]][1] == 0
-    assert field_scores(session, "the of and", list(twins.values())) == {}
-    assert field_scores(session, "bats", []) == {}
+    assert lexical_fields(session, "the of and", matcher) == []
