@@ -31,6 +31,13 @@ class Defaults:
     # weight. No effect on collections smaller than the budget (the CheckThat! dev sets);
     # see the README for its cost and effect at 1,000,000 claims. 0: no budget.
     LEXICAL_ROW_BUDGET = 50_000
+    # Re-ranking: the best RERANK_DEPTH fused candidates are ordered again by a learned model
+    # (factcheck/matching/reranker.json, made by bench/train_reranker.py) over dense, context
+    # and lexical scores, near-miss differences and, when the caller gives them, the claimant
+    # and date. False: the fusion's order.
+    RERANK = True
+    RERANK_DEPTH = None  # None: the depth the model was chosen with (in its file)
+    RERANK_MODEL = None  # None: the shipped factcheck/matching/reranker.json
     # How many candidates an HNSW graph visits per query (at least RETRIEVAL_CANDIDATES):
     # pgvector's hnsw.ef_search on PostgreSQL, the SQLite graph's expansion below. Higher finds
     # more of the exact top claims and costs time: see bench/pg_scale.py, bench/search_scale.py.

@@ -14,6 +14,7 @@ from threadpoolctl import threadpool_limits
 from factcheck.matching.embedder import Embedder
 from factcheck.matching.graph import GraphSettings
 from factcheck.matching.index import VectorIndex
+from factcheck.matching.rerank import DEFAULT_MODEL, Reranker, load_reranker
 
 
 class Matcher:
@@ -22,7 +23,8 @@ class Matcher:
     def __init__(self, embedder: Embedder, *, refresh_seconds: float = 1.0,
                  lexical_weight: float = 0.75, context_weight: float = 2.0,
                  context_dense_weight: float = 0.25, candidates: int = 100,
-                 ef_search: int = 200, graph: GraphSettings | None = None,
+                 ef_search: int = 200, reranker: Reranker | None = None,
+                 rerank_depth: int = 40, graph: GraphSettings | None = None,
                  lexical_row_budget: int = 0) -> None:
         self.embedder = embedder
         self.refresh_seconds = refresh_seconds
@@ -31,6 +33,8 @@ class Matcher:
         self.context_dense_weight = context_dense_weight  # dense search on a query's context
         self.candidates = candidates  # how many each retriever hands to the fusion
         self.ef_search = ef_search  # HNSW candidate list per query (recall vs time)
+        self.reranker = reranker  # orders the best RERANK_DEPTH fused candidates; None: fusion
+        self.rerank_depth = rerank_depth
         self.graph = graph  # SQLite: when and how large collections get an HNSW graph
         self.lexical_row_budget = lexical_row_budget  # SQLite BM25: rows scored per query
         self.term_counts: dict[str, int] = {}  # claims matching each term (FTS5), cached
@@ -47,6 +51,8 @@ class Matcher:
         # 119 ms with BLAS threads, 22 ms without.
         threadpool_limits(1, user_api="blas")
         onnx = config.get("EMBEDDING_BACKEND", "onnx") == "onnx" and config.get("MODEL_CACHE_DIR")
+        reranker = (load_reranker(config.get("RERANK_MODEL") or DEFAULT_MODEL)
+                    if config.get("RERANK", True) else None)
         embedder = Embedder(config.get("EMBEDDING_MODEL"),
                             batch_size=int(config.get("EMBEDDING_BATCH_SIZE", 64)),
                             onnx_dir=Path(config["MODEL_CACHE_DIR"]) / "onnx" if onnx else None)
@@ -56,6 +62,8 @@ class Matcher:
                    context_dense_weight=float(config.get("CONTEXT_DENSE_WEIGHT", 0.25)),
                    candidates=int(config.get("RETRIEVAL_CANDIDATES", 100)),
                    ef_search=int(config.get("HNSW_EF_SEARCH", 200)),
+                   reranker=reranker, rerank_depth=int(config.get("RERANK_DEPTH") or (
+                       reranker.depth if reranker is not None else 40)),
                    graph=graph_settings(config),
                    lexical_row_budget=int(config.get("LEXICAL_ROW_BUDGET", 50_000)))
 
