@@ -32,7 +32,7 @@ class GraphSettings:
     min_size: int = 100_000
     connectivity: int = 16
     expansion_add: int = 64
-    expansion_search: int = 200
+    expansion_search: int = 800
     dtype: str = "i8"
     threads: int = 2
     background: bool = True

@@ -32,7 +32,7 @@ class Matcher:
         self.context_weight = context_weight  # BM25 weight of a claim's context vs its text
         self.context_dense_weight = context_dense_weight  # dense search on a query's context
         self.candidates = candidates  # how many each retriever hands to the fusion
-        self.ef_search = ef_search  # HNSW candidate list per query (recall vs time)
+        self.ef_search = ef_search  # PostgreSQL: HNSW candidate list per query (recall vs time)
         self.reranker = reranker  # orders the best RERANK_DEPTH fused candidates; None: fusion
         self.rerank_depth = rerank_depth
         self.graph = graph  # SQLite: when and how large collections get an HNSW graph
@@ -99,7 +99,7 @@ def graph_settings(config: dict[str, Any]) -> GraphSettings:
         min_size=int(config.get("VECTOR_GRAPH_MIN_CLAIMS", 100_000)),
         connectivity=int(config.get("VECTOR_GRAPH_CONNECTIVITY", 16)),
         expansion_add=int(config.get("VECTOR_GRAPH_EXPANSION_ADD", 64)),
-        expansion_search=int(config.get("HNSW_EF_SEARCH", 200)),
+        expansion_search=int(config.get("VECTOR_GRAPH_EXPANSION_SEARCH", 800)),
         dtype=str(config.get("VECTOR_GRAPH_DTYPE", "i8")),
         threads=int(config.get("VECTOR_GRAPH_THREADS", 2)),
         background=bool(config.get("VECTOR_GRAPH_BACKGROUND", True)),
