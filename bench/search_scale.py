@@ -163,7 +163,7 @@ def product_at(n: int, database: Path | None) -> None:
                 for run in range(5):
                     start = time.perf_counter()
                     ingest_article(db.session, matcher, title=f"seed {run}",
-                                   body=f"Run {run} of the benchmark.\n\n{seed}")
+                                   body=f"Run {run} of the benchmark at {time.time()}.\n\n{seed}")
                     runs.append(time.perf_counter() - start)
                 print(f"seed article ingest incl. matching and links, {n:,} claims: "
                       f"cold {ms(runs[0])}, warm median {ms(statistics.median(runs[1:]))}")

@@ -40,7 +40,7 @@ class Matcher:
         self.term_counts: dict[str, int] = {}  # claims matching each term (FTS5), cached
         self.sync_lock = threading.Lock()
         self.synced_state: Hashable | None = None
-        self._checked_at = float("-inf")
+        self._checked_at = self._counted_at = float("-inf")
         self._index: VectorIndex | None = None
 
     @classmethod
@@ -79,9 +79,15 @@ class Matcher:
         """Return True when the index should be compared with the database again."""
         return time.monotonic() - self._checked_at >= self.refresh_seconds
 
-    def mark_checked(self, state: Hashable) -> None:
+    def due_for_count(self) -> bool:
+        """Return True when the stored vectors should be counted (for deletions) again."""
+        return time.monotonic() - self._counted_at >= 30 * self.refresh_seconds
+
+    def mark_checked(self, state: Hashable, *, counted: bool = True) -> None:
         self.synced_state = state
         self._checked_at = time.monotonic()
+        if counted:
+            self._counted_at = self._checked_at
 
 
 def graph_settings(config: dict[str, Any]) -> GraphSettings:
