@@ -43,26 +43,45 @@ def lexical_search(session: Session, text: str, matcher: Matcher) -> list[tuple[
 
 def lexical_search_many(session: Session, texts: Sequence[str],
                         matcher: Matcher) -> list[list[tuple[int, float]]]:
-    """Return lexical_search's results for each of TEXTS; one statement on PostgreSQL."""
+    """Return lexical_search's results for each of TEXTS, in one statement (or a few)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return _postgres_search(session, [clean_query(text) for text in texts], matcher)
     if dialect != "sqlite":
         return [[] for _ in texts]
-    return [_sqlite_search(session, fts_query(clean_query(text)), matcher) for text in texts]
+    return _sqlite_search(session, [fts_query(clean_query(text)) for text in texts], matcher)
 
 
-def _sqlite_search(session: Session, query: str | None,
-                   matcher: Matcher) -> list[tuple[int, float]]:
-    """FTS5 BM25, the claim's text weight 1 and its context CONTEXT_WEIGHT."""
-    if query is None:
-        return []
-    rows = session.execute(sql_text(
-        "SELECT rowid, bm25(claim_fts, 1.0, :context_weight) AS rank FROM claim_fts "
-        "WHERE claim_fts MATCH :query ORDER BY rank LIMIT :limit"),
-        {"query": query, "limit": matcher.candidates,
-         "context_weight": matcher.context_weight}).all()
-    return [(claim_id, -rank) for claim_id, rank in rows]  # bm25() is lower for better
+# SQLite allows at most 500 SELECTs in one compound statement.
+_FTS_PER_STATEMENT = 200
+
+
+def _sqlite_search(session: Session, queries: Sequence[str | None],
+                   matcher: Matcher) -> list[list[tuple[int, float]]]:
+    """FTS5 BM25 (the claim's text weight 1, its context CONTEXT_WEIGHT) for each MATCH query.
+
+    The queries' top-CANDIDATES subqueries are joined by UNION ALL: the seed article's 48
+    claims took 350-380 ms that way against 500-600 ms one statement each (35,000 claims).
+    """
+    found: list[list[tuple[int, float]]] = [[] for _ in queries]
+    asked = [(i, query) for i, query in enumerate(queries) if query is not None]
+    for start in range(0, len(asked), _FTS_PER_STATEMENT):
+        chunk = asked[start:start + _FTS_PER_STATEMENT]
+        params: dict[str, object] = {"limit": matcher.candidates,
+                                     "context_weight": matcher.context_weight}
+        selects = []
+        for position, query in chunk:
+            params[f"query_{position}"] = query
+            selects.append(
+                f"SELECT * FROM (SELECT {position} AS position, rowid, "
+                "bm25(claim_fts, 1.0, :context_weight) AS rank FROM claim_fts "
+                f"WHERE claim_fts MATCH :query_{position} ORDER BY rank LIMIT :limit)")
+        for position, claim_id, rank in session.execute(
+                sql_text(" UNION ALL ".join(selects)), params):
+            found[position].append((claim_id, -rank))  # bm25() is lower for better
+    for rows in found:  # UNION ALL keeps each part's order in practice; make sure of it
+        rows.sort(key=lambda row: -row[1])
+    return found
 
 
 def _postgres_search(session: Session, texts: Sequence[str],

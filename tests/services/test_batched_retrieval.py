@@ -6,6 +6,7 @@ from sqlalchemy import Float, select
 from sqlalchemy import text as sql_text
 
 from factcheck.matching import Match
+from factcheck.matching.lexical import clean_query, fts_query, websearch_query
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Origin, utcnow
 from factcheck.services.articles import ingest_article
@@ -80,9 +81,17 @@ def test_batched_dense_search_ranks_by_exact_cosine(session, matcher, stored):
 
 
 def one_text(session, matcher, text: str) -> list[tuple[int, float]]:
-    """Full-text search of one text, as it ran before it was batched (PostgreSQL)."""
-    from factcheck.matching.lexical import clean_query, websearch_query
-
+    """Full-text search of one text, as it ran before it was batched."""
+    if session.get_bind().dialect.name == "sqlite":
+        query = fts_query(clean_query(text))
+        if query is None:
+            return []
+        rows = session.execute(sql_text(
+            "SELECT rowid, bm25(claim_fts, 1.0, :context_weight) AS rank FROM claim_fts "
+            "WHERE claim_fts MATCH :query ORDER BY rank LIMIT :limit"),
+            {"query": query, "limit": matcher.candidates,
+             "context_weight": matcher.context_weight}).all()
+        return [(claim_id, -rank) for claim_id, rank in rows]
     query = websearch_query(clean_query(text))
     if query is None:
         return []
@@ -99,12 +108,15 @@ def one_text(session, matcher, text: str) -> list[tuple[int, float]]:
 def test_batched_lexical_search_equals_one_text_at_a_time(session, matcher, stored):
     texts = QUERIES + [c.text for c in stored[:6]] + ["word " * 3000]
     batched = lexical_search_many(session, texts, matcher)
+    assert batched == [one_text(session, matcher, text) for text in texts]
     assert batched == [lexical_search(session, text, matcher) for text in texts]
-    if session.get_bind().dialect.name == "postgresql":
-        assert batched == [one_text(session, matcher, text) for text in texts]
     assert batched[0] and batched[-2]  # something is found for real claims and queries
     assert batched[5] == batched[6] == []  # only stopwords; empty
     assert lexical_search_many(session, [], matcher) == []
+    # More texts than one SQLite statement takes (its compound SELECTs are split).
+    many = [c.text for c in stored] * 10
+    assert lexical_search_many(session, many, matcher) == [
+        one_text(session, matcher, text) for text in many]
 
 
 def test_the_article_page_finds_the_same_claims_batched(session, matcher, stored, seed_text):
