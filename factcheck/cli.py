@@ -325,7 +325,8 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     records = ev.read_vclaims(claims_path)
     context = ev.with_context(queries, context_dir) if context_dir else None
     settings = {key: current_app.config[key] for key in (
-        "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT",
+        "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "EMBEDDING_BACKEND", "ENCODER_PRECISION",
+        "MODEL_CACHE_DIR", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT",
         "CONTEXT_DENSE_WEIGHT", "RETRIEVAL_CANDIDATES")}
     with tempfile.TemporaryDirectory() as tmp:
         from factcheck import create_app
