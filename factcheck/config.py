@@ -15,8 +15,9 @@ class Defaults:
     # "onnx": encode with ONNX Runtime (same vectors as torch, ~1.3x faster; the model is
     # exported into MODEL_CACHE_DIR on first start, about 20 s); "torch": sentence-transformers.
     EMBEDDING_BACKEND = "onnx"
-    # ONNX only: "int8" encodes with a quantized copy made once into MODEL_CACHE_DIR (vectors
-    # within cosine 0.98 of fp32, so stored fp32 vectors stay comparable); "fp32" is exact.
+    # ONNX only: "int8" embeds imported claims and search queries with a quantized copy made
+    # once into MODEL_CACHE_DIR (vectors within cosine 0.98 of fp32, so stored fp32 vectors
+    # stay comparable); article extraction and its check-worthiness scores stay fp32.
     ENCODER_PRECISION = "fp32"
     MODEL_CACHE_DIR = None  # None: <instance>/models
     MATCH_TOP_K = 5

@@ -79,8 +79,10 @@ class Embedder:
 
     With ONNX_DIR set, encoding runs on ONNX Runtime (fp32: the same vectors as torch, to
     1e-6, about 1.3x faster on a CPU); the model is exported there on first use. PRECISION
-    int8 runs a quantized copy instead (see onnx_backend.quantize_onnx): its vectors stay
-    comparable with fp32 ones, so they keep the model's name.
+    int8 makes encode() (bulk imports, search queries) run a quantized copy (see
+    onnx_backend.quantize_onnx): its vectors stay within cosine 0.98 of fp32 ones, so they
+    keep the model's name. encode_layers() (extraction, whose check-worthiness classifier
+    lost 1.4 points of F1 on int8 features) stays fp32.
     """
 
     def __init__(self, model: str | None = None, *, batch_size: int = 64,
@@ -98,6 +100,7 @@ class Embedder:
         self._onnx_dir = onnx_dir
         self._model = None
         self._onnx = None
+        self._onnx_retrieval = None  # encode()'s session: the int8 copy, or the fp32 one
         self._lock = threading.Lock()
 
     def load(self) -> None:
@@ -108,7 +111,8 @@ class Embedder:
                 self._model = _load(path)
                 if self._onnx_dir is not None:
                     folder = Path(self._onnx_dir) / re.sub(r"[^\w.-]+", "_", self.name)
-                    self._onnx = _load_onnx(path, str(folder), self.precision)
+                    self._onnx = _load_onnx(path, str(folder), "fp32")
+                    self._onnx_retrieval = _load_onnx(path, str(folder), self.precision)
 
     @property
     def dimension(self) -> int:
@@ -120,8 +124,8 @@ class Embedder:
         self.load()
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        if self._onnx is not None:
-            return self._onnx.encode_layers(list(texts)).embeddings
+        if self._onnx_retrieval is not None:
+            return self._onnx_retrieval.encode_layers(list(texts)).embeddings
         vectors = self._model.encode(list(texts), batch_size=self.batch_size,
                                      normalize_embeddings=True, convert_to_numpy=True,
                                      show_progress_bar=False)

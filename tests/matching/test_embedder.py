@@ -59,6 +59,9 @@ def test_the_int8_encoder_stays_within_cosine_098_of_fp32_on_real_sentences(
     assert cosine.min() >= 0.98, [texts[i] for i in np.argsort(cosine)[:3]]
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert int8.name == embedder.name  # comparable with stored fp32 vectors
+    # Extraction's pass (check-worthiness features) stays fp32: the torch vectors, to 1e-5.
+    layers = int8.encode_layers(texts[:4]).embeddings
+    assert np.abs(layers - embedder.encode(texts[:4])).max() < 1e-5
     assert sorted(p.name for p in tmp_path.rglob("*.onnx")) == [
         "minilm-layers.int8-ffn-in-fp32.onnx", "minilm-layers.onnx"]
     # The quantized copy is made once: a second encoder opens it as it is.
