@@ -49,6 +49,7 @@ eval: $(VENV)/.installed-dev
 
 train: $(VENV)/.installed-dev
 	$(BIN)/python bench/train_checkworthiness.py
+	$(BIN)/python bench/train_reranker.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -36,7 +36,7 @@ from factcheck.services import dense, matching  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
 
 BATCHED_SEARCH = dense.PgvectorDense.search
-BATCHED_LEXICAL = matching.lexical_search_many
+BATCHED_LEXICAL = matching.lexical_fields_many
 
 
 def _search_one_by_one(self, vectors, k, *, exclude=()):  # noqa: ANN001, ANN202
@@ -53,12 +53,12 @@ def one_query_per_claim(enabled: bool):  # noqa: ANN201
     """Route dense and full-text search through one statement per claim while ENABLED."""
     if enabled:
         dense.PgvectorDense.search = _search_one_by_one
-        matching.lexical_search_many = _lexical_one_by_one
+        matching.lexical_fields_many = _lexical_one_by_one
     try:
         yield
     finally:
         dense.PgvectorDense.search = BATCHED_SEARCH
-        matching.lexical_search_many = BATCHED_LEXICAL
+        matching.lexical_fields_many = BATCHED_LEXICAL
 
 
 def main() -> None:

@@ -50,7 +50,8 @@ def main() -> None:
             db.create_all()
             matcher = get_matcher()
             import_claims(db.session, matcher, records)
-            rankings = ev.rank_queries(db.session, matcher, queries, context=context)
+            rankings = ev.rank_queries(db.session, matcher, queries, context=context,
+                                       metadata=ev.query_metadata(queries, args.context_dir))
             db.session.remove()
             db.engine.dispose()
     finally:

@@ -81,8 +81,15 @@ def product_at(n: int) -> None:
             p50, p95 = percentiles(time_each(
                 [lambda q=query: search_claims(db.session, matcher, q, k=10)
                  for _ in range(10) for query in QUERIES]))
-            print(f"product search (embed + dense + BM25 + fusion), {n:,} claims: "
+            print(f"product search (embed + dense + BM25 + fusion + re-ranking), {n:,} claims: "
                   f"p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
+            reranker, matcher.reranker = matcher.reranker, None
+            p50, p95 = percentiles(time_each(
+                [lambda q=query: search_claims(db.session, matcher, q, k=10)
+                 for _ in range(10) for query in QUERIES]))
+            matcher.reranker = reranker
+            print(f"  the same without re-ranking (RERANK=False): p50 {ms(p50)}, p95 {ms(p95)}",
+                  flush=True)
             queries = matcher.embedder.encode(QUERIES)
             for name, calls in (
                     ("embed the query",

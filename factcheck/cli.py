@@ -324,10 +324,11 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     queries = {q: t for q, t in ev.read_tsv_pairs(queries_path).items() if q in qrels}
     records = ev.read_vclaims(claims_path)
     context = ev.with_context(queries, context_dir) if context_dir else None
+    metadata = ev.query_metadata(queries, context_dir)
     settings = {key: current_app.config[key] for key in (
         "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "EMBEDDING_BACKEND", "ENCODER_PRECISION",
-        "MODEL_CACHE_DIR", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT",
-        "CONTEXT_DENSE_WEIGHT", "RETRIEVAL_CANDIDATES")}
+        "MODEL_CACHE_DIR", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT", "CONTEXT_DENSE_WEIGHT",
+        "RETRIEVAL_CANDIDATES", "RERANK", "RERANK_DEPTH", "RERANK_MODEL")}
     with tempfile.TemporaryDirectory() as tmp:
         from factcheck import create_app
 
@@ -342,7 +343,7 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
                 claim_service.import_claims(db.session, matcher, records, progress=bar.update)
             with click.progressbar(length=len(queries), label="Ranking queries") as bar:
                 rankings = ev.rank_queries(db.session, matcher, queries, context=context,
-                                           progress=bar.update)
+                                           metadata=metadata, progress=bar.update)
             db.session.remove()
             db.engine.dispose()
     results = evaluate({q: [c for c, _ in found] for q, found in rankings.items()}, qrels)

@@ -17,9 +17,10 @@ class Defaults:
     EMBEDDING_BACKEND = "onnx"
     # ONNX only: "int8" embeds imported claims and search queries with a quantized copy made
     # once into MODEL_CACHE_DIR (vectors within cosine 0.98 of fp32, so stored fp32 vectors
-    # stay comparable; dev MAP@5 2A 0.947 / 2B 0.487 against fp32's 0.946 / 0.485); article
-    # extraction and its check-worthiness scores stay fp32. "fp32": exact everywhere.
-    ENCODER_PRECISION = "int8"
+    # stay comparable; dev MAP@5 2A 0.947 / 2B 0.487 against fp32's 0.946 / 0.485 before the
+    # re-ranker); article extraction and its check-worthiness scores stay fp32. Off until
+    # `FACTCHECK_ENCODER_PRECISION=int8 make eval` is re-checked with the re-ranker.
+    ENCODER_PRECISION = "fp32"
     MODEL_CACHE_DIR = None  # None: <instance>/models
     MATCH_TOP_K = 5
     # Hybrid retrieval: dense cosine and BM25 are each standardised (z-scores) over their top
@@ -30,6 +31,13 @@ class Defaults:
     CONTEXT_WEIGHT = 2.0
     CONTEXT_DENSE_WEIGHT = 0.25  # when a query comes with context (debate transcripts)
     RETRIEVAL_CANDIDATES = 100
+    # Re-ranking: the best RERANK_DEPTH fused candidates are ordered again by a learned model
+    # (factcheck/matching/reranker.json, made by bench/train_reranker.py) over dense, context
+    # and lexical scores, near-miss differences and, when the caller gives them, the claimant
+    # and date. False: the fusion's order.
+    RERANK = True
+    RERANK_DEPTH = None  # None: the depth the model was chosen with (in its file)
+    RERANK_MODEL = None  # None: the shipped factcheck/matching/reranker.json
     # PostgreSQL only: how many candidates the HNSW index visits per query (pgvector's
     # hnsw.ef_search; at least RETRIEVAL_CANDIDATES). Higher finds more of the exact top
     # claims and costs time: see bench/pg_scale.py.

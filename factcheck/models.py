@@ -216,6 +216,9 @@ class Claim(Base):
     language: Mapped[str] = mapped_column(String(8), default="en")
     origin: Mapped[Origin] = mapped_column(_enum(Origin), default=Origin.ARTICLE)
     embedding: Mapped[bytes | None] = mapped_column(Embedding)
+    # The vector of the context (an imported fact-check's headline and summary), by the same
+    # model: the re-ranker compares the query with it too. None when there is no context.
+    context_embedding: Mapped[bytes | None] = mapped_column(Embedding)
     embedding_model: Mapped[str | None] = mapped_column(String(200))
     embedded_at: Mapped[datetime | None]
     # Set when a new revision of the article no longer makes this claim (its text changed or

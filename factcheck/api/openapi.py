@@ -178,7 +178,11 @@ def document() -> dict[str, Any]:
         _param("maxAgeDays", {"type": "integer", "minimum": 1, "maximum": 100000},
                "Only claims whose claim date or review date is this recent."),
         _param("reviewPublisherSiteFilter", {"type": "string"},
-               "Only claims reviewed by this site (e.g. factcheck.example)."), *PAGE]
+               "Only claims reviewed by this site (e.g. factcheck.example)."),
+        _param("claimant", {"type": "string", "maxLength": 200},
+               "Who made the claim, when known: helps rank claims that read alike."),
+        _param("claimDate", {"type": "string", "format": "date"},
+               "When the claim was made (YYYY-MM-DD), when known: helps rank likewise."), *PAGE]
     list_params = [
         _param("status", {"type": "string", "enum": [s.value for s in ClaimStatus]},
                "Only claims in this status."),

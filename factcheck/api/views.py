@@ -32,6 +32,18 @@ def _int_arg(name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
     return int(raw)
 
 
+def _date_arg(name: str) -> date | None:
+    raw = request.args.get(name)
+    if raw is None or not raw.strip():
+        return None
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+            raise ValueError(raw)
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadRequest(f"{name} must be a date as YYYY-MM-DD.") from None
+
+
 def parse_time(raw: str, name: str) -> datetime:
     """Return the UTC datetime of an ISO 8601 date or date-time, or 400 saying what it expects."""
     try:
@@ -75,7 +87,12 @@ def search():  # noqa: ANN201
         raise BadRequest("languageCode must be a BCP-47 language code such as en or en-US.")
     max_age = _int_arg("maxAgeDays", high=100_000)
     site = request.args.get("reviewPublisherSiteFilter", "").strip().lower() or None
-    key = pagination.fingerprint("search", " ".join(query.split()), language, max_age, site)
+    claimant = request.args.get("claimant", "").strip() or None
+    if claimant and len(claimant) > 200:
+        raise BadRequest("claimant is too long (200 characters at most).")
+    claim_date = _date_arg("claimDate")
+    key = pagination.fingerprint("search", " ".join(query.split()), language, max_age, site,
+                                 claimant, claim_date and claim_date.isoformat())
     cursor = pagination.read_token(key)
     offset = cursor.get("o", 0) if cursor else 0
     if not isinstance(offset, int) or not 0 <= offset < MAX_SEARCH_RESULTS:
@@ -83,7 +100,8 @@ def search():  # noqa: ANN201
     filtered = bool(language or max_age or site)
     wanted = MAX_SEARCH_RESULTS if filtered else min(offset + size + 1, MAX_SEARCH_RESULTS)
     found = search_claims(db.session, get_matcher(), query, k=wanted,
-                          max_chars=current_app.config["MAX_SEARCH_CHARS"])
+                          max_chars=current_app.config["MAX_SEARCH_CHARS"],
+                          claimant=claimant, claim_date=claim_date)
     if filtered:
         oldest = utcnow() - timedelta(days=max_age) if max_age else None
         found = [f for f in found if _matches_filters(f, language, oldest, site)]

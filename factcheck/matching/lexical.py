@@ -66,7 +66,13 @@ def _zscores(values: Sequence[float]) -> np.ndarray:
 
 
 def fuse(runs: Sequence[tuple[Sequence[tuple[int, float]], float]]) -> list[int]:
-    """Return ids ranked by the weighted sum of their z-scores over several result RUNS.
+    """Return ids ranked by the weighted sum of their z-scores over several result RUNS."""
+    return [i for i, _ in fuse_scores(runs)]
+
+
+def fuse_scores(runs: Sequence[tuple[Sequence[tuple[int, float]], float]]
+                ) -> list[tuple[int, float]]:
+    """Return (id, weighted sum of its z-scores over several result RUNS), best first.
 
     Each run is ((id, score) best first, weight). Scores are standardised within a run; an id
     missing from a run gets that run's lowest z-score (it ranked below the run's cut-off).
@@ -77,4 +83,4 @@ def fuse(runs: Sequence[tuple[Sequence[tuple[int, float]], float]]) -> list[int]
         standardised.append((z, min(z.values(), default=0.0), weight))
     ids = list(dict.fromkeys(i for results, _ in runs for i, _ in results))
     total = {i: sum(weight * z.get(i, floor) for z, floor, weight in standardised) for i in ids}
-    return sorted(ids, key=lambda i: -total[i])
+    return sorted(total.items(), key=lambda item: -item[1])

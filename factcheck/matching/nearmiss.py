@@ -3,6 +3,7 @@ quantifier ("grew 11%" vs "grew 15%"). Such a pair must never be linked automati
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -55,17 +56,72 @@ def _dates(text: str) -> Counter:
     return Counter(m.group(0) for m in _DATE.finditer(text))
 
 
-def _names(text: str, other: str) -> set[str]:
-    """Capitalised words of TEXT; a sentence's first word only if OTHER lacks it in lower case."""
-    lower_words = set(re.findall(r"\b[a-z]+\b", other))
-    names = set()
+@dataclass(frozen=True, slots=True)
+class Details:
+    """The checkable details of one text, extracted once to compare it with many others."""
+
+    dates: frozenset[tuple[str, int]]  # lower-cased, with how often each occurs
+    numbers: frozenset[tuple[str, int]]
+    # Per capitalised run: its first word lower-cased if it starts the text (else ""), the
+    # name, and the name without that first word (None where not a name).
+    names: tuple[tuple[str, str | None, str | None], ...]
+    lower_words: frozenset[str]
+    negated: bool
+    quantifiers: frozenset[tuple[str, int]]
+
+
+def _folded(counter: Counter) -> frozenset[tuple[str, int]]:
+    folded: Counter = Counter()
+    for key, count in counter.items():
+        folded[key.lower()] += count
+    return frozenset(folded.items())
+
+
+def _name(words: list[str]) -> str | None:
+    return " ".join(words) if words and not _DATE.fullmatch(" ".join(words)) else None
+
+
+@functools.lru_cache(maxsize=65536)
+def details(text: str) -> Details:
+    """Return the dates, numbers, names, negation and quantifiers of TEXT (cached)."""
+    names = []
     for match in _NAME.finditer(text):
         words = [w for w in match.group(0).split() if w not in _NOT_NAMES]
-        if words and match.start() == 0 and words[0].lower() in lower_words:
-            words = words[1:]
-        if words and not _DATE.fullmatch(" ".join(words)):
-            names.add(" ".join(words))
-    return names
+        if words:
+            first = words[0].lower() if match.start() == 0 else ""
+            names.append((first, _name(words), _name(words[1:])))
+    return Details(
+        _folded(_dates(text)), _folded(_numbers(text)), tuple(names),
+        frozenset(re.findall(r"\b[a-z]+\b", text)), bool(_NEGATION.search(text)),
+        _folded(Counter(m.group(0) for m in _QUANTIFIER.finditer(text))))
+
+
+def _name_set(text: Details, other: Details) -> set[str]:
+    """Names in TEXT; a sentence's first word only if OTHER lacks it in lower case."""
+    return {rest if first and first in other.lower_words else name
+            for first, name, rest in text.names} - {None}
+
+
+def _names(text: str, other: str) -> set[str]:
+    return _name_set(details(text), details(other))
+
+
+def _names_differ(left: set[str], right: set[str]) -> bool:
+    # A name counts only when both sides name someone, and not the same ones.
+    return bool(left and right and not (left <= right or right <= left))
+
+
+def differing_kinds(left: Details, right: Details) -> set[str]:
+    """Return the kinds of detail (date, number, name, negation, quantifier) that differ."""
+    kinds = {kind for kind, a, b in (("date", left.dates, right.dates),
+                                     ("number", left.numbers, right.numbers),
+                                     ("quantifier", left.quantifiers, right.quantifiers))
+             if a != b}
+    if _names_differ(_name_set(left, right), _name_set(right, left)):
+        kinds.add("name")
+    if left.negated != right.negated:
+        kinds.add("negation")
+    return kinds
 
 
 def _compare(kind: str, left: Counter, right: Counter) -> list[Difference]:
@@ -84,8 +140,7 @@ def differences(left: str, right: str) -> list[Difference]:
     found = _compare("date", _dates(left), _dates(right))
     found += _compare("number", _numbers(left), _numbers(right))
     left_names, right_names = _names(left, right), _names(right, left)
-    # A name counts only when both sides name someone, and not the same ones.
-    if left_names and right_names and not (left_names <= right_names or right_names <= left_names):
+    if _names_differ(left_names, right_names):
         found.append(Difference("name", ", ".join(sorted(left_names - right_names)),
                                 ", ".join(sorted(right_names - left_names))))
     left_negated, right_negated = bool(_NEGATION.search(left)), bool(_NEGATION.search(right))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -179,9 +180,12 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
     now = utcnow()
     claims: list[Claim] = []
     for batch in _batches(fresh, matcher.embedder.batch_size * 4):
-        vectors = matcher.embedder.encode([r.text for r in batch])
-        for record, vector in zip(batch, vectors):
-            claims.append(_claim_from(record, to_blob(vector), matcher.embedder.name, now))
+        vectors, context_vectors = _encode(matcher, [r.text for r in batch],
+                                           [r.context for r in batch])
+        for record, vector, context_vector in zip(batch, vectors, context_vectors):
+            claim = _claim_from(record, to_blob(vector), matcher.embedder.name, now)
+            claim.context_embedding = context_vector
+            claims.append(claim)
         if progress:
             progress(len(batch))
     session.add_all(claims)
@@ -191,6 +195,15 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
     session.commit()
     dense_retriever(session, matcher).refresh()
     return ImportReport(imported=len(claims), skipped_duplicates=len(records) - len(fresh))
+
+
+def _encode(matcher: Matcher, texts: list[str],
+            contexts: list[str | None]) -> tuple[np.ndarray, list[bytes | None]]:
+    """Return the vectors of TEXTS and the stored form of each context's vector (None if none)."""
+    given = [c for c in contexts if c]
+    vectors = matcher.embedder.encode(texts + given)
+    found = iter(vectors[len(texts):])
+    return vectors[:len(texts)], [to_blob(next(found)) if c else None for c in contexts]
 
 
 def _claim_from(record: ClaimRecord, blob: bytes, model: str, now) -> Claim:
@@ -214,9 +227,11 @@ def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | N
     claims = list(session.scalars(select(Claim).order_by(Claim.id)))
     now = utcnow()
     for batch in _batches(claims, matcher.embedder.batch_size * 4):
-        vectors = matcher.embedder.encode([c.text for c in batch])
-        for claim, vector in zip(batch, vectors):
+        vectors, context_vectors = _encode(matcher, [c.text for c in batch],
+                                           [c.context for c in batch])
+        for claim, vector, context_vector in zip(batch, vectors, context_vectors):
             claim.embedding = to_blob(vector)
+            claim.context_embedding = context_vector
             claim.embedding_model = matcher.embedder.name
             claim.embedded_at = now
         if progress:

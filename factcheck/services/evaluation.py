@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,12 +15,17 @@ from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
 from factcheck.matching.lexical import clean_query
+from factcheck.matching.rerank import QueryMeta
 from factcheck.models import Claim
 from factcheck.services.claims import ClaimRecord
 from factcheck.services.matching import retrieve
 from factcheck.verdicts import normalise_rating
 
 csv.field_size_limit(10_000_000)
+_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+_DATES = ((re.compile(_MONTH + r" (\d{1,2}),? (\d{4})"), "%B %d %Y"),
+          (re.compile(r"(\d{1,2}) " + _MONTH + r",? (\d{4})"), "%d %B %Y"))
+_SIGNATURE_DATE = re.compile(r"\(@\w+\)\s+(\w+ \d{1,2}, \d{4})\s*$")
 
 
 def read_vclaims(path: Path) -> list[ClaimRecord]:
@@ -33,9 +40,22 @@ def read_vclaims(path: Path) -> list[ClaimRecord]:
         records.append(ClaimRecord(
             text=" ".join(row["vclaim"].split()), external_id=row["vclaim_id"],
             claimant=row.get("speaker") or row.get("author"), context=context or None,
+            claim_date=parse_date(row.get("date")),
             rating=normalise_rating(label) if label else None, original_rating=label,
             url=row.get("url")))
     return records
+
+
+def parse_date(value: str | None) -> date | None:
+    """Return the date in VALUE: "stated on October 22, 2019 in a tweet:", "26 May 2015"."""
+    for pattern, layout in _DATES:
+        match = pattern.search(value or "")
+        if match:
+            try:
+                return datetime.strptime(" ".join(match.groups()), layout).date()
+            except ValueError:
+                continue
+    return None
 
 
 def read_tsv_pairs(path: Path) -> dict[str, str]:
@@ -55,29 +75,68 @@ def read_qrels(path: Path) -> dict[str, set[str]]:
     return dict(qrels)
 
 
+def _transcripts(queries: Mapping[str, str], context_dir: Path
+                 ) -> dict[str, dict[int, tuple[str, str]]]:
+    """Return {query id: {line number: (speaker, text)}} of each query's transcript."""
+    files = sorted(context_dir.glob("*.tsv"))
+    by_stem: dict[str, dict[int, tuple[str, str]]] = {}
+    result = {}
+    for query_id in queries:
+        stem = query_id.rpartition("_")[0]
+        if stem not in by_stem:
+            path = transcript_file(stem, files)
+            by_stem[stem] = {}
+            if path is not None:
+                with path.open(encoding="utf-8", newline="") as f:
+                    for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+                        if len(row) >= 3 and row[0].isdigit():
+                            by_stem[stem][int(row[0])] = (row[1], row[2])
+        result[query_id] = by_stem[stem]
+    return result
+
+
+def _line(query_id: str) -> int:
+    number = query_id.rpartition("_")[2]
+    return int(number) if number.isdigit() else -1
+
+
 def with_context(queries: Mapping[str, str], context_dir: Path, *, before: int = 2) -> dict[str, str]:
     """Prefix each debate sentence with the BEFORE transcript lines that precede it.
 
     A query id is `<transcript file stem>_<line number>`; a sentence alone often lacks its
     subject ("He did it twice"), which the lines before it give.
     """
-    transcripts: dict[str, dict[int, str]] = {}
-    files = sorted(context_dir.glob("*.tsv"))
+    transcripts = _transcripts(queries, context_dir)
     result = {}
     for query_id, text in queries.items():
-        stem, _, number = query_id.rpartition("_")
-        if stem not in transcripts:
-            path = transcript_file(stem, files)
-            transcripts[stem] = {}
-            if path is not None:
-                with path.open(encoding="utf-8", newline="") as f:
-                    for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-                        if len(row) >= 3 and row[0].isdigit():
-                            transcripts[stem][int(row[0])] = row[2]
-        lines = transcripts[stem]
-        line = int(number) if number.isdigit() else -1
-        previous = [lines[i] for i in range(line - before, line) if i in lines]
+        lines, line = transcripts[query_id], _line(query_id)
+        previous = [lines[i][1] for i in range(line - before, line) if i in lines]
         result[query_id] = " ".join(previous + [text])
+    return result
+
+
+def query_metadata(queries: Mapping[str, str],
+                   context_dir: Path | None = None) -> dict[str, QueryMeta]:
+    """Return what each query says of its claimant and date, for the re-ranker.
+
+    A debate sentence: the speaker of its transcript line, and the debate's date (the query
+    id starts with it, `20160926_...`). A tweet: the date of its signature ("— Jane (@jane)
+    January 6, 2020"); its author is not a claimant the stored fact-checks would name.
+    """
+    transcripts = _transcripts(queries, context_dir) if context_dir else {}
+    result = {}
+    for query_id, text in queries.items():
+        if context_dir:
+            speaker = transcripts[query_id].get(_line(query_id), ("", ""))[0]
+            day = query_id.split("_", 1)[0]
+            try:
+                when = datetime.strptime(day, "%Y%m%d").date()
+            except ValueError:
+                when = None
+            result[query_id] = QueryMeta(claimant=speaker or None, date=when)
+        else:
+            signature = _SIGNATURE_DATE.search(text)
+            result[query_id] = QueryMeta(date=parse_date(signature.group(1)) if signature else None)
     return result
 
 
@@ -97,7 +156,8 @@ def transcript_file(stem: str, files: Sequence[Path]) -> Path | None:
 
 
 def rank_queries(session: Session, matcher: Matcher, queries: Mapping[str, str], *,
-                 context: Mapping[str, str] | None = None, k: int = 10,
+                 context: Mapping[str, str] | None = None,
+                 metadata: Mapping[str, QueryMeta] | None = None, k: int = 10,
                  progress: Callable[[int], None] | None = None
                  ) -> dict[str, list[tuple[str, float]]]:
     """Return, per query id, the external ids and similarities of the K best stored claims."""
@@ -109,7 +169,8 @@ def rank_queries(session: Session, matcher: Matcher, queries: Mapping[str, str],
         texts = [clean_query(queries[q]) or queries[q] for q in batch]
         contexts = [clean_query(context[q]) for q in batch] if context else None
         found = retrieve(session, matcher, matcher.embedder.encode(texts), texts, k=k,
-                         contexts=contexts)
+                         contexts=contexts,
+                         metadata=[metadata.get(q) for q in batch] if metadata else None)
         for query_id, matches in zip(batch, found):
             rankings[query_id] = [(external[m.claim_id], m.similarity) for m in matches
                                   if external.get(m.claim_id)]

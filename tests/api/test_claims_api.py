@@ -21,10 +21,19 @@ def test_search_respects_page_size_and_explains_bad_arguments(api, demo):
     response = api.get("/api/v1/claims:search?query=budget&pageSize=3")
     assert len(response.json["claims"]) == 3
     for bad, status in [("pageSize=0&query=x", 400), ("pageSize=abc&query=x", 400),
-                        ("pageSize=101&query=x", 400), ("query=", 422), ("", 422)]:
+                        ("pageSize=101&query=x", 400), ("query=", 422), ("", 422),
+                        ("query=x&claimDate=2024-02-30", 400), ("query=x&claimDate=yesterday", 400),
+                        ("query=x&claimant=" + "a" * 201, 400)]:
         response = api.get(f"/api/v1/claims:search?{bad}")
         assert response.status_code == status and response.is_json
         assert set(response.json["error"]) == {"code", "message"}
+
+
+def test_search_takes_the_claimant_and_date_when_the_caller_knows_them(api, demo):
+    response = api.get("/api/v1/claims:search", query_string={
+        "query": "bats cannot see", "claimant": "A Blogger", "claimDate": "2024-01-20"})
+    assert response.status_code == 200
+    assert response.json["claims"][0]["text"] == "Bats are blind."
 
 
 def test_get_claim_returns_its_verdict_and_unknown_ids_get_a_json_404(api, demo, session):

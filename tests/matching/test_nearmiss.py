@@ -1,6 +1,6 @@
 import pytest
 
-from factcheck.matching.nearmiss import differences
+from factcheck.matching.nearmiss import details, differences, differing_kinds
 
 
 @pytest.mark.parametrize("left, right, kind, shown", [
@@ -31,3 +31,15 @@ def test_near_misses_are_found_and_shown(left, right, kind, shown):
 ])
 def test_paraphrases_are_not_near_misses(left, right):
     assert differences(left, right) == []
+
+
+@pytest.mark.parametrize("left, right", [
+    ("Exports grew by 11% in 2019.", "Exports grew by 15% in 2019."),
+    ("Obama was born in Hawaii on August 4, 1961.", "Trump was born in Hawaii."),
+    ("Vaccines cause autism.", "Vaccines do not cause autism in all children."),
+    ("Taxes rose.", "Taxes rose."),
+    ("Most Americans back it, says Pew.", "Some Americans back it, says Gallup."),
+])
+def test_differing_kinds_agree_with_differences(left, right):
+    assert differing_kinds(details(left), details(right)) == {
+        d.kind for d in differences(left, right)}

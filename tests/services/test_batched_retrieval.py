@@ -11,7 +11,8 @@ from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Origin, utcnow
 from factcheck.services.articles import ingest_article
 from factcheck.services.dense import dense_retriever
-from factcheck.services.matching import lexical_search, lexical_search_many, similar_to_claims
+from factcheck.services.matching import (lexical_fields_many, lexical_search, lexical_search_many,
+                                         similar_to_claims)
 
 QUERIES = ["Lukashenko has ruled Belarus since 1994", "the opposition candidate was jailed",
            "protesters filled the streets of Minsk", "the election was rigged",
@@ -113,6 +114,10 @@ def test_batched_lexical_search_equals_one_text_at_a_time(session, matcher, stor
     assert batched[0] and batched[-2]  # something is found for real claims and queries
     assert batched[5] == batched[6] == []  # only stopwords; empty
     assert lexical_search_many(session, [], matcher) == []
+    # The per-field scores the re-ranker takes come from the same statement.
+    fields = lexical_fields_many(session, texts, matcher)
+    assert [[(c, score) for c, score, _ in rows] for rows in fields] == batched
+    assert fields == [lexical_fields_many(session, [text], matcher)[0] for text in texts]
     # More texts than one SQLite statement takes (its compound SELECTs are split).
     many = [c.text for c in stored] * 10
     assert lexical_search_many(session, many, matcher) == [

@@ -1,0 +1,210 @@
+"""Train the re-ranker of the fused candidates on the CheckThat! 2021 train queries; report dev.
+
+Loads each claim set once into a cached SQLite database under /tmp (through the product's
+import), computes every train and dev query's fused candidates and their feature rows with the
+product's own code (services.matching.gather, services.reranking.candidate_features), fits a
+logistic regression on the train queries of both tasks (is this candidate a relevant claim?),
+chooses its regularisation and the re-ranking depth on dev MAP@5 (the sum over both tasks),
+and writes factcheck/matching/reranker.json. Deterministic. Features are cached under
+/tmp/factcheck-rerank (--fresh recomputes them; the claim databases there are kept).
+Run: .venv/bin/python bench/train_reranker.py [--compare] [--fresh]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import sys
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.datasets import DATA, require  # noqa: E402
+from factcheck import create_app  # noqa: E402
+from factcheck.extensions import db, get_matcher  # noqa: E402
+from factcheck.matching.lexical import clean_query  # noqa: E402
+from factcheck.matching.metrics import evaluate  # noqa: E402
+from factcheck.matching.rerank import DEFAULT_MODEL, FEATURES  # noqa: E402
+from factcheck.models import Claim  # noqa: E402
+from factcheck.services import evaluation as ev  # noqa: E402
+from factcheck.services.claims import import_claims  # noqa: E402
+from factcheck.services.matching import gather, sync_index  # noqa: E402
+from factcheck.services.reranking import candidate_features  # noqa: E402
+
+CACHE = Path("/tmp/factcheck-rerank")
+TASKS = {
+    "2a": ("checkthat2021-2a", "vclaims.jsonl", "tweets-train-dev.tsv", None),
+    "2b": ("checkthat2021-2b", "politifact-vclaims.jsonl", "iclaims-train-dev.queries.tsv",
+           "transcripts-train-dev"),
+}
+MAX_DEPTH = 50
+DEPTHS = (20, 30, 40, 50)
+STRENGTHS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # logistic regression's C
+
+
+def collect(task: str, *, fresh: bool = False) -> dict:
+    """Return {split: {query id: (fused claim ids, feature rows)}}, the qrels and external ids."""
+    key = CACHE / f"features-{task}-{MAX_DEPTH}-{zlib.crc32(' '.join(FEATURES).encode())}.pkl"
+    if key.exists() and not fresh:
+        return pickle.loads(key.read_bytes())
+    folder, claims_file, queries_file, context_dir = TASKS[task]
+    base = require(DATA / folder)
+    CACHE.mkdir(exist_ok=True)
+    app = create_app({"SECRET_KEY": "train", "INDEX_REFRESH_SECONDS": 3600.0, "RERANK": False,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{CACHE / task}.sqlite3"})
+    data: dict = {"features": {}}
+    with app.app_context():
+        from flask_migrate import upgrade
+
+        upgrade(directory=app.extensions["migrate"].directory)
+        matcher = get_matcher()
+        if not len(sync_index(db.session, matcher, force=True)):
+            print(f"{task}: importing claims", flush=True)
+            import_claims(db.session, matcher, ev.read_vclaims(base / claims_file))
+        data["external"] = dict(db.session.execute(db.select(Claim.id, Claim.external_id)).all())
+        data["qrels"] = {split: ev.read_qrels(base / f"qrels-{split}.tsv")
+                         for split in ("train", "dev")}
+        queries = ev.read_tsv_pairs(base / queries_file)
+        ids = [q for split in data["qrels"].values() for q in split if q in queries]
+        context = ev.with_context(queries, base / context_dir) if context_dir else None
+        metadata = ev.query_metadata({q: queries[q] for q in ids},
+                                     base / context_dir if context_dir else None)
+        for start in range(0, len(ids), 64):
+            batch = ids[start:start + 64]
+            texts = [clean_query(queries[q]) or queries[q] for q in batch]
+            contexts = [clean_query(context[q]) for q in batch] if context else None
+            candidates = gather(db.session, matcher, matcher.embedder.encode(texts), texts,
+                                contexts=contexts)
+            found = candidate_features(db.session, matcher, candidates,
+                                       [metadata[q] for q in batch], depth=MAX_DEPTH)
+            for query_id, (head, rows), fused in zip(batch, found, candidates.fused):
+                data["features"][query_id] = (head, rows, [c for c, _ in fused[:100]])
+            print(f"{task}: {start + len(batch)}/{len(ids)} queries", flush=True)
+    key.write_bytes(pickle.dumps(data))
+    return data
+
+
+def dataset(tasks: dict[str, dict], split: str, depth: int):
+    """Return stacked rows, labels and per-query groups of SPLIT over every task."""
+    rows, labels, groups = [], [], []
+    for data in tasks.values():
+        for query_id, relevant in data["qrels"][split].items():
+            if query_id not in data["features"]:
+                continue
+            head, features, _ = data["features"][query_id]
+            head, features = head[:depth], features[:depth]
+            rows.append(features)
+            labels.append([data["external"].get(c) in relevant for c in head])
+            groups.append(len(head))
+    return np.concatenate(rows), np.concatenate(labels).astype(int), groups
+
+
+class Linear:
+    """Missing values filled with the train median and flagged; features standardised."""
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self.fill = np.array([np.median(c[~np.isnan(c)]) if (~np.isnan(c)).any() else 0.0
+                              for c in rows.T])
+        filled = np.where(np.isnan(rows), self.fill, rows)
+        self.mean, self.scale = filled.mean(axis=0), filled.std(axis=0)
+        self.scale[self.scale < 1e-9] = 1.0
+
+    def design(self, rows: np.ndarray) -> np.ndarray:
+        missing = np.isnan(rows)
+        filled = np.where(missing, self.fill, rows)
+        return np.hstack([(filled - self.mean) / self.scale, missing.astype(float)])
+
+    def fit(self, rows: np.ndarray, labels: np.ndarray, strength: float) -> Linear:
+        from sklearn.linear_model import LogisticRegression
+
+        model = LogisticRegression(C=strength, max_iter=5000, class_weight="balanced")
+        model.fit(self.design(rows), labels)
+        n = len(FEATURES)
+        self.weights, self.missing_weights = model.coef_[0][:n], model.coef_[0][n:]
+        self.bias = float(model.intercept_[0])
+        return self
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        return self.design(rows) @ np.concatenate([self.weights, self.missing_weights]) + self.bias
+
+    def to_json(self, depth: int) -> dict:
+        return {"features": list(FEATURES), "kind": "logistic", "depth": depth,
+                "fill": self.fill.tolist(), "mean": self.mean.tolist(),
+                "scale": self.scale.tolist(), "weights": self.weights.tolist(),
+                "missing_weights": self.missing_weights.tolist(), "bias": self.bias}
+
+
+def lambdarank(tasks: dict[str, dict], depth: int, leaves: int, rounds: int):
+    """Return a LightGBM lambdarank model's scoring function (compared with the linear one)."""
+    import lightgbm
+
+    rows, labels, groups = dataset(tasks, "train", depth)
+    booster = lightgbm.train(
+        {"objective": "lambdarank", "num_leaves": leaves, "learning_rate": 0.05,
+         "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8,
+         "bagging_freq": 1, "lambdarank_truncation_level": 10, "eval_at": [5],
+         "deterministic": True, "num_threads": 1, "seed": 0, "verbose": -1},
+        lightgbm.Dataset(rows, labels, group=groups), num_boost_round=rounds)
+    return booster.predict
+
+
+def quality(data: dict, split: str, depth: int, score) -> dict[str, float]:
+    """Return SPLIT's metrics with the DEPTH best fused candidates ordered by SCORE (None: fused)."""
+    rankings = {}
+    for query_id in data["qrels"][split]:
+        if query_id not in data["features"]:
+            continue
+        head, rows, fused = data["features"][query_id]
+        head = head[:depth]
+        if score is not None and head:
+            order = np.argsort(-score(rows[:depth]), kind="stable")
+            head = [head[j] for j in order]
+        ranked = head + [c for c in fused if c not in set(head)]
+        rankings[query_id] = [data["external"][c] for c in ranked[:10]]
+    return evaluate(rankings, data["qrels"][split])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--output", type=Path, default=DEFAULT_MODEL)
+    parser.add_argument("--compare", action="store_true",
+                        help="also report LightGBM lambdarank models on dev")
+    parser.add_argument("--fresh", action="store_true",
+                        help="compute the features again (they are cached under /tmp)")
+    args = parser.parse_args()
+    tasks = {task: collect(task, fresh=args.fresh) for task in TASKS}
+    for task, data in tasks.items():
+        for split in ("train", "dev"):
+            print(f"{task} {split} fusion: {quality(data, split, MAX_DEPTH, None)}")
+    results = []
+    for depth in DEPTHS:
+        rows, labels, _ = dataset(tasks, "train", depth)
+        for strength in STRENGTHS:
+            model = Linear(rows).fit(rows, labels, strength)
+            dev = {t: quality(d, "dev", depth, model.score)["MAP@5"] for t, d in tasks.items()}
+            print(f"depth {depth} C {strength}: dev MAP@5 " +
+                  " ".join(f"{t} {v:.4f}" for t, v in dev.items()), flush=True)
+            results.append((sum(dev.values()), depth, strength, model))
+    if args.compare:
+        for depth in DEPTHS:
+            for leaves, rounds in ((7, 100), (15, 200), (31, 300)):
+                score = lambdarank(tasks, depth, leaves, rounds)
+                dev = {t: quality(d, "dev", depth, score)["MAP@5"] for t, d in tasks.items()}
+                print(f"lambdarank depth {depth} leaves {leaves} rounds {rounds}: dev MAP@5 " +
+                      " ".join(f"{t} {v:.4f}" for t, v in dev.items()), flush=True)
+    _, depth, strength, model = max(results, key=lambda r: r[0])
+    print(f"chosen: depth {depth}, C {strength}")
+    for task, data in tasks.items():
+        for split in ("train", "dev"):
+            print(f"{task} {split} re-ranked: {quality(data, split, depth, model.score)}")
+    args.output.write_text(json.dumps(model.to_json(depth), indent=1) + "\n", "utf-8")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

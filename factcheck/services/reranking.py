@@ -1,0 +1,85 @@
+"""Re-rank each query's best fused candidates with the learned model (matching.rerank)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factcheck.matching import Matcher
+from factcheck.matching.embedder import from_blob
+from factcheck.matching.rerank import Candidate, QueryMeta, feature_rows
+from factcheck.models import Claim
+
+if TYPE_CHECKING:
+    from factcheck.services.matching import Candidates
+
+def _relative(values: list[float]) -> list[float]:
+    """Scale scores by the best of them: BM25 and ts_rank differ in scale, not in order."""
+    best = max(values, default=0.0)
+    return [v / best if best > 0 else 0.0 for v in values]
+
+
+def _cosines(candidates: Candidates, known: dict[int, float], vector: np.ndarray | None,
+             ids: list[int]) -> list[float]:
+    if vector is None:
+        return [math.nan] * len(ids)
+    missing = [c for c in ids if c not in known]
+    if missing:
+        known = {**known, **candidates.dense_search.similarities(vector, missing)}
+    return [known.get(c, math.nan) for c in ids]
+
+
+def candidate_features(session: Session, matcher: Matcher, candidates: Candidates,
+                       metadata: Sequence[QueryMeta | None] | None, *,
+                       depth: int) -> list[tuple[list[int], np.ndarray]]:
+    """Return, per query, its DEPTH best fused claim ids and their feature rows."""
+    heads = [[c for c, _ in fused[:depth]] for fused in candidates.fused]
+    stored = {row.id: row for row in session.execute(
+        select(Claim.id, Claim.text, Claim.claimant, Claim.claim_date, Claim.context_embedding)
+        .where(Claim.id.in_({c for head in heads for c in head})))} if any(heads) else {}
+    has_context = candidates.context_vectors is not None
+    result = []
+    for i, head in enumerate(heads):
+        vector = candidates.vectors[i]
+        context_vector = candidates.context_vectors[i] if has_context else None
+        dense = _cosines(candidates, candidates.dense[i], vector, head)
+        around = _cosines(candidates, candidates.around[i], context_vector, head)
+        fields = candidates.fields[i]  # claims below the lexical cut-off score 0
+        on_text = _relative([fields.get(c, (0.0, 0.0))[0] for c in head])
+        on_context = _relative([fields.get(c, (0.0, 0.0))[1] for c in head])
+        rows = []
+        for j, (claim_id, fused) in enumerate(candidates.fused[i][:depth]):
+            claim = stored.get(claim_id)
+            title = (from_blob(claim.context_embedding)
+                     if claim is not None and claim.context_embedding is not None else None)
+            rows.append(Candidate(
+                fused=fused, dense=dense[j], context_dense=around[j],
+                title_dense=float(title @ vector) if title is not None else math.nan,
+                context_title_dense=(float(title @ context_vector)
+                                     if title is not None and has_context else math.nan),
+                bm25_text=on_text[j], bm25_context=on_context[j],
+                text=claim.text if claim is not None else "",
+                claimant=claim.claimant if claim is not None else None,
+                claim_date=claim.claim_date if claim is not None else None))
+        meta = metadata[i] if metadata else None
+        result.append((head, feature_rows(candidates.texts[i], meta, rows,
+                                          has_context=has_context)))
+    return result
+
+
+def rerank(session: Session, matcher: Matcher, candidates: Candidates,
+           metadata: Sequence[QueryMeta | None] | None) -> list[list[int]]:
+    """Return each query's fused claim ids with the best RERANK_DEPTH re-ordered by the model."""
+    orders = []
+    features = candidate_features(session, matcher, candidates, metadata,
+                                  depth=matcher.rerank_depth)
+    for fused, (head, rows) in zip(candidates.fused, features):
+        scores = matcher.reranker.score(rows) if len(head) else np.zeros(0)
+        order = np.argsort(-scores, kind="stable")
+        orders.append([head[j] for j in order] + [c for c, _ in fused[len(head):]])
+    return orders

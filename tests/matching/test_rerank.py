@@ -1,0 +1,87 @@
+"""The re-ranker's features and the shipped model file."""
+
+import json
+import math
+from datetime import date
+
+import numpy as np
+import pytest
+
+from factcheck.matching.rerank import (DEFAULT_MODEL, FEATURES, Candidate, QueryMeta, Reranker,
+                                       RerankerError, claimant_match, feature_rows, load_reranker)
+
+
+def candidate(text: str, *, dense: float, claimant: str | None = None,
+              claim_date: date | None = None, fused: float = 1.0) -> Candidate:
+    return Candidate(fused=fused, dense=dense, context_dense=math.nan, title_dense=math.nan,
+                     context_title_dense=math.nan, bm25_text=1.0, bm25_context=0.0, text=text,
+                     claimant=claimant, claim_date=claim_date)
+
+
+@pytest.mark.parametrize("query, stored, expected", [
+    ("TRUMP", "Donald Trump", 1.0),
+    ("Hillary Clinton", "Hillary Rodham Clinton", 1.0),
+    ("SANDERS", "Donald Trump", 0.0),
+    (None, "Donald Trump", None),
+    ("Bernie Sanders", None, None),
+    ("Jr.", "Donald Trump", None),  # nothing that names anyone
+])
+def test_claimant_match_compares_name_words(query, stored, expected):
+    result = claimant_match(query, stored)
+    assert math.isnan(result) if expected is None else result == expected
+
+
+def column(rows: np.ndarray, name: str) -> list[float]:
+    return rows[:, FEATURES.index(name)].tolist()
+
+
+def test_feature_rows_describe_each_candidate_relative_to_the_best():
+    candidates = [candidate("Exports grew by 11% in 2019.", dense=0.8, fused=2.0,
+                            claimant="Jane Roe", claim_date=date(2019, 5, 1)),
+                  candidate("Exports grew by 15% in 2019.", dense=0.9, fused=1.5,
+                            claimant="John Doe", claim_date=date(2019, 3, 1))]
+    rows = feature_rows("Exports grew by 11% in 2019.",
+                        QueryMeta(claimant="ROE", date=date(2019, 4, 1)), candidates,
+                        has_context=False)
+    assert rows.shape == (2, len(FEATURES))
+    assert column(rows, "dense_gap") == pytest.approx([-0.1, 0.0])
+    assert column(rows, "fused_gap") == [0.0, -0.5]
+    assert column(rows, "near_number") == [0.0, 1.0]
+    assert column(rows, "claimant_match") == [1.0, 0.0]
+    assert column(rows, "date_distance") == pytest.approx([math.log1p(30), math.log1p(31)])
+    assert column(rows, "claim_later") == [1.0, 0.0]
+    assert column(rows, "has_context") == [0.0, 0.0]
+
+
+def test_feature_rows_leave_unknown_metadata_missing():
+    rows = feature_rows("Bats are blind.", None,
+                        [candidate("Bats are blind.", dense=0.9, claimant="Someone",
+                                   claim_date=date(2020, 1, 1))], has_context=True)
+    for name in ("claimant_match", "date_distance", "claim_later", "context_dense",
+                 "title_dense"):
+        assert math.isnan(column(rows, name)[0])
+    assert column(rows, "has_context") == [1.0]
+    assert feature_rows("Bats are blind.", None, [], has_context=False).shape == (0, len(FEATURES))
+
+
+def test_the_shipped_model_loads_and_scores_rows_with_missing_values():
+    model = json.loads(DEFAULT_MODEL.read_text("utf-8"))
+    assert tuple(model["features"]) == FEATURES
+    reranker = load_reranker(DEFAULT_MODEL)
+    rows = feature_rows("Bats are blind.", None, [
+        candidate("Bats are blind.", dense=d) for d in (0.9, 0.5, 0.7)], has_context=False)
+    scores = reranker.score(rows)
+    assert scores.shape == (3,) and np.isfinite(scores).all()
+    assert scores[0] > scores[2] > scores[1]  # other things equal, a closer claim scores higher
+
+
+def test_a_model_for_other_features_or_a_broken_file_is_refused(tmp_path):
+    model = json.loads(DEFAULT_MODEL.read_text("utf-8"))
+    with pytest.raises(RerankerError, match="other features"):
+        Reranker({**model, "features": model["features"][:-1]})
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", "utf-8")
+    with pytest.raises(RerankerError, match="FACTCHECK_RERANK=false"):
+        load_reranker(broken)
+    with pytest.raises(RerankerError):
+        load_reranker(tmp_path / "missing.json")
