@@ -16,6 +16,7 @@ The last line is a JSON object with every number.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -94,7 +95,10 @@ def decomposition(embedder: Embedder, results: dict) -> None:
 
 
 def main() -> None:
-    embedder = Embedder()
+    # FACTCHECK_ENCODER_PRECISION=int8: the same evaluation with the quantized ONNX encoder.
+    precision = os.environ.get("FACTCHECK_ENCODER_PRECISION", "fp32")
+    embedder = (Embedder() if precision == "fp32" else
+                Embedder(onnx_dir=ROOT / "instance" / "models" / "onnx", precision=precision))
     results: dict = {}
     checkworthiness(embedder, results)
     decomposition(embedder, results)

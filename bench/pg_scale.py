@@ -6,9 +6,14 @@ with synthetic normalised vectors (only the queries need the model). At each siz
 the HNSW index build time, dense search alone (pgvector, the 100 candidates the fusion takes)
 at several ef_search values with the share of the exact top 10 found in them, full-text
 search alone, the product's search (embed the query, dense + full-text, fusion, load the
-claims) and the seed article's ingest (extraction, storing, matching, links).
+claims), the seed article's ingest (extraction, storing, matching, links), the article page's
+matching of every claim, and the seed's claims searched in one statement against one by one.
 
-    .venv/bin/python bench/pg_scale.py [--sizes 10000,35000,100000]
+    .venv/bin/python bench/pg_scale.py [--sizes 10000,35000,100000] [--build-memory 2GB]
+        [--build-workers 1]
+
+At 1,000,000 claims the HNSW graph (~1.8 GB) must fit in --build-memory, or the build slows
+many times over; --build-workers adds parallel build workers (shared memory in /dev/shm).
 """
 
 from __future__ import annotations
@@ -34,8 +39,9 @@ from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
 from factcheck.models import Claim, Origin, utcnow  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
-from factcheck.services.dense import PgvectorDense  # noqa: E402
-from factcheck.services.matching import lexical_search, search_claims  # noqa: E402
+from factcheck.services.dense import BATCH_SEARCH, PgvectorDense, vector_literal  # noqa: E402
+from factcheck.services.matching import (  # noqa: E402
+    lexical_search, lexical_search_many, search_claims, similar_to_claims)
 
 COLUMNS = ("text", "spans", "status", "language", "origin", "embedding", "embedding_model",
            "embedded_at", "created_at", "updated_at")
@@ -92,15 +98,35 @@ def dense_recall(matcher, vectors: np.ndarray, rng: np.random.Generator) -> None
     matcher.ef_search = 200
 
 
+def uses_hnsw(matcher, rng: np.random.Generator) -> bool:  # noqa: ANN001
+    """Return whether the batched search's LATERAL scans use the HNSW index."""
+    plan = "\n".join(db.session.execute(text(f"EXPLAIN {BATCH_SEARCH.text}"), {
+        "vectors": [vector_literal(v) for v in unit_rows(rng, 3)], "k": 100,
+        "model": matcher.embedder.name, "exclude": [1, 2]}).scalars())
+    db.session.rollback()
+    return "ix_claim_embedding_hnsw" in plan
+
+
+def batched_vs_one_by_one(matcher, claims: list[Claim], runs: int) -> None:  # noqa: ANN001
+    """Print the seed's claims searched (dense, full-text) in one statement and one by one."""
+    vectors = np.stack([np.frombuffer(c.embedding, dtype=np.float32) for c in claims])
+    texts = [c.text for c in claims]
+    dense = PgvectorDense(db.session, matcher)
+    timed = {
+        "dense, one statement": lambda: dense.search(vectors, matcher.candidates),
+        "dense, one by one": lambda: [dense.search(v, matcher.candidates) for v in vectors],
+        "full-text, one statement": lambda: lexical_search_many(db.session, texts, matcher),
+        "full-text, one by one": lambda: [lexical_search(db.session, t, matcher) for t in texts],
+    }
+    for name, run in timed.items():
+        p50, _ = percentiles(time_each([run] * runs))
+        print(f"  {len(claims)} seed claims, {name}: median {ms(p50)}", flush=True)
+    db.session.rollback()
+
+
 def measure(n: int, matcher, vectors: np.ndarray) -> None:  # noqa: ANN001
     rng = np.random.default_rng(7)
-    plan = "\n".join(db.session.execute(text(
-        "EXPLAIN SELECT id FROM claim WHERE embedding_model = :model "
-        "ORDER BY embedding <=> CAST(:q AS vector) LIMIT 100"),
-        {"model": matcher.embedder.name,
-         "q": str(unit_rows(rng, 1)[0].tolist())}).scalars())
-    print(f"  query plan uses the HNSW index: {'ix_claim_embedding_hnsw' in plan}")
-    db.session.rollback()
+    print(f"  the batched search's scans use the HNSW index: {uses_hnsw(matcher, rng)}")
     dense_recall(matcher, vectors, rng)
     p50, p95 = percentiles(time_each([lambda q=q: lexical_search(db.session, q, matcher)
                                       for _ in range(5) for q in QUERIES]))
@@ -117,18 +143,31 @@ def measure(n: int, matcher, vectors: np.ndarray) -> None:  # noqa: ANN001
         runs = []
         for run in range(4):
             start = time.perf_counter()
-            ingest_article(db.session, matcher, title=f"seed {n} {run}",
-                           body=f"Run {run} at {n} claims.\n\n{seed}")
+            article = ingest_article(db.session, matcher, title=f"seed {n} {run}",
+                                     body=f"Run {run} at {n} claims.\n\n{seed}").article
             runs.append(time.perf_counter() - start)
         print(f"  seed article ingest incl. matching and links: cold {ms(runs[0])}, "
               f"warm median {ms(statistics.median(runs[1:]))}", flush=True)
+        claims = list(article.claims)
+        repeat = 7 if n < 300_000 else 3  # full-text ranking of long claims is slow at 1M
+        p50, p95 = percentiles(time_each(
+            [lambda: similar_to_claims(db.session, matcher, claims, k=5)] * repeat))
+        print(f"  article page: similar claims for its {len(claims)} claims: "
+              f"p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
+        db.session.rollback()
+        batched_vs_one_by_one(matcher, claims, repeat)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,35000,100000",
                         help="comma-separated numbers of stored claims")
-    sizes = sorted(int(size) for size in parser.parse_args().sizes.split(","))
+    parser.add_argument("--build-memory", default="2GB",
+                        help="maintenance_work_mem for the HNSW build")
+    parser.add_argument("--build-workers", type=int, default=1,
+                        help="max_parallel_maintenance_workers for the HNSW build")
+    args = parser.parse_args()
+    sizes = sorted(int(size) for size in args.sizes.split(","))
     root = Path(tempfile.mkdtemp(prefix="factcheck-pgbench-"))
     server = start_server(root)
     try:
@@ -148,7 +187,11 @@ def main() -> None:
                 copy_claims(texts[loaded:n], vectors[loaded:n], matcher.embedder.name)
                 copied = time.perf_counter() - start
                 start = time.perf_counter()
-                db.session.execute(text("SET maintenance_work_mem = '1GB'"))
+                db.session.execute(text("SELECT set_config('maintenance_work_mem', :memory, "
+                                        "false), set_config('max_parallel_maintenance_workers', "
+                                        ":workers, false)"),
+                                   {"memory": args.build_memory,
+                                    "workers": str(args.build_workers)})
                 db.session.execute(text(HNSW))
                 db.session.execute(text("ANALYZE claim"))
                 db.session.commit()

@@ -326,9 +326,10 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     context = ev.with_context(queries, context_dir) if context_dir else None
     metadata = ev.query_metadata(queries, context_dir)
     settings = {key: current_app.config[key] for key in (
-        "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT",
-        "CONTEXT_DENSE_WEIGHT", "RETRIEVAL_CANDIDATES", "RERANK", "RERANK_DEPTH",
-        "RERANK_MODEL", "LEXICAL_ROW_BUDGET")}
+        "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "EMBEDDING_BACKEND", "ENCODER_PRECISION",
+        "MODEL_CACHE_DIR", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT", "CONTEXT_DENSE_WEIGHT",
+        "RETRIEVAL_CANDIDATES", "RERANK", "RERANK_DEPTH", "RERANK_MODEL",
+        "LEXICAL_ROW_BUDGET")}
     with tempfile.TemporaryDirectory() as tmp:
         from factcheck import create_app
 

@@ -15,6 +15,12 @@ class Defaults:
     # "onnx": encode with ONNX Runtime (same vectors as torch, ~1.3x faster; the model is
     # exported into MODEL_CACHE_DIR on first start, about 20 s); "torch": sentence-transformers.
     EMBEDDING_BACKEND = "onnx"
+    # ONNX only: "int8" embeds imported claims and search queries with a quantized copy made
+    # once into MODEL_CACHE_DIR (vectors within cosine 0.98 of fp32, so stored fp32 vectors
+    # stay comparable; dev MAP@5 2A 0.947 / 2B 0.487 against fp32's 0.946 / 0.485 before the
+    # re-ranker; with it 2A 0.9765 vs 0.9749); article extraction and its check-worthiness
+    # scores stay fp32. Off until 2B is re-checked with the re-ranker (`make eval`).
+    ENCODER_PRECISION = "fp32"
     MODEL_CACHE_DIR = None  # None: <instance>/models
     MATCH_TOP_K = 5
     # Hybrid retrieval: dense cosine and BM25 are each standardised (z-scores) over their top

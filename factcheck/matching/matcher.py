@@ -55,7 +55,8 @@ class Matcher:
                     if config.get("RERANK", True) else None)
         embedder = Embedder(config.get("EMBEDDING_MODEL"),
                             batch_size=int(config.get("EMBEDDING_BATCH_SIZE", 64)),
-                            onnx_dir=Path(config["MODEL_CACHE_DIR"]) / "onnx" if onnx else None)
+                            onnx_dir=Path(config["MODEL_CACHE_DIR"]) / "onnx" if onnx else None,
+                            precision=str(config.get("ENCODER_PRECISION", "fp32")))
         return cls(embedder, refresh_seconds=float(config.get("INDEX_REFRESH_SECONDS", 1.0)),
                    lexical_weight=float(config.get("LEXICAL_WEIGHT", 0.75)),
                    context_weight=float(config.get("CONTEXT_WEIGHT", 2.0)),

@@ -43,3 +43,35 @@ def test_the_onnx_backend_gives_the_torch_vectors_and_layers(embedder, tmp_path)
     torch_layers = embedder.encode_layers(texts).layers
     assert np.abs(onnx.encode_layers(texts).layers - torch_layers).max() < 1e-4
     assert any(path.suffix == ".onnx" for path in tmp_path.rglob("*"))
+
+
+def test_the_int8_encoder_stays_within_cosine_098_of_fp32_on_real_sentences(
+        embedder, tmp_path, seed_text):
+    from factcheck.text import clean_text
+    from factcheck.text.claims import draft_claims
+
+    texts = [d.sentence for d in draft_claims(clean_text(seed_text))] + [
+        "RT @user: The senator said unemployment fell to 3.2% https://t.co/abc pic.twitter.com/x",
+        "Crime doubled.", "No."]
+    int8 = Embedder(onnx_dir=tmp_path, precision="int8")
+    vectors = int8.encode(texts)
+    cosine = (vectors * embedder.encode(texts)).sum(1)
+    assert cosine.min() >= 0.98, [texts[i] for i in np.argsort(cosine)[:3]]
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert int8.name == embedder.name  # comparable with stored fp32 vectors
+    # Extraction's pass (check-worthiness features) stays fp32: the torch vectors, to 1e-5.
+    layers = int8.encode_layers(texts[:4]).embeddings
+    assert np.abs(layers - embedder.encode(texts[:4])).max() < 1e-5
+    assert sorted(p.name for p in tmp_path.rglob("*.onnx")) == [
+        "minilm-layers.int8-ffn-in-fp32.onnx", "minilm-layers.onnx"]
+    # The quantized copy is made once: a second encoder opens it as it is.
+    made = next(tmp_path.rglob("*.int8-*.onnx")).stat().st_mtime_ns
+    Embedder(onnx_dir=tmp_path, precision="int8").load()
+    assert next(tmp_path.rglob("*.int8-*.onnx")).stat().st_mtime_ns == made
+
+
+def test_an_unknown_or_impossible_precision_says_what_to_set(tmp_path):
+    with pytest.raises(ModelLoadError, match="fp32 or int8"):
+        Embedder(onnx_dir=tmp_path, precision="int4")
+    with pytest.raises(ModelLoadError, match="EMBEDDING_BACKEND=onnx"):
+        Embedder(precision="int8")
