@@ -17,9 +17,11 @@ class Defaults:
     EMBEDDING_BACKEND = "onnx"
     # ONNX only: "int8" embeds imported claims and search queries with a quantized copy made
     # once into MODEL_CACHE_DIR (vectors within cosine 0.98 of fp32, so stored fp32 vectors
-    # stay comparable; dev MAP@5 2A 0.947 / 2B 0.487 against fp32's 0.946 / 0.485 before the
-    # re-ranker; with it 2A 0.9765 vs 0.9749); article extraction and its check-worthiness
-    # scores stay fp32. Off until 2B is re-checked with the re-ranker (`make eval`).
+    # stay comparable; 1.3-2.6x the fp32 rate). Dev MAP@5 with the re-ranker, same hour:
+    # 2A 0.9765 / 2B 0.5628 against fp32's 0.9749 / 0.5649. Off by default all the same:
+    # activations are quantized per batch, so a sentence's vector depends on the sentences
+    # encoded with it (an exact duplicate scores 0.997, not 1.0, against its stored vector).
+    # Article extraction and its check-worthiness scores always stay fp32.
     ENCODER_PRECISION = "fp32"
     MODEL_CACHE_DIR = None  # None: <instance>/models
     MATCH_TOP_K = 5
