@@ -137,6 +137,8 @@ def _compare(kind: str, left: Counter, right: Counter) -> list[Difference]:
 
 def differences(left: str, right: str) -> list[Difference]:
     """Return how LEFT and RIGHT differ in checkable details (empty: no near miss)."""
+    if not differing_kinds(details(left), details(right)):  # the cached check says "none"
+        return []
     found = _compare("date", _dates(left), _dates(right))
     found += _compare("number", _numbers(left), _numbers(right))
     left_names, right_names = _names(left, right), _names(right, left)

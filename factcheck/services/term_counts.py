@@ -19,7 +19,9 @@ def affordable_terms(session: Session, matcher: Matcher, terms: list[str]) -> li
     grown by a tenth.
     """
     budget = matcher.lexical_row_budget
-    size = session.scalar(select(func.max(Claim.id))) or 0  # ids are dense enough: instant
+    # The in-memory index's length when it is loaded (SQLite), else the largest id (dense
+    # enough); either is free next to the search.
+    size = len(matcher.index) or session.scalar(select(func.max(Claim.id))) or 0
     if not budget or size <= budget:
         return terms
     counts = matcher.term_counts
