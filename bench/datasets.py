@@ -12,6 +12,12 @@ from sklearn.model_selection import train_test_split
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SEED = 13
+# CheckThat! 2021 claim retrieval: folder, verified claims, queries, transcripts (2B only).
+CHECKTHAT_TASKS = {
+    "2a": ("checkthat2021-2a", "vclaims.jsonl", "tweets-train-dev.tsv", None),
+    "2b": ("checkthat2021-2b", "politifact-vclaims.jsonl", "iclaims-train-dev.queries.tsv",
+           "transcripts-train-dev"),
+}
 
 
 def require(path: Path) -> Path:

@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import DATA, require  # noqa: E402
+from bench.datasets import CHECKTHAT_TASKS as TASKS, DATA, require  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
 from factcheck.matching.lexical import clean_query  # noqa: E402
@@ -37,11 +37,6 @@ from factcheck.services.matching import gather, sync_index  # noqa: E402
 from factcheck.services.reranking import candidate_features  # noqa: E402
 
 CACHE = Path("/tmp/factcheck-rerank")
-TASKS = {
-    "2a": ("checkthat2021-2a", "vclaims.jsonl", "tweets-train-dev.tsv", None),
-    "2b": ("checkthat2021-2b", "politifact-vclaims.jsonl", "iclaims-train-dev.queries.tsv",
-           "transcripts-train-dev"),
-}
 MAX_DEPTH = 50
 DEPTHS = (20, 30, 40, 50)
 STRENGTHS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)  # logistic regression's C

@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.datasets import DATA  # noqa: E402
+from bench.datasets import CHECKTHAT_TASKS as TASKS, DATA  # noqa: E402
 from factcheck import create_app  # noqa: E402
 from factcheck.extensions import db, get_matcher  # noqa: E402
 from factcheck.matching.lexical import clean_query, fuse  # noqa: E402
@@ -28,11 +28,6 @@ from factcheck.services.claims import import_claims  # noqa: E402
 from factcheck.services.matching import lexical_search, sync_index  # noqa: E402
 
 CACHE = Path("/tmp/factcheck-tune")
-TASKS = {
-    "2a": ("checkthat2021-2a", "vclaims.jsonl", "tweets-train-dev.tsv", None),
-    "2b": ("checkthat2021-2b", "politifact-vclaims.jsonl", "iclaims-train-dev.queries.tsv",
-           "transcripts-train-dev"),
-}
 LEXICAL_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
 CONTEXT_WEIGHTS = (0.0, 0.25, 0.5, 1.0, 2.0)
 
