@@ -152,7 +152,7 @@ class Candidates:
     context_vectors: np.ndarray | None
     texts: Sequence[str]
     fused: list[list[tuple[int, float]]]  # per query: (claim id, fused score), best first
-    dense: list[dict[int, float]]  # per query: cosines the dense search found
+    dense: list[dict[int, float]]  # per query: cosines known (dense search, then lookups)
     around: list[dict[int, float]]  # per query: cosines of its context's vector
     fields: list[dict[int, tuple[float, float]]]  # per query: lexical score on text, context
 
@@ -203,8 +203,8 @@ def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Seq
     results = []
     for vector, ranked, cosine in zip(vectors, orders, candidates.dense):
         # Every match carries its cosine; claims found only lexically get theirs looked up, K
-        # at a time (those without a vector of the current model are left out).
-        cosine = dict(cosine)
+        # at a time, unless the re-ranker did already (those without a vector of the current
+        # model are left out).
         matches: list[Match] = []
         for start in range(0, len(ranked), max(k, 1)):
             chunk = ranked[start:start + max(k, 1)]

@@ -26,11 +26,13 @@ def _relative(values: list[float]) -> list[float]:
 
 def _cosines(candidates: Candidates, known: dict[int, float], vector: np.ndarray | None,
              ids: list[int]) -> list[float]:
+    """Return VECTOR's cosine with each of IDS; those looked up are added to KNOWN, so the
+    caller (services.matching.retrieve) does not look them up again."""
     if vector is None:
         return [math.nan] * len(ids)
     missing = [c for c in ids if c not in known]
     if missing:
-        known = {**known, **candidates.dense_search.similarities(vector, missing)}
+        known.update(candidates.dense_search.similarities(vector, missing))
     return [known.get(c, math.nan) for c in ids]
 
 
