@@ -87,6 +87,20 @@ class Graph:
             self._index.add(keys, np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1),
                             threads=self.settings.threads)
 
+    def catch_up(self, old_ids: np.ndarray, old_hashes: np.ndarray, ids: np.ndarray,
+                 hashes: np.ndarray, rows: np.ndarray) -> int | None:
+        """Bring the graph from the OLD ids and fingerprints to IDS and their ROWS.
+
+        Return how many ids were removed, added or re-embedded; or None, leaving the graph
+        untouched, when that is a quarter of the rows or more (a new graph is then better).
+        """
+        gone, fresh = changes(old_ids, old_hashes, ids, hashes)
+        if 4 * (len(gone) + len(fresh)) >= len(ids):
+            return None
+        self.remove(gone)
+        self.upsert(fresh, rows[np.isin(ids, fresh)])
+        return len(gone) + len(fresh)
+
     def remove(self, ids: Sequence[int] | np.ndarray) -> None:
         """Take IDS out of the graph (ids it does not hold are ignored)."""
         keys = np.asarray(ids, dtype=np.uint64)

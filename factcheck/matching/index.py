@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from factcheck.matching.graph import Graph, GraphSettings, changes, row_hashes
+from factcheck.matching.graph import Graph, GraphSettings, row_hashes
 
 log = logging.getLogger(__name__)
 
@@ -84,15 +84,11 @@ class VectorIndex:
         matrix = np.array(vectors, dtype=np.float32).reshape(len(ids_array), self.dimension)
         with self._lock:
             graph, old_ids, old_rows = self._graph, self._ids[:self._size], self._matrix
-            if graph is not None:
-                gone, fresh = changes(old_ids, row_hashes(old_rows[:len(old_ids)]),
-                                      ids_array, row_hashes(matrix))
-                if (len(ids_array) >= self._min_size()
-                        and 4 * (len(gone) + len(fresh)) < len(ids_array)):
-                    graph.remove(gone)
-                    graph.upsert(fresh, matrix[np.isin(ids_array, fresh)])
-                else:
-                    self._graph = None
+            if graph is not None and (
+                    len(ids_array) < self._min_size()
+                    or graph.catch_up(old_ids, row_hashes(old_rows[:len(old_ids)]), ids_array,
+                                      row_hashes(matrix), matrix) is None):
+                self._graph = None
             self._job = None  # a graph still being made from the old content is dropped
             self._reset(ids_array, matrix)
             planned = self._plan_graph()
@@ -240,14 +236,12 @@ class VectorIndex:
             loaded = settings.path and Graph.load(settings.path, self.dimension, settings)
             if loaded:
                 graph, saved_ids, saved_hashes = loaded
-                gone, fresh = changes(saved_ids, saved_hashes, ids, hashes)
-                changed = bool(len(gone) or len(fresh))
-                made_by = f"loaded, {len(gone) + len(fresh)} changed" if changed else "loaded"
-                if 4 * (len(gone) + len(fresh)) >= len(ids):
-                    graph, changed, made_by = None, True, "built"
+                count = graph.catch_up(saved_ids, saved_hashes, ids, hashes, rows)
+                if count is None:
+                    graph = None
                 else:
-                    graph.remove(gone)
-                    graph.upsert(fresh, rows[np.isin(ids, fresh)])
+                    changed = bool(count)
+                    made_by = f"loaded, {count} changed" if count else "loaded"
             if graph is None:
                 graph = Graph(self.dimension, settings)
                 graph.upsert(ids, rows)
