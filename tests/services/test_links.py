@@ -22,7 +22,7 @@ def test_ingest_suggests_links_and_auto_confirms_only_clear_matches(session, mat
     # 4 percent vs the stored 40 percent: a near miss, proposed but never confirmed by itself
     budget_link = links_of(budget)["Riverton's city budget for 2025 grew by 40 percent compared with 2024."]
     assert budget_link.state is LinkState.SUGGESTED and budget_link.similarity >= 0.9
-    assert budget_link.near_miss == ["4% vs 40%"]
+    assert budget_link.near_miss == ["4 percent vs 40 percent"]  # each in its own words
     assert budget.carried_verdict is None
     assert session.scalar(select(AuditEvent).where(AuditEvent.action == "link.auto_confirmed"))
 

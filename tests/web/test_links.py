@@ -9,7 +9,7 @@ def test_claim_page_shows_near_misses_and_link_decisions(checker, session, match
     claim = ingest_article(session, matcher, title="T", thresholds=Thresholds(0.6, 0.99), body=(
         "Riverton's city budget for 2025 grew by 4 percent compared with 2024.")).article.claims[0]
     page = checker.get(f"/claims/{claim.id}").text
-    assert "similar but different: 4% vs 40%" in page
+    assert "similar but different: 4 percent vs 40 percent" in page
     assert 'class="link-state link-suggested"' in page
     other = next(link.other for link in claim.links)
     response = checker.post(f"/claims/{claim.id}/links",
