@@ -148,7 +148,7 @@ def import_file(file, skip_invalid: bool) -> None:  # noqa: ANN001
 @click.option("--format", "fmt", type=click.Choice(list(article_service.FORMATS)),
               help="Default: from the file's suffix.")
 @click.option("--date", "article_date", type=click.DateTime(["%Y-%m-%d"]),
-              help="The article's date, kept with relative dates (YYYY-MM-DD).")
+              help="The article's date, resolving relative dates (YYYY-MM-DD).")
 @with_appcontext
 def extract(file: Path, as_json: bool, fmt: str | None, article_date) -> None:  # noqa: ANN001
     """Print the atomic claims of FILE with spans, check-worthiness and kind; stores nothing.

@@ -14,6 +14,8 @@ from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Inde
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
+from factcheck.text.dates import DateReference, resolve_dates
+
 
 MAX_ID = 2**63 - 1  # the largest integer key any supported database can store
 # Length of the stored claim vectors (all-MiniLM-L6-v2). PostgreSQL's vector column and its
@@ -208,6 +210,8 @@ class Claim(Base):
     check_requested_at: Mapped[datetime | None]
     check_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     claimant: Mapped[str | None] = mapped_column(String(200))
+    # When the claim was made: an article's claims were made on its publication date. Relative
+    # dates in the text ("last week") are relative to it (see date_references).
     claim_date: Mapped[date | None] = mapped_column(Date)
     # Text that comes with an imported claim (a fact-check's headline and summary): searched
     # lexically beside the claim, never shown as the claim.
@@ -243,6 +247,11 @@ class Claim(Base):
     def stale(self) -> bool:
         """Return True if the article's current revision no longer makes this claim."""
         return self.stale_since_revision is not None
+
+    @property
+    def date_references(self) -> tuple[DateReference, ...]:
+        """Return the relative dates of the text and what they meant on the claim date."""
+        return resolve_dates(self.text, self.claim_date)
 
     @property
     def verdict(self) -> Review | None:

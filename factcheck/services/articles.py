@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -67,11 +67,12 @@ def prepare_body(raw: str, *, fmt: str = "text", max_chars: int = 500_000) -> st
     return body
 
 
-def new_claim(extracted: ExtractedClaim, matcher: Matcher, now: datetime) -> Claim:
-    """Return an unsaved article Claim for an extracted claim."""
+def new_claim(extracted: ExtractedClaim, matcher: Matcher, now: datetime, *,
+              article_date: date | None) -> Claim:
+    """Return an unsaved article Claim for an extracted claim, made on ARTICLE_DATE."""
     draft = extracted.draft
     return Claim(text=draft.text, sentence=draft.sentence, start=draft.start, end=draft.end,
-                 spans=[list(span) for span in draft.spans],
+                 spans=[list(span) for span in draft.spans], claim_date=article_date,
                  checkworthiness=extracted.checkworthiness, kind=draft.kind,
                  origin=Origin.ARTICLE, embedding=to_blob(extracted.embedding),
                  embedding_model=matcher.embedder.name, embedded_at=now)
@@ -99,13 +100,14 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     existing = session.scalar(select(Article).where(Article.content_hash == digest))
     if existing is not None:
         return IngestResult(existing, created=False)
+    article_date = published_at.date() if published_at else None
     extracted = extract_claims(matcher.embedder, body,  # all the work before any write
-                               article_date=published_at.date() if published_at else None)
+                               article_date=article_date)
     now = utcnow()
     article = Article(title=title[:500], body=body, content_hash=digest, url=url or None,
                       outlet=outlet or None, author=author or None, submitted_by=submitted_by,
                       published_at=published_at, is_draft=is_draft)
-    article.claims = [new_claim(c, matcher, now) for c in extracted]
+    article.claims = [new_claim(c, matcher, now, article_date=article_date) for c in extracted]
     session.add(article)
     session.flush()
     vectors = stack_vectors(matcher, extracted)

@@ -103,7 +103,7 @@ def revise_article(session: Session, matcher: Matcher, article: Article, *, body
         claim.stale_since_revision = number
         audit.record(session, editor, "claim.stale", "claim", claim.id, revision=number,
                      article=article.id)
-    added = [new_claim(item, matcher, now) for item in fresh]
+    added = [new_claim(item, matcher, now, article_date=date) for item in fresh]
     for claim in added:
         claim.article = article
     session.add_all(added)

@@ -7,6 +7,7 @@ from werkzeug.test import encode_multipart
 
 from factcheck.models import Article, Claim
 from factcheck.services.demo import load_demo
+from tests.conftest import login
 
 BODY = "The mayor said unemployment fell to 3.2 percent last year. Bats are blind."
 
@@ -40,11 +41,15 @@ def test_pasted_article_is_highlighted_with_its_nearest_stored_claims(editor, se
     assert "rating-false" in page.text  # "Bats are blind." matches a stored False verdict
 
 
-def test_the_publication_date_is_kept_with_relative_dates(editor, session):
+def test_relative_dates_are_shown_beside_the_claim_not_written_into_it(editor, session):
     post_article(editor, body="The museum reopened last week.", published_on="2024-03-08")
     claim = session.scalar(select(Claim))
-    assert claim.text == "The museum reopened last week (article of 2024-03-08)."
+    assert claim.text == "The museum reopened last week."
+    assert claim.claim_date.isoformat() == "2024-03-08"
     assert claim.article.published_at.date().isoformat() == "2024-03-08"
+    page = login(editor, "checker").get(f"/claims/{claim.id}").text
+    assert '<h1 class="claim-text">The museum reopened last week.</h1>' in page
+    assert ">last week: week of 2024-02-26</span>" in page and "made on 2024-03-08" in page
 
 
 def test_resubmitting_the_same_text_shows_the_existing_article(editor, session):
