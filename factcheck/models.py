@@ -254,6 +254,11 @@ class Claim(Base):
         return resolve_dates(self.text, self.claim_date)
 
     @property
+    def periods(self) -> tuple[str, ...]:
+        """Return the periods its relative dates meant ("first half of 2020")."""
+        return tuple(r.period for r in self.date_references if r.period)
+
+    @property
     def verdict(self) -> Review | None:
         """Return the latest published review: the claim's current verdict."""
         published = [r for r in self.reviews if r.status is ReviewStatus.PUBLISHED]

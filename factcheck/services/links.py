@@ -54,7 +54,8 @@ def add_suggestions(session: Session, matcher: Matcher, claims: Sequence[Claim],
             other = others.get(match.claim_id)
             if other is None or match.similarity < thresholds.suggest:
                 continue
-            near_miss = [str(d) for d in differences(claim.text, other.text)]
+            near_miss = [str(d) for d in differences(claim.text, other.text,
+                                                     periods=(claim.periods, other.periods))]
             automatic = (match.similarity >= thresholds.auto and not near_miss
                          and other.verdict is not None)
             link = ClaimLink(claim=claim, other=other, similarity=round(match.similarity, 4),
@@ -86,7 +87,8 @@ def decide_link(session: Session, claim: Claim, other: Claim, *, confirm: bool,
                                                   ClaimLink.other_id == other.id))
     if link is None:
         link = ClaimLink(claim=claim, other=other, similarity=similarity or 0.0,
-                         near_miss=[str(d) for d in differences(claim.text, other.text)])
+                         near_miss=[str(d) for d in differences(
+                             claim.text, other.text, periods=(claim.periods, other.periods))])
         session.add(link)
     before = link.state.value if link.state else None
     link.state = LinkState.CONFIRMED if confirm else LinkState.REJECTED

@@ -245,8 +245,9 @@ def similar_to_claims(session: Session, matcher: Matcher, claims: Sequence[Claim
     result = {c.id: [] for c in claims}
     for claim, matches in zip(embedded, found):
         result[claim.id] = [
-            SimilarClaim(loaded[m.claim_id], m.similarity,
-                         tuple(differences(claim.text, loaded[m.claim_id].text)))
+            SimilarClaim(loaded[m.claim_id], m.similarity, tuple(differences(
+                claim.text, loaded[m.claim_id].text,
+                periods=(claim.periods, loaded[m.claim_id].periods))))
             for m in matches if m.claim_id in loaded]
     return result
 

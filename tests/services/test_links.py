@@ -1,9 +1,14 @@
+from datetime import date, datetime, timezone
+
 from sqlalchemy import select
 
-from factcheck.models import AuditEvent, ClaimLink, LinkState, Relation
+from factcheck.models import AuditEvent, Claim, ClaimLink, LinkState, Relation
 from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_demo
+from factcheck.services.dense import dense_retriever
 from factcheck.services.links import Thresholds, decide_link
+from factcheck.services.matching import search_claims, similar_to_claims
+from factcheck.services.reviews import SourceInput, record_verdict
 
 
 def links_of(claim):  # noqa: ANN001, ANN201
@@ -46,3 +51,54 @@ def test_a_checker_confirms_rejects_and_changes_the_relation(session, matcher, u
         AuditEvent.action.like("link.%"), AuditEvent.entity_id == claim.id))]
     assert actions == ["link.confirmed", "link.confirmed", "link.rejected"]
     assert session.scalar(select(ClaimLink).where(ClaimLink.id == link.id)).decided_by == users["checker"]
+
+
+BELGEE = "BelGee increased its production capacity by 11% in the first half of the year."
+
+
+def test_a_paraphrase_in_other_words_and_figures_links_to_the_checked_claim(session, matcher,
+                                                                            users, seed_text):
+    """Issue 11: "eleven percent in the first six months" is the checked "11% in the first
+    half"; "15%" is a near miss that shows only what differs."""
+    def ingest(title: str, body: str, day: date) -> Claim:
+        published = datetime.combine(day, datetime.min.time(), timezone.utc)
+        return ingest_article(session, matcher, title=title, body=body,
+                              published_at=published).article.claims[0]
+
+    seed = ingest_article(session, matcher, title="Belarus drifting", body=seed_text,
+                          published_at=datetime(2020, 11, 27, tzinfo=timezone.utc)).article
+    # Reloaded from the database: ingest_article hands the in-memory index the article's
+    # claims in Article.claims order (by start) but their vectors in extraction order, which
+    # swaps the vectors of this claim and "BelGee is the joint venture..." (issue 11, item 1).
+    dense_retriever(session, matcher).refresh()
+    checked = next(c for c in seed.claims if c.text == BELGEE)
+    record_verdict(session, checked, rating="true", reviewer=users["checker"], conclusion="Yes.",
+                   sources=[SourceInput(url="https://example.org/belgee", stance="supports")],
+                   publish=True)
+    paraphrase = ingest("Cars", "BelGee raised its production capacity by eleven percent in the "
+                        "first six months of the year.", date(2020, 12, 2))
+    other_figure = ingest("Cars again", "BelGee increased its production capacity by 15% in "
+                          "the first half of the year.", date(2020, 12, 3))
+
+    link = links_of(paraphrase)[BELGEE]
+    assert link.near_miss == [] and link.state is LinkState.CONFIRMED
+    assert paraphrase.carried_verdict.rating == "true"
+    near = links_of(other_figure)[BELGEE]
+    assert near.near_miss == ["15% vs 11%"] and near.state is LinkState.SUGGESTED
+    around_checked = {s.claim.id: s for s in similar_to_claims(session, matcher, [checked])[
+        checked.id]}
+    assert [str(d) for d in around_checked[other_figure.id].differences] == ["11% vs 15%"]
+    assert around_checked[paraphrase.id].differences == ()
+    [found] = search_claims(session, matcher, paraphrase.text, k=1)
+    assert found.claim.id in {checked.id, paraphrase.id} and not found.differences
+
+
+def test_the_same_words_about_another_year_are_a_near_miss(session, matcher):
+    first, second = (ingest_article(session, matcher, title=f"Report {year}",
+                                    body=f"{BELGEE}\n\nReport of {year}.",
+                                    published_at=datetime(year, 9, 1, tzinfo=timezone.utc)
+                                    ).article.claims[0] for year in (2020, 2021))
+    [link] = second.links
+    assert link.other_id == first.id and link.similarity > 0.99
+    assert link.near_miss == ["first half of 2021 vs first half of 2020"]
+    assert link.state is LinkState.SUGGESTED
