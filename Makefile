@@ -21,6 +21,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) model check
+	$(FLASK) claims reindex --missing
 	$(FLASK) users ensure-admin
 	$(FLASK) demo load
 	@echo "factcheck is starting on http://127.0.0.1:5000 (log in with the admin account above; Ctrl-C stops it)"

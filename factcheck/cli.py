@@ -9,7 +9,7 @@ from datetime import timezone
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -185,13 +185,18 @@ def score(file) -> None:  # noqa: ANN001
 
 
 @claims.command("reindex")
+@click.option("--missing", is_flag=True,
+              help="Only claims without a vector of the configured model (quick when none).")
 @with_appcontext
-def reindex() -> None:
+def reindex(missing: bool) -> None:
     """Re-embed every stored claim with the configured model."""
-    total = db.session.scalar(select(func.count(Claim.id))) or 0
+    matcher = get_matcher()
+    total = (claim_service.count_without_current_vector(db.session, matcher) if missing
+             else db.session.scalar(select(func.count(Claim.id))) or 0)
     with click.progressbar(length=total, label="Re-embedding claims") as bar:
-        count = claim_service.reindex_claims(db.session, get_matcher(), progress=bar.update)
-    click.echo(f"Re-embedded {count} claims with {get_matcher().embedder.name}.")
+        count = claim_service.reindex_claims(db.session, matcher, only_missing=missing,
+                                             progress=bar.update)
+    click.echo(f"Re-embedded {count} claims with {matcher.embedder.name}.")
 
 
 tokens = click.Group("tokens", help="API tokens (only their hash is stored).")
@@ -294,6 +299,11 @@ def check_model() -> None:
         _fail(str(exc))
     click.echo(f"Model ready: {embedder.name} ({embedder.dimension} dimensions); "
                f"parser {parser.meta['name']} {parser.meta['version']}.")
+    missing = (claim_service.count_without_current_vector(db.session, get_matcher())
+               if inspect(db.engine).has_table("claim") else 0)  # before `flask db upgrade`
+    if missing:
+        click.echo(f"{missing} claims have no vector of this model: similarity search cannot "
+                   "find them until `flask claims reindex --missing` embeds them.", err=True)
 
 
 evaluation = click.Group("eval", help="Measure retrieval quality on benchmark files.")

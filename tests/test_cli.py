@@ -4,7 +4,10 @@ import json
 
 from sqlalchemy import func, select
 
+from factcheck.extensions import get_matcher
 from factcheck.models import Article, Claim, Role, User
+from factcheck.services.demo import load_demo
+from factcheck.services.matching import search_claims
 
 
 def run(app, *args, input=None):  # noqa: A002
@@ -69,6 +72,22 @@ def test_claims_import_with_progress_then_reindex(app, session, tmp_path):
     assert session.scalar(select(func.count(Claim.id))) == 12
     result = run(app, "claims", "reindex")
     assert result.exit_code == 0 and "Re-embedded 12 claims" in result.output
+    assert "Re-embedded 0 claims" in run(app, "claims", "reindex", "--missing").output
+
+
+def test_claims_whose_vector_a_migration_cleared_are_reported_and_embedded_again(app, session):
+    """Migration 0011 clears the vectors of the claims whose text it cleaned."""
+    load_demo(session, get_matcher())
+    cleared = session.scalar(select(Claim).where(Claim.text == "Bats are blind."))
+    cleared.embedding = cleared.embedding_model = cleared.embedded_at = None
+    session.commit()
+    assert "1 claims have no vector of this model" in run(app, "model", "check").output
+    result = run(app, "claims", "reindex", "--missing")
+    assert result.exit_code == 0 and "Re-embedded 1 claims" in result.output
+    session.expire_all()
+    assert cleared.embedding_model == get_matcher().embedder.name
+    assert "no vector" not in run(app, "model", "check").output
+    assert search_claims(session, get_matcher(), "Are bats blind?", k=1)[0].claim.id == cleared.id
 
 
 def test_demo_load_is_repeatable(app):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.matching import Matcher
@@ -222,9 +222,29 @@ def _claim_from(record: ClaimRecord, blob: bytes, model: str, now) -> Claim:
     return claim
 
 
-def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | None = None) -> int:
-    """Re-embed every claim with the current model (e.g. after a model change); one commit."""
-    claims = list(session.scalars(select(Claim).order_by(Claim.id)))
+def without_current_vector(matcher: Matcher):  # noqa: ANN201 - a SQL condition
+    """Return the condition for claims with no vector of the current model."""
+    return or_(Claim.embedding_model.is_(None), Claim.embedding_model != matcher.embedder.name)
+
+
+def count_without_current_vector(session: Session, matcher: Matcher) -> int:
+    """Return how many claims dense search cannot find until they are embedded again."""
+    return session.scalar(select(func.count(Claim.id)).where(without_current_vector(matcher)))
+
+
+def reindex_claims(session: Session, matcher: Matcher, *, only_missing: bool = False,
+                   progress: Progress | None = None) -> int:
+    """Re-embed every claim with the current model (e.g. after a model change); one commit.
+
+    ONLY_MISSING embeds only the claims without a vector of the current model (a migration
+    that changed their text cleared it).
+    """
+    query = select(Claim).order_by(Claim.id)
+    if only_missing:
+        query = query.where(without_current_vector(matcher))
+    claims = list(session.scalars(query))
+    if not claims:
+        return 0
     now = utcnow()
     for batch in _batches(claims, matcher.embedder.batch_size * 4):
         vectors, context_vectors = _encode(matcher, [c.text for c in batch],
@@ -237,7 +257,7 @@ def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | N
         if progress:
             progress(len(batch))
     audit.record(session, None, "claims.reindexed", "claim", 0, count=len(claims),
-                 model=matcher.embedder.name)
+                 model=matcher.embedder.name, only_missing=only_missing)
     session.commit()
     dense_retriever(session, matcher).refresh()
     return len(claims)
