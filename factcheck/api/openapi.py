@@ -76,14 +76,15 @@ SCHEMAS: dict[str, Any] = {
                   "description": "Must contain a visible character."},
         "body": {"type": "string", "minLength": 1,
                  "description": "The article text (plain text, Markdown or HTML, see format)."},
-        "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
-        "outlet": {"type": "string", "maxLength": 200},
-        "author": {"type": "string", "maxLength": 200},
-        "format": {"type": "string", "enum": ["text", "markdown", "html"]},
-        "publishedAt": {"type": "string", "format": "date"}}, required=["title", "body"])},
+        # An optional field may be null: the API takes null as "not given".
+        "url": _nullable("string", format="uri", pattern="^https?://"),
+        "outlet": _nullable("string", maxLength=200),
+        "author": _nullable("string", maxLength=200),
+        "format": {"enum": ["text", "markdown", "html", None]},
+        "publishedAt": _nullable("string", format="date")}, required=["title", "body"])},
     "CheckInput": _object({
         "text": {"type": "string", "minLength": 1},
-        "format": {"type": "string", "enum": ["text", "markdown", "html"]}},
+        "format": {"enum": ["text", "markdown", "html", None]}},
         required=["text"]),
     "CheckedClaim": _object({
         "text": STRING, "sentence": STRING, "start": INTEGER, "end": INTEGER,
