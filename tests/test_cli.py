@@ -2,10 +2,13 @@
 
 import json
 
+import pytest
+
 from sqlalchemy import func, select
 
 from factcheck.extensions import get_matcher
 from factcheck.models import Article, Claim, Role, User
+from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_demo
 from factcheck.services.matching import search_claims
 
@@ -88,6 +91,20 @@ def test_claims_whose_vector_a_migration_cleared_are_reported_and_embedded_again
     assert cleared.embedding_model == get_matcher().embedder.name
     assert "no vector" not in run(app, "model", "check").output
     assert search_claims(session, get_matcher(), "Are bats blind?", k=1)[0].claim.id == cleared.id
+
+
+def test_claims_cleaned_by_the_migration_are_scored_again_from_their_new_text(app, session):
+    """The date digits of "(article of ...)" made claims look like quantities worth checking."""
+    claim = ingest_article(session, get_matcher(), title="Museum",
+                           body="The museum reopened last week.").article.claims[0]
+    clean_score = claim.checkworthiness
+    claim.checkworthiness, claim.kind = 0.91, "quantity"  # as scored with the date in the text
+    claim.embedding = claim.embedding_model = claim.embedded_at = None
+    session.commit()
+    assert "Re-embedded 1 claims" in run(app, "claims", "reindex", "--missing").output
+    session.expire_all()
+    assert claim.kind == "factual" and claim.checkworthiness == pytest.approx(clean_score,
+                                                                              abs=1e-3)
 
 
 def test_demo_load_is_repeatable(app):

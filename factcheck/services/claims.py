@@ -19,6 +19,7 @@ from factcheck.models import (MAX_ID, Claim, ClaimStatus, Origin, Review, Review
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
 from factcheck.services.dense import dense_retriever
+from factcheck.text.checkworthiness import classify_kind, score_claims
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import normalise_rating
 
@@ -237,7 +238,7 @@ def reindex_claims(session: Session, matcher: Matcher, *, only_missing: bool = F
     """Re-embed every claim with the current model (e.g. after a model change); one commit.
 
     ONLY_MISSING embeds only the claims without a vector of the current model (a migration
-    that changed their text cleared it).
+    that changed their text cleared it) and scores their check-worthiness and kind again.
     """
     query = select(Claim).order_by(Claim.id)
     if only_missing:
@@ -247,9 +248,17 @@ def reindex_claims(session: Session, matcher: Matcher, *, only_missing: bool = F
         return 0
     now = utcnow()
     for batch in _batches(claims, matcher.embedder.batch_size * 4):
-        vectors, context_vectors = _encode(matcher, [c.text for c in batch],
-                                           [c.context for c in batch])
-        for claim, vector, context_vector in zip(batch, vectors, context_vectors):
+        texts, contexts = [c.text for c in batch], [c.context for c in batch]
+        if only_missing:  # one pass gives the vectors and what check-worthiness reads
+            encoded = matcher.embedder.encode_layers(texts)
+            vectors, scores = encoded.embeddings, score_claims(encoded.layers, texts)
+            context_vectors = _encode(matcher, [], contexts)[1]
+        else:
+            (vectors, context_vectors), scores = _encode(matcher, texts, contexts), None
+        for i, (claim, vector, context_vector) in enumerate(zip(batch, vectors,
+                                                                context_vectors)):
+            if scores is not None and claim.checkworthiness is not None:  # scored claims only
+                claim.checkworthiness, claim.kind = scores[i], classify_kind(claim.text)
             claim.embedding = to_blob(vector)
             claim.context_embedding = context_vector
             claim.embedding_model = matcher.embedder.name
