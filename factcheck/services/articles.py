@@ -119,7 +119,7 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         session.rollback()
         return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
                             created=False)
-    dense_retriever(session, matcher).added([c.id for c in article.claims], vectors)
+    dense_retriever(session, matcher).catch_up()
     return IngestResult(article, created=True)
 
 

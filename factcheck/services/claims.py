@@ -193,7 +193,7 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
     audit.record(session, None, "claims.imported", "claim", claims[0].id if claims else 0,
                  count=len(claims))
     session.commit()
-    dense_retriever(session, matcher).refresh()
+    dense_retriever(session, matcher).catch_up()
     return ImportReport(imported=len(claims), skipped_duplicates=len(records) - len(fresh))
 
 
@@ -239,5 +239,5 @@ def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | N
     audit.record(session, None, "claims.reindexed", "claim", 0, count=len(claims),
                  model=matcher.embedder.name)
     session.commit()
-    dense_retriever(session, matcher).refresh()
+    dense_retriever(session, matcher).catch_up()
     return len(claims)

@@ -120,7 +120,7 @@ def revise_article(session: Session, matcher: Matcher, article: Article, *, body
         session.rollback()
         raise Conflict("The article was revised by someone else at the same time; reload it "
                        "and make your changes again.") from exc
-    dense_retriever(session, matcher).added([c.id for c in added], vectors)
+    dense_retriever(session, matcher).catch_up()
     return RevisionResult(article, kept=len(kept), added=len(added), stale=len(gone),
                           changed=True)
 
