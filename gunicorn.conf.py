@@ -25,7 +25,7 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
         matcher = app.extensions[MATCHER_KEY]
         matcher.embedder.load()
         with app.app_context():
-            dense_retriever(db.session, matcher).refresh()  # SQLite: load the in-memory index
+            dense_retriever(db.session, matcher).load()  # SQLite: the in-memory index
         app.extensions[WEBHOOKS_KEY].start()  # sends queued webhook deliveries in the background
     except (ModelLoadError, ParserUnavailable) as exc:
         print(f"\nfactcheck cannot start: {exc}\n", file=sys.stderr, flush=True)

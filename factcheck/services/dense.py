@@ -1,7 +1,7 @@
 """Dense retrieval, chosen by the database: exact numpy search on SQLite, pgvector on PostgreSQL.
 
 Callers ask `dense_retriever(session, matcher)` and use the same three methods either way:
-search, similarities, and catch_up (after a commit that changed vectors).
+search, similarities, catch_up (after a commit that changed vectors) and load (at boot).
 """
 
 from __future__ import annotations
@@ -121,7 +121,16 @@ class MemoryDense:
                 if stored is not None}
 
     def catch_up(self) -> None:
-        """Apply the vector changes just committed, so this process finds them at once."""
+        """Apply the vector changes just committed, so this process finds them at once.
+
+        A process that has not searched yet (a CLI import) has no index to bring up to date:
+        its first search loads one.
+        """
+        if self.matcher.synced_seq is not None:
+            sync_index(self.session, self.matcher, force=True)
+
+    def load(self) -> None:
+        """Load the index now (a web worker at boot), rather than on the first search."""
         sync_index(self.session, self.matcher, force=True)
 
 
@@ -177,6 +186,9 @@ class PgvectorDense:
 
     def catch_up(self) -> None:
         """Nothing to do: the committed rows are in the HNSW index already."""
+
+    def load(self) -> None:
+        """Nothing to do: the database is the index."""
 
 
 def dense_retriever(session: Session, matcher: Matcher) -> MemoryDense | PgvectorDense:
