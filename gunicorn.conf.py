@@ -15,7 +15,7 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
     """Load the models and the vector index before the first request, or stop with a message."""
     from factcheck.extensions import MATCHER_KEY, db
     from factcheck.matching import ModelLoadError
-    from factcheck.services.dense import dense_retriever
+    from factcheck.matching.dense import dense_retriever
     from factcheck.text.parse import ParserUnavailable, load_parser
     from factcheck.webhook_worker import WEBHOOKS_KEY
 

@@ -12,7 +12,7 @@ from factcheck.models import Article, Claim, Review
 from factcheck.publishing import claim_review_of, verdict_url
 from factcheck.services.checking import CheckedClaim
 from factcheck.services.claimreview import is_own, iso
-from factcheck.services.matching import SimilarClaim
+from factcheck.matching.search import SimilarClaim
 from factcheck.verdicts import rating_label
 
 

@@ -17,7 +17,7 @@ from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import MAX_ID, Article, Claim, ClaimLink, Origin, Review, User, utcnow
 from factcheck.services import audit
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.extraction import ExtractedClaim, extract_claims
 from factcheck.services.links import Thresholds, add_suggestions

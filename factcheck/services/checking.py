@@ -13,7 +13,7 @@ from factcheck.matching.nearmiss import differences
 from factcheck.models import Claim, Review
 from factcheck.services.articles import prepare_body
 from factcheck.services.extraction import ExtractedClaim, extract_claims
-from factcheck.services.matching import SimilarClaim, retrieve
+from factcheck.matching.search import SimilarClaim, retrieve
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, ClaimStatus, Role, User, utcnow
 from factcheck.services import audit
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import Forbidden, InvalidInput
 from factcheck.text.checkworthiness import classify_kind, score_claims
 

@@ -18,7 +18,7 @@ from factcheck.models import (MAX_ID, Claim, ClaimStatus, Origin, Review, Review
                               Stance, utcnow)
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import normalise_rating
 

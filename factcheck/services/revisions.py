@@ -19,7 +19,7 @@ from factcheck.matching import Matcher
 from factcheck.models import Article, ArticleRevision, Claim, Role, User, utcnow
 from factcheck.services import audit
 from factcheck.services.articles import content_hash, new_claim, prepare_body, stack_vectors
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput
 from factcheck.services.extraction import ExtractedClaim, extract_claims
 from factcheck.services.links import Thresholds, add_suggestions

@@ -10,7 +10,7 @@ from factcheck.models import Claim, Role
 from factcheck.services import audit, consistency
 from factcheck.services import claims as claim_service
 from factcheck.services.errors import ServiceError
-from factcheck.services.matching import search_claims, similar_to_claims
+from factcheck.matching.search import search_claims, similar_to_claims
 from factcheck.services.reviews import SourceInput, record_verdict, working_review
 from factcheck.web.forms import (ApproveForm, AssignForm, DismissClaimForm, EditClaimForm,
                                 MergeClaimForm, ReopenForm, RequestCheckForm, ReturnForm,

@@ -15,7 +15,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
-from factcheck.matching import Match, Matcher, VectorIndex
+from factcheck.matching.index import Match, VectorIndex
+from factcheck.matching.matcher import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim
 

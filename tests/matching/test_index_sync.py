@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from factcheck.extensions import db, get_matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Origin, utcnow
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.sqlite_only

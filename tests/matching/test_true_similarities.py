@@ -9,8 +9,8 @@ from sqlalchemy import select
 from factcheck.matching.embedder import from_blob
 from factcheck.models import Claim
 from factcheck.services.articles import ingest_article
-from factcheck.services.dense import dense_retriever
-from factcheck.services.matching import search_claims, similar_to_claims
+from factcheck.matching.dense import dense_retriever
+from factcheck.matching.search import search_claims, similar_to_claims
 
 BELGEE_15 = "BelGee increased its production capacity by 15% in the first half of the year"
 
