@@ -50,7 +50,7 @@ def relation(found: SimilarClaim) -> str:
 
 
 def search_item(found: SimilarClaim) -> dict[str, Any]:
-    """Return one entry of claims:search: the Google shape plus id, similarity, relation."""
+    """Return one entry of claims:search: the Google shape plus id, similarity, match, relation."""
     claim, verdict = found.claim, found.claim.verdict
     return {
         "text": claim.text,
@@ -59,6 +59,7 @@ def search_item(found: SimilarClaim) -> dict[str, Any]:
         "claimReview": [claim_review(verdict)] if verdict else [],
         "id": claim.id,
         "similarity": round(found.similarity, 4),
+        "match": None if found.match is None else round(found.match, 4),
         "relation": relation(found),
         "nearMiss": [{"kind": d.kind, "query": d.left, "claim": d.right}
                      for d in found.differences],

@@ -120,13 +120,16 @@ def candidate_features(session: Session, matcher: Matcher, candidates: Candidate
 
 
 def rerank(session: Session, matcher: Matcher, candidates: Candidates,
-           metadata: Sequence[QueryMeta | None] | None) -> list[list[int]]:
-    """Return each query's fused claim ids with the best RERANK_DEPTH re-ordered by the model."""
-    orders = []
+           metadata: Sequence[QueryMeta | None] | None) -> list[tuple[list[int], dict[int, float]]]:
+    """Return each query's fused claim ids with the best RERANK_DEPTH re-ordered by the model,
+    and the calibrated match probability of each of those."""
+    ranked = []
     features = candidate_features(session, matcher, candidates, metadata,
                                   depth=matcher.rerank_depth)
     for fused, (head, rows) in zip(candidates.fused, features):
         scores = matcher.reranker.score(rows) if len(head) else np.zeros(0)
         order = np.argsort(-scores, kind="stable")
-        orders.append([head[j] for j in order] + [c for c, _ in fused[len(head):]])
-    return orders
+        probabilities = matcher.reranker.probability(scores).tolist()
+        ranked.append(([head[j] for j in order] + [c for c, _ in fused[len(head):]],
+                       dict(zip(head, probabilities))))
+    return ranked

@@ -16,10 +16,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A stored item and its cosine similarity to the query."""
+    """A stored item, its cosine similarity to the query, and once re-ranked, the probability
+    that it is the query's claim (None when the re-ranker did not score it)."""
 
     claim_id: int
     similarity: float
+    match: float | None = None
 
 
 @dataclass(eq=False)

@@ -24,28 +24,42 @@ from factcheck.matching.rerank import QueryMeta
 from factcheck.models import Claim, Review
 from factcheck.services.errors import InvalidInput
 
-__all__ = ["QueryMeta", "SimilarClaim", "retrieve", "search_claims", "similar_to_claims"]
+__all__ = ["QueryMeta", "SimilarClaim", "describe", "retrieve", "search_claims",
+           "similar_to_claims"]
 
 
 @dataclass(frozen=True, slots=True)
 class SimilarClaim:
-    """A stored claim found for a query, its cosine similarity, and any near-miss details."""
+    """A stored claim found for a query: its cosine similarity, the re-ranker's probability
+    that it is the same claim (None without re-ranking), and any near-miss details."""
 
     claim: Claim
     similarity: float
     differences: tuple[Difference, ...] = ()
+    match: float | None = None
 
     @property
     def near_miss(self) -> bool:
         """True when the claims read alike but differ in a checkable detail."""
         return bool(self.differences)
 
+    @property
+    def score(self) -> float:
+        """The figure results are ordered by and shown with: the match probability if known."""
+        return self.similarity if self.match is None else self.match
+
+    def likely(self, *, match_floor: float, cosine_floor: float) -> bool:
+        """True when this is worth a checker's look: at or above the floor of its figure."""
+        return (self.similarity >= cosine_floor if self.match is None
+                else self.match >= match_floor)
+
 
 def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Sequence[str], *,
              k: int, exclude: Iterable[int] = (), contexts: Sequence[str] | None = None,
              metadata: Sequence[QueryMeta | None] | None = None) -> list[list[Match]]:
-    """Return the K best stored claims for each query: fused, then re-ranked; cosine scores.
+    """Return the K best stored claims for each query: fused, then re-ranked.
 
+    Each match carries its cosine and, when the re-ranker scored it, its match probability.
     CONTEXTS is the text around each query (see gather); METADATA what the caller knows of
     each query's claimant and date, for the re-ranker (matching.candidates).
     """
@@ -53,9 +67,9 @@ def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Seq
     if matcher.reranker is not None:
         orders = rerank(session, matcher, candidates, metadata)
     else:
-        orders = [[c for c, _ in fused] for fused in candidates.fused]
+        orders = [([c for c, _ in fused], {}) for fused in candidates.fused]
     results = []
-    for vector, ranked, cosine in zip(vectors, orders, candidates.dense):
+    for vector, (ranked, probability), cosine in zip(vectors, orders, candidates.dense):
         # Every match carries its cosine; claims found only lexically get theirs looked up, K
         # at a time, unless the re-ranker did already (those without a vector of the current
         # model are left out).
@@ -64,18 +78,32 @@ def retrieve(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Seq
             chunk = ranked[start:start + max(k, 1)]
             cosine.update(candidates.dense_search.similarities(
                 vector, [c for c in chunk if c not in cosine]))
-            matches += [Match(c, cosine[c]) for c in chunk if c in cosine]
+            matches += [Match(c, cosine[c], probability.get(c)) for c in chunk if c in cosine]
             if len(matches) >= k:
                 break
         results.append(matches[:k])
     return results
 
 
-def _load_claims(session: Session, ids: set[int]) -> dict[int, Claim]:
-    claims = session.scalars(select(Claim).where(Claim.id.in_(ids)).options(
-        selectinload(Claim.reviews).selectinload(Review.sources),
-        selectinload(Claim.article)))
-    return {claim.id: claim for claim in claims}
+def describe(session: Session, queries: Sequence[str],
+             found: Sequence[Sequence[Match]]) -> list[list[SimilarClaim]]:
+    """Return each query's matches (from retrieve) as the stored claims, best first by the
+    figure shown beside them; near-miss details are those between the query and the claim."""
+    ids = {m.claim_id for matches in found for m in matches}
+    loaded = {claim.id: claim for claim in session.scalars(
+        select(Claim).where(Claim.id.in_(ids)).options(
+            selectinload(Claim.reviews).selectinload(Review.sources),
+            selectinload(Claim.article)))} if ids else {}
+    described = []
+    for query, matches in zip(queries, found):
+        similar = [SimilarClaim(loaded[m.claim_id], m.similarity,
+                                tuple(differences(query, loaded[m.claim_id].text)), m.match)
+                   for m in matches if m.claim_id in loaded]
+        # Re-ranked ones first (a caller asking for more than the re-ranking depth gets the
+        # rest in fused order after them), each part by its own figure.
+        described.append(sorted(similar, key=lambda s: (s.match is not None, s.score),
+                                reverse=True))
+    return described
 
 
 def similar_to_claims(session: Session, matcher: Matcher, claims: Sequence[Claim], *,
@@ -95,13 +123,9 @@ def similar_to_claims(session: Session, matcher: Matcher, claims: Sequence[Claim
         for c in embedded]
     found = retrieve(session, matcher, np.stack([from_blob(c.embedding) for c in embedded]),
                      [c.text for c in embedded], k=k, exclude=exclude, metadata=metadata)
-    loaded = _load_claims(session, {m.claim_id for matches in found for m in matches})
     result = {c.id: [] for c in claims}
-    for claim, matches in zip(embedded, found):
-        result[claim.id] = [
-            SimilarClaim(loaded[m.claim_id], m.similarity,
-                         tuple(differences(claim.text, loaded[m.claim_id].text)))
-            for m in matches if m.claim_id in loaded]
+    result.update(zip([c.id for c in embedded],
+                      describe(session, [c.text for c in embedded], found)))
     return result
 
 
@@ -123,7 +147,4 @@ def search_claims(session: Session, matcher: Matcher, query: str, *, k: int = 10
     meta = QueryMeta(claimant=" ".join((claimant or "").split())[:200] or None, date=claim_date)
     matches = retrieve(session, matcher, matcher.embedder.encode([cleaned]), [cleaned], k=k,
                        metadata=[meta])[0]
-    loaded = _load_claims(session, {m.claim_id for m in matches})
-    return [SimilarClaim(loaded[m.claim_id], m.similarity,
-                         tuple(differences(query, loaded[m.claim_id].text)))
-            for m in matches if m.claim_id in loaded]
+    return describe(session, [query], [matches])[0]

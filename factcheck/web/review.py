@@ -70,8 +70,8 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):  # noqa: ANN003, 
         approve_form=form(ApproveForm), reopen_form=form(ReopenForm),
         assign_form=form(AssignForm), unassign_form=form(UnassignForm),
         request_form=form(RequestCheckForm),
-        # Below this, claims are not alike enough for a differing detail to matter.
-        near_miss_floor=current_app.config["LINK_SUGGEST_THRESHOLD"] - 0.1,
+        link_errors=[e for errors in forms["LinkForm"].errors.values() for e in errors]
+        if "LinkForm" in forms else [],
         link_states={link.other_id: link for link in claim.links}), status
 
 
