@@ -15,7 +15,7 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
     """Load the models and the vector index before the first request, or stop with a message."""
     from factcheck.extensions import MATCHER_KEY, db
     from factcheck.matching import ModelLoadError
-    from factcheck.services.dense import dense_retriever
+    from factcheck.matching.dense import dense_retriever
     from factcheck.text.parse import ParserUnavailable, load_parser
     from factcheck.webhook_worker import WEBHOOKS_KEY
 
@@ -25,7 +25,7 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
         matcher = app.extensions[MATCHER_KEY]
         matcher.embedder.load()
         with app.app_context():
-            dense_retriever(db.session, matcher).refresh()  # SQLite: load the in-memory index
+            dense_retriever(db.session, matcher).load()  # SQLite: the in-memory index
         app.extensions[WEBHOOKS_KEY].start()  # sends queued webhook deliveries in the background
     except (ModelLoadError, ParserUnavailable) as exc:
         print(f"\nfactcheck cannot start: {exc}\n", file=sys.stderr, flush=True)

@@ -77,6 +77,9 @@ class Defaults:
     # (`make eval`) suggestions >= 0.65 were right 96% of the time and found 54% of the matches;
     # >= 0.92 nothing was wrong.
     LINK_SUGGEST_THRESHOLD = 0.65
+    # Similar claims whose re-ranked match probability is below this wait behind "show more"
+    # (without re-ranking: a cosine below LINK_SUGGEST_THRESHOLD - 0.1).
+    MATCH_FLOOR = 0.2
     LINK_AUTO_THRESHOLD = 0.92
     # Seconds between checks that the in-memory vector index still matches the database
     # (another worker or a CLI import may have added claims).

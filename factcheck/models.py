@@ -471,6 +471,25 @@ SQLITE_FTS = (
 for _statement in SQLITE_FTS:
     event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 
+# The in-memory vector index of each SQLite worker follows the claim table through this log:
+# every insert, delete or change of a claim's vector (re)writes the claim's row under a new,
+# never reused sequence number. SQLite runs one writer at a time and the number is taken inside
+# the writing transaction, so numbers become visible in increasing order: a reader that has
+# applied everything up to N only needs the rows after N. Migration 0011 creates the same
+# objects on existing databases.
+SQLITE_VECTOR_LOG = (
+    "CREATE TABLE claim_vector_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "claim_id INTEGER NOT NULL UNIQUE)",
+    "CREATE TRIGGER claim_vector_log_insert AFTER INSERT ON claim BEGIN "
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (new.id); END",
+    "CREATE TRIGGER claim_vector_log_update AFTER UPDATE OF embedding, embedding_model ON claim "
+    "BEGIN INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (new.id); END",
+    "CREATE TRIGGER claim_vector_log_delete AFTER DELETE ON claim BEGIN "
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (old.id); END",
+)
+for _statement in SQLITE_VECTOR_LOG:
+    event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+
 # Scale-out on PostgreSQL: pgvector must exist before the claim table (its embedding column is a
 # vector); an HNSW index (cosine) serves dense retrieval, and a generated tsvector over the text
 # (weight A) and the context (weight B) with a GIN index serves full-text search. Migration
@@ -494,7 +513,7 @@ SEARCH_OBJECTS = {("column", "search_vector"), ("index", "ix_claim_search_vector
 
 
 def declared_in_models(name: str | None, type_: str, parent_names: Any) -> bool:  # noqa: ARG001
-    """Return False for the search objects made by DDL (FTS5 tables, tsvector, HNSW index)."""
-    if type_ == "table" and name and name.startswith("claim_fts"):
+    """Return False for the search objects made by DDL (FTS5, vector log, tsvector, HNSW)."""
+    if type_ == "table" and name and name.startswith(("claim_fts", "claim_vector_log", "sqlite_")):
         return False
     return (type_, name) not in SEARCH_OBJECTS

@@ -10,7 +10,7 @@ from factcheck.extensions import get_matcher
 from factcheck.models import Article, Claim, Role, User
 from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_demo
-from factcheck.services.matching import search_claims
+from factcheck.matching.search import search_claims
 
 
 def run(app, *args, input=None):  # noqa: A002
@@ -79,7 +79,7 @@ def test_claims_import_with_progress_then_reindex(app, session, tmp_path):
 
 
 def test_claims_whose_vector_a_migration_cleared_are_reported_and_embedded_again(app, session):
-    """Migration 0011 clears the vectors of the claims whose text it cleaned."""
+    """Migration 0012 clears the vectors of the claims whose text it cleaned."""
     load_demo(session, get_matcher())
     cleared = session.scalar(select(Claim).where(Claim.text == "Bats are blind."))
     cleared.embedding = cleared.embedding_model = cleared.embedded_at = None

@@ -73,7 +73,9 @@ def search_objects() -> dict[str, object]:
 
 EXPECTED = {
     "sqlite": {"journal_mode": "wal",
-               "triggers": ["claim_fts_delete", "claim_fts_insert", "claim_fts_update"]},
+               "triggers": ["claim_fts_delete", "claim_fts_insert", "claim_fts_update",
+                            "claim_vector_log_delete", "claim_vector_log_insert",
+                            "claim_vector_log_update"]},
     "postgresql": {
         "extension": "vector", "embedding": "vector(384)", "search_vector": "s",
         "indexes": [
@@ -129,6 +131,27 @@ def test_stored_vectors_survive_the_move_to_pgvector_and_back(migration_app):
     assert bytes(stored) == vector.tobytes()
 
 
+@pytest.mark.parametrize("migration_app", ["sqlite"], indirect=True)  # pgvector needs no log
+def test_existing_claims_enter_the_vector_log_and_later_changes_follow(migration_app):
+    upgrade(revision=revision_before("0011_vector_log"))
+    with db.engine.begin() as connection:
+        for text_ in ("Snow fell in July.", "Rain fell in May."):
+            connection.execute(text(
+                "INSERT INTO claim (text, spans, status, language, origin, created_at, "
+                "updated_at) VALUES (:text, '[]', 'new', 'en', 'import', CURRENT_TIMESTAMP, "
+                "CURRENT_TIMESTAMP)"), {"text": text_})
+    upgrade()
+    with db.engine.begin() as connection:
+        log = "SELECT claim_id FROM claim_vector_log ORDER BY seq"
+        assert connection.exec_driver_sql(log).scalars().all() == [1, 2]
+        connection.exec_driver_sql("UPDATE claim SET embedding = x'00' WHERE id = 1")
+        connection.exec_driver_sql("DELETE FROM claim WHERE id = 2")
+        connection.exec_driver_sql("UPDATE claim SET text = 'Snow fell.' WHERE id = 1")
+        assert connection.exec_driver_sql(log).scalars().all() == [1, 2]
+        seqs = connection.exec_driver_sql("SELECT seq FROM claim_vector_log ORDER BY seq")
+        assert seqs.scalars().all() == [3, 4]  # each change under a new, larger number
+
+
 def lexical_hits(word: str) -> list[str]:
     """Return the texts of the claims the database's own full-text search finds for WORD."""
     if db.engine.dialect.name == "sqlite":
@@ -143,7 +166,7 @@ def lexical_hits(word: str) -> list[str]:
 
 
 def test_claim_texts_lose_the_article_date_and_keep_it_as_the_claim_date(migration_app):
-    upgrade(revision=revision_before("0011_claim_text"))
+    upgrade(revision=revision_before("0012_claim_text"))
     vector = np.linspace(-1, 1, 384, dtype=np.float32)
     vector /= np.linalg.norm(vector)
     sqlite = db.engine.dialect.name == "sqlite"
@@ -180,5 +203,5 @@ def test_claim_texts_lose_the_article_date_and_keep_it_as_the_claim_date(migrati
         (2, "Entry is free.", "2024-03-08", False, "model")]
     assert lexical_hits("article") == []
     assert lexical_hits("museum") == ["The museum reopened last week."]
-    downgrade(revision=revision_before("0011_claim_text"))
+    downgrade(revision=revision_before("0012_claim_text"))
     assert lexical_hits("museum") == ["The museum reopened last week."]

@@ -42,8 +42,11 @@ SCHEMAS: dict[str, Any] = {
         "text": STRING, "claimant": _nullable("string"),
         "claimDate": _nullable("string", format="date"),
         "claimReview": {"type": "array", "items": _ref("ClaimReviewSummary")},
-        "id": INTEGER, "similarity": NUMBER, "relation": RELATION,
-        "nearMiss": {"type": "array", "items": _ref("NearMiss")}}),
+        "id": INTEGER, "similarity": NUMBER,
+        "match": {**_nullable("number", minimum=0, maximum=1), "description": (
+            "The re-ranker's calibrated probability that this is the query's claim: results "
+            "are ordered by it. null when the claim was not re-ranked.")},
+        "relation": RELATION, "nearMiss": {"type": "array", "items": _ref("NearMiss")}}),
     "SearchResponse": _object({
         "claims": {"type": "array", "items": _ref("SearchClaim")},
         "nextPageToken": STRING}, required=["claims"]),

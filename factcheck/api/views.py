@@ -15,7 +15,7 @@ from factcheck.models import MAX_ID, ClaimStatus, TokenScope, utcnow
 from factcheck.services import claims as claim_service
 from factcheck.services import feeds
 from factcheck.services.errors import InvalidInput
-from factcheck.services.matching import SimilarClaim, search_claims
+from factcheck.matching.search import SimilarClaim, search_claims
 from factcheck.verdicts import RATINGS
 
 # claims:search pages through at most this many results (the fused candidate lists are

@@ -122,6 +122,10 @@ class Reranker:
         self.weights = np.asarray(model["weights"], dtype=np.float64)
         self.missing_weights = np.asarray(model["missing_weights"], dtype=np.float64)
         self.bias = float(model.get("bias", 0.0))
+        # Platt scaling fitted on held-out queries: turns a score into the probability that
+        # the candidate is the query's claim (the training weighs classes, so raw logits are
+        # not probabilities). A file without it is read as the identity.
+        self.calibration = tuple(float(v) for v in model.get("calibration", (1.0, 0.0)))
         self.depth = int(model.get("depth", 40))  # how many fused candidates it was chosen for
 
     def score(self, rows: np.ndarray) -> np.ndarray:
@@ -130,6 +134,11 @@ class Reranker:
         filled = np.where(missing, self.fill, rows)
         return ((filled - self.mean) / self.scale) @ self.weights + missing @ self.missing_weights \
             + self.bias
+
+    def probability(self, scores: np.ndarray) -> np.ndarray:
+        """Return the calibrated probability of a match for each of SCORES (from score())."""
+        slope, intercept = self.calibration
+        return 1.0 / (1.0 + np.exp(-(slope * np.asarray(scores) + intercept)))
 
 
 def load_reranker(path: str | Path) -> Reranker:

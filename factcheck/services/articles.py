@@ -17,7 +17,7 @@ from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import MAX_ID, Article, Claim, ClaimLink, Origin, Review, User, utcnow
 from factcheck.services import audit
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.extraction import ExtractedClaim, extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
@@ -121,7 +121,7 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         session.rollback()
         return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
                             created=False)
-    dense_retriever(session, matcher).added([c.id for c in article.claims], vectors)
+    dense_retriever(session, matcher).catch_up()
     return IngestResult(article, created=True)
 
 

@@ -18,7 +18,7 @@ from factcheck.models import (MAX_ID, Claim, ClaimStatus, Origin, Review, Review
                               Stance, utcnow)
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.text.checkworthiness import classify_kind, score_claims
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import normalise_rating
@@ -194,7 +194,7 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
     audit.record(session, None, "claims.imported", "claim", claims[0].id if claims else 0,
                  count=len(claims))
     session.commit()
-    dense_retriever(session, matcher).refresh()
+    dense_retriever(session, matcher).catch_up()
     return ImportReport(imported=len(claims), skipped_duplicates=len(records) - len(fresh))
 
 
@@ -268,5 +268,5 @@ def reindex_claims(session: Session, matcher: Matcher, *, only_missing: bool = F
     audit.record(session, None, "claims.reindexed", "claim", 0, count=len(claims),
                  model=matcher.embedder.name, only_missing=only_missing)
     session.commit()
-    dense_retriever(session, matcher).refresh()
+    dense_retriever(session, matcher).catch_up()
     return len(claims)

@@ -18,7 +18,7 @@ from factcheck.matching.lexical import clean_query
 from factcheck.matching.rerank import QueryMeta
 from factcheck.models import Claim
 from factcheck.services.claims import ClaimRecord
-from factcheck.services.matching import retrieve
+from factcheck.matching.search import retrieve
 from factcheck.verdicts import normalise_rating
 
 csv.field_size_limit(10_000_000)

@@ -19,7 +19,7 @@ from factcheck.matching.nearmiss import differences
 from factcheck.models import Claim, ClaimLink, LinkState, Relation, Role, User, utcnow
 from factcheck.services import audit
 from factcheck.services.errors import Forbidden, InvalidInput
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 
 
 @dataclass(frozen=True, slots=True)

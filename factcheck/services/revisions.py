@@ -19,7 +19,7 @@ from factcheck.matching import Matcher
 from factcheck.models import Article, ArticleRevision, Claim, Role, User, utcnow
 from factcheck.services import audit
 from factcheck.services.articles import content_hash, new_claim, prepare_body, stack_vectors
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput
 from factcheck.services.extraction import ExtractedClaim, extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
@@ -120,7 +120,7 @@ def revise_article(session: Session, matcher: Matcher, article: Article, *, body
         session.rollback()
         raise Conflict("The article was revised by someone else at the same time; reload it "
                        "and make your changes again.") from exc
-    dense_retriever(session, matcher).added([c.id for c in added], vectors)
+    dense_retriever(session, matcher).catch_up()
     return RevisionResult(article, kept=len(kept), added=len(added), stale=len(gone),
                           changed=True)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, render_template, request, url_for
+from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from factcheck.extensions import db, login_manager
+from factcheck.matching.search import SimilarClaim
 from factcheck.models import Role, User
 from factcheck.publishing import own_claim_review
 from factcheck.services.errors import ServiceError
@@ -34,6 +35,14 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.context_processor(lambda: {"SCALE": SCALE})
     app.jinja_env.globals["own_claim_review"] = own_claim_review
+    app.jinja_env.tests["likely"] = likely
+
+
+def likely(item: SimilarClaim) -> bool:
+    """Jinja test: a similar claim worth a checker's look (the rest wait behind "show more")."""
+    config = current_app.config
+    return item.likely(match_floor=config["MATCH_FLOOR"],
+                       cosine_floor=config["LINK_SUGGEST_THRESHOLD"] - 0.1)
 
 
 @login_manager.user_loader

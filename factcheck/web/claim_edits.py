@@ -72,8 +72,9 @@ def decide_link(claim_id: int):  # noqa: ANN201
         return _invalid(claim_id, form)
     claim = claim_service.get_claim(db.session, claim_id)
     other = claim_service.get_claim(db.session, form.other_id.data)
+    # A rejection needs no relation: it is kept as "related" when none was chosen.
     links.decide_link(db.session, claim, other, confirm=bool(form.confirm.data),
-                      relation=form.relation.data, actor=current_user)
+                      relation=form.relation.data or "related", actor=current_user)
     flash("Link confirmed." if form.confirm.data else "Link rejected.", "success")
     return redirect(url_for("review.claim_detail", claim_id=claim_id))
 

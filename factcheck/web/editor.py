@@ -11,7 +11,7 @@ from factcheck.extensions import db, get_matcher
 from factcheck.services import articles as article_service
 from factcheck.services.errors import InvalidInput, ServiceError
 from factcheck.services.links import Thresholds
-from factcheck.services.matching import similar_to_claims
+from factcheck.matching.search import similar_to_claims
 from factcheck.web.forms import ArticleForm
 from factcheck.web.highlight import claim_flag, flagged_claims, highlight_pieces, piece_flag
 from factcheck.web.permissions import ANY_ROLE, roles_required

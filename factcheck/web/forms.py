@@ -160,10 +160,15 @@ class DismissClaimForm(BaseForm):
 
 class LinkForm(BaseForm):
     other_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
-    relation = SelectField("Relation", default="same",
-                           choices=[SelectChoice(r.value, r.value) for r in Relation])
+    # Nothing is chosen for the checker: a weak candidate shows no relation until one is picked.
+    relation = SelectField("Relation", default="", choices=[SelectChoice("", "relation…")] + [
+        SelectChoice(r.value, r.value) for r in Relation])
     confirm = SubmitField("Confirm link")
     reject = SubmitField("Reject")
+
+    def validate_relation(self, field: SelectField) -> None:
+        if self.confirm.data and not field.data:
+            raise ValidationError("Choose how the two claims relate before confirming the link.")
 
 
 class NextForm(BaseForm):

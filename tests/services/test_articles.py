@@ -7,7 +7,7 @@ from factcheck.models import Article, AuditEvent, Claim
 from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_demo
 from factcheck.services.errors import InvalidInput, TooLarge
-from factcheck.services.matching import search_claims, similar_to_claims
+from factcheck.matching.search import search_claims, similar_to_claims
 
 
 def count(session, model) -> int:

@@ -2,12 +2,11 @@ from datetime import date, datetime, timezone
 
 from sqlalchemy import select
 
+from factcheck.matching.search import search_claims, similar_to_claims
 from factcheck.models import AuditEvent, Claim, ClaimLink, LinkState, Relation
 from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_demo
-from factcheck.services.dense import dense_retriever
 from factcheck.services.links import Thresholds, decide_link
-from factcheck.services.matching import search_claims, similar_to_claims
 from factcheck.services.reviews import SourceInput, record_verdict
 
 
@@ -67,10 +66,6 @@ def test_a_paraphrase_in_other_words_and_figures_links_to_the_checked_claim(sess
 
     seed = ingest_article(session, matcher, title="Belarus drifting", body=seed_text,
                           published_at=datetime(2020, 11, 27, tzinfo=timezone.utc)).article
-    # Reloaded from the database: ingest_article hands the in-memory index the article's
-    # claims in Article.claims order (by start) but their vectors in extraction order, which
-    # swaps the vectors of this claim and "BelGee is the joint venture..." (issue 11, item 1).
-    dense_retriever(session, matcher).refresh()
     checked = next(c for c in seed.claims if c.text == BELGEE)
     record_verdict(session, checked, rating="true", reviewer=users["checker"], conclusion="Yes.",
                    sources=[SourceInput(url="https://example.org/belgee", stance="supports")],

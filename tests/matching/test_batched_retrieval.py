@@ -10,9 +10,9 @@ from factcheck.matching.lexical import clean_query, fts_query, websearch_query
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Origin, utcnow
 from factcheck.services.articles import ingest_article
-from factcheck.services.dense import dense_retriever
-from factcheck.services.matching import (lexical_fields_many, lexical_search, lexical_search_many,
-                                         similar_to_claims)
+from factcheck.matching.dense import dense_retriever
+from factcheck.matching.fulltext import lexical_fields_many, lexical_search, lexical_search_many
+from factcheck.matching.search import similar_to_claims
 
 QUERIES = ["Lukashenko has ruled Belarus since 1994", "the opposition candidate was jailed",
            "protesters filled the streets of Minsk", "the election was rigged",

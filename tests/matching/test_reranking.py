@@ -9,7 +9,8 @@ from sqlalchemy import select
 from factcheck.matching.embedder import from_blob
 from factcheck.models import Claim
 from factcheck.services.claims import ClaimRecord, import_claims
-from factcheck.services.matching import QueryMeta, lexical_fields, retrieve
+from factcheck.matching.fulltext import lexical_fields
+from factcheck.matching.search import QueryMeta, retrieve
 
 SAME = "The unemployment rate fell to four percent last year."
 

@@ -14,8 +14,8 @@ only.
 
 Downgrading keeps the clean texts and dates: they are valid claims for the older code too.
 
-Revision ID: 0011_claim_text
-Revises: 0010_rerank
+Revision ID: 0012_claim_text
+Revises: 0011_vector_log
 Create Date: 2026-11-30 17:30:00
 
 """
@@ -27,8 +27,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_claim_text'
-down_revision = '0010_rerank'
+revision = '0012_claim_text'
+down_revision = '0011_vector_log'
 branch_labels = None
 depends_on = None
 
