@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -23,11 +23,8 @@ from factcheck.services.matching import retrieve
 from factcheck.verdicts import normalise_rating
 
 csv.field_size_limit(10_000_000)
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-_DATES = ((re.compile(_MONTH + r" (\d{1,2}),? (\d{4})"), "%B %d %Y"),
-          (re.compile(r"(\d{1,2}) " + _MONTH + r",? (\d{4})"), "%d %B %Y"))
 _SIGNATURE_DATE = re.compile(r"\(@\w+\)\s+(\w+ \d{1,2}, \d{4})\s*$")
-# Dates in names (query ids, transcript files) and header lines: 20160926, 2016-09-26,
+# Dates in fields, names (query ids, transcript files) and header lines: 20160926, 2016-09-26,
 # 2016_9_26, 2019_oct_03, oct_03_2019, 03_oct_2019, "September 12, 2019", "3 October 2019".
 _Y, _D = r"(?P<y>\d{4})", r"(?P<d>\d{1,2})"
 _MON = (r"(?P<m>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
@@ -62,20 +59,8 @@ def read_vclaims(path: Path) -> list[ClaimRecord]:
 
 
 def parse_date(value: str | None) -> date | None:
-    """Return the date in VALUE: "stated on October 22, 2019 in a tweet:", "26 May 2015"."""
-    for pattern, layout in _DATES:
-        match = pattern.search(value or "")
-        if match:
-            try:
-                return datetime.strptime(" ".join(match.groups()), layout).date()
-            except ValueError:
-                continue
-    return None
-
-
-def find_date(value: str | None) -> date | None:
-    """Return the first date VALUE spells in a common way ("2019_oct_03_221", "20160926_x",
-    "2016-09-26", "Debate, September 12, 2019"), or None."""
+    """Return the first date VALUE spells in a common way, or None: "stated on October 22,
+    2019 in a tweet:", "26 May 2015", "2019_oct_03_221", "20160926_1pres", "2016-09-26"."""
     found = []
     for pattern in _NAME_DATES:
         for match in pattern.finditer(value or ""):
@@ -131,8 +116,8 @@ def read_transcript(path: Path) -> Transcript:
                     lines[int(row[0])] = (row[1], row[2])
             elif not lines:
                 header.append(" ".join(row))
-    when = find_date(path.stem) or next(
-        (d for d in (find_date(line) or parse_date(line) for line in header) if d), None)
+    when = parse_date(path.stem) or next(
+        (d for d in map(parse_date, header) if d), None)
     return Transcript(lines, when)
 
 
@@ -176,7 +161,7 @@ def query_metadata(queries: Mapping[str, str],
 
     A debate sentence: the speaker of its transcript line, and the debate's date, from the
     transcript (its file name or header) or else the query id, in any common spelling
-    (`20160926_1pres_3`, `2019_oct_03_221`; see find_date). A tweet: the date of its
+    (`20160926_1pres_3`, `2019_oct_03_221`; see parse_date). A tweet: the date of its
     signature ("— Jane (@jane) January 6, 2020"); its author is not a claimant the stored
     fact-checks would name.
     """
@@ -187,7 +172,7 @@ def query_metadata(queries: Mapping[str, str],
             transcript = transcripts[query_id]
             speaker = transcript.lines.get(_line(query_id), ("", ""))[0]
             result[query_id] = QueryMeta(claimant=speaker or None,
-                                         date=transcript.date or find_date(query_id))
+                                         date=transcript.date or parse_date(query_id))
         else:
             signature = _SIGNATURE_DATE.search(text)
             result[query_id] = QueryMeta(date=parse_date(signature.group(1)) if signature else None)
@@ -205,8 +190,8 @@ def transcript_file(stem: str, files: Sequence[Path]) -> Path | None:
     for path in files:
         if path.stem.lower() == stem.lower():
             return path
-    when = find_date(stem)
-    same_date = [path for path in files if when is not None and find_date(path.stem) == when]
+    when = parse_date(stem)
+    same_date = [path for path in files if when is not None and parse_date(path.stem) == when]
     return same_date[0] if len(same_date) == 1 else None
 
 

@@ -6,8 +6,7 @@ from pathlib import Path
 import pytest
 
 from factcheck.matching.rerank import QueryMeta
-from factcheck.services.evaluation import (find_date, parse_date, query_metadata, transcript_file,
-                                           with_context)
+from factcheck.services.evaluation import parse_date, query_metadata, transcript_file, with_context
 
 
 def write(folder: Path, name: str, lines: list[str]) -> None:
@@ -42,6 +41,7 @@ def test_dates_are_read_from_politifact_and_snopes_fields():
     assert parse_date("stated on October 22, 2019 in a campaign mailer.:") == date(2019, 10, 22)
     assert parse_date("26 May 2015") == date(2015, 5, 26)
     assert parse_date("stated on February 30, 2019 in a speech") is None  # no such day
+    assert parse_date("29 February  2012") == date(2012, 2, 29)  # spaces doubled in the data
     assert parse_date("") is None and parse_date(None) is None
 
 
@@ -71,14 +71,14 @@ def test_query_metadata_takes_the_speaker_and_debate_date_or_the_tweet_date(tmp_
     ("Presidential debate - 3 October 2019", date(2019, 10, 3)),
 ])
 def test_a_date_is_read_in_every_common_spelling(name, expected):
-    assert find_date(name) == expected
+    assert parse_date(name) == expected
 
 
 @pytest.mark.parametrize("name", [
     "tweet-sno-12", "debate_3", "20161399_x_1", "2019_feb_30_1", "123456789_1",
     "2019_octopus_03", "junk_2019", "5 percent in 2019", ""])
 def test_names_without_a_valid_date_give_none(name):
-    assert find_date(name) is None
+    assert parse_date(name) is None
 
 
 def test_a_debate_date_comes_from_its_transcript_name_or_header_else_the_query_id(tmp_path):
