@@ -321,9 +321,12 @@ evaluation = click.Group("eval", help="Measure retrieval quality on benchmark fi
               help="Relevance judgements in TREC format: qid 0 vclaim_id 1.")
 @click.option("--context-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Transcripts (line<TAB>speaker<TAB>text) giving each query its context.")
+@click.option("--no-metadata", is_flag=True,
+              help="Withhold the queries' claimants and dates from the re-ranker, as for a "
+                   "caller that knows neither.")
 @with_appcontext
 def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
-                  context_dir: Path | None) -> None:
+                  context_dir: Path | None, no_metadata: bool) -> None:
     """Rank every judged query against the claims, loaded into a temporary database.
 
     Prints MAP@1, MAP@5, MRR and Recall@10, then the same numbers as one JSON line.
@@ -334,7 +337,14 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     queries = {q: t for q, t in ev.read_tsv_pairs(queries_path).items() if q in qrels}
     records = ev.read_vclaims(claims_path)
     context = ev.with_context(queries, context_dir) if context_dir else None
-    metadata = ev.query_metadata(queries, context_dir)
+    metadata = None if no_metadata else ev.query_metadata(queries, context_dir)
+    if metadata is None:
+        click.echo("Query metadata: withheld (--no-metadata).")
+    else:
+        click.echo(f"Query metadata: a claimant for "
+                   f"{sum(m.claimant is not None for m in metadata.values())}, a date for "
+                   f"{sum(m.date is not None for m in metadata.values())} "
+                   f"of {len(queries)} queries.")
     settings = {key: current_app.config[key] for key in (
         "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "EMBEDDING_BACKEND", "ENCODER_PRECISION",
         "MODEL_CACHE_DIR", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT", "CONTEXT_DENSE_WEIGHT",

@@ -163,3 +163,15 @@ def test_eval_matching_uses_the_transcript_as_context(app):
                  "--context-dir", str(FIXTURES / "transcripts"))
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["MAP@1"] == 1.0
+    assert "Query metadata: a claimant for 1, a date for 0 of 1 queries." in result.output
+
+
+def test_eval_matching_can_withhold_the_queries_metadata(app):
+    args = ["eval", "matching", "--claims", str(FIXTURES / "vclaims.jsonl"),
+            "--queries", str(FIXTURES / "debate-queries.tsv"),
+            "--qrels", str(FIXTURES / "debate-qrels.tsv"),
+            "--context-dir", str(FIXTURES / "transcripts"), "--no-metadata"]
+    result = run(app, *args)
+    assert result.exit_code == 0, result.output
+    assert "Query metadata: withheld (--no-metadata)." in result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["MAP@1"] == 1.0

@@ -81,7 +81,8 @@ class Embedder:
     1e-6, about 1.3x faster on a CPU); the model is exported there on first use. PRECISION
     int8 makes encode() (bulk imports, search queries) run a quantized copy (see
     onnx_backend.quantize_onnx): its vectors stay within cosine 0.98 of fp32 ones, so they
-    keep the model's name. encode_layers() (extraction, whose check-worthiness classifier
+    keep the model's name. Its activations are quantized per batch, so a text's int8 vector
+    varies slightly with the other texts encoded with it (a query encoded alone does not). encode_layers() (extraction, whose check-worthiness classifier
     lost 1.4 points of F1 on int8 features) stays fp32.
     """
 
