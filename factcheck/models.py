@@ -284,7 +284,13 @@ class Review(Base):
     # A correction of a published verdict names the review it corrects and why.
     correction_of_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     correction_reason: Mapped[str | None] = mapped_column(String(500))
+    # Counts the saves of a review in progress. A second checker's sign-off names the version
+    # it read, and every UPDATE of the row matches only the version loaded (SQLAlchemy's
+    # optimistic locking), so a verdict changed meanwhile is never published as approved.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     claim: Mapped[Claim] = relationship(back_populates="reviews")
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])

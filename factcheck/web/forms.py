@@ -186,6 +186,10 @@ class RequestCheckForm(NextForm):
 
 class ApproveForm(BaseForm):
     review_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    # The version of the verdict the approver read: a newer one is not signed off.
+    version = IntegerField(validators=[
+        DataRequired("The form does not say which version of the verdict you read: reload the "
+                     "page and review it again."), NumberRange(min=1, max=MAX_ID)])
     submit = SubmitField("Approve and publish")
 
 
