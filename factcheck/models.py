@@ -317,6 +317,9 @@ class Source(Base):
 
 class LinkState(str, enum.Enum):
     SUGGESTED = "suggested"
+    # A same/paraphrase link a checker confirmed, waiting for a second checker's approval
+    # (REQUIRE_SECOND_REVIEW): it carries no verdict until then.
+    SUBMITTED = "submitted"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
 
@@ -349,11 +352,18 @@ class ClaimLink(Base):
     near_miss: Mapped[list[str]] = mapped_column(JSON, default=list)  # "11% vs 15%", ...
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
+    # Why the checker says the claims are the same when they are not a candidate pair
+    # (similarity below the suggestion threshold): written down, audited, shown.
+    reason: Mapped[str | None] = mapped_column(String(500))
+    # The second checker who approved a verdict-carrying link (REQUIRE_SECOND_REVIEW).
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     claim: Mapped[Claim] = relationship(foreign_keys=[claim_id], back_populates="links")
     other: Mapped[Claim] = relationship(foreign_keys=[other_id])
-    decided_by: Mapped[User | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
 
 class AuditEvent(Base):

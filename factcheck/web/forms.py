@@ -162,8 +162,19 @@ class LinkForm(BaseForm):
     other_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     relation = SelectField("Relation", default="same",
                            choices=[SelectChoice(r.value, r.value) for r in Relation])
+    # Needed to confirm as same/paraphrase a pair below the suggestion threshold.
+    reason = StringField("Why they make the same claim",
+                         validators=[Optional(), Length(max=500)])
     confirm = SubmitField("Confirm link")
     reject = SubmitField("Reject")
+
+
+class ApproveLinkForm(BaseForm):
+    """A second checker's approval of a verdict-carrying link, naming the relation read."""
+
+    other_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    relation = SelectField("Relation", choices=[SelectChoice(r.value, r.value) for r in Relation])
+    submit = SubmitField("Approve link")
 
 
 class NextForm(BaseForm):

@@ -72,6 +72,7 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):  # noqa: ANN003, 
         request_form=form(RequestCheckForm),
         # Below this, claims are not alike enough for a differing detail to matter.
         near_miss_floor=current_app.config["LINK_SUGGEST_THRESHOLD"] - 0.1,
+        suggest_threshold=current_app.config["LINK_SUGGEST_THRESHOLD"],
         link_states={link.other_id: link for link in claim.links}), status
 
 
