@@ -6,6 +6,9 @@ bind = "127.0.0.1:5000"
 workers = 2
 threads = 4
 timeout = 120
+# The longest request line gunicorn takes (its maximum); the API answers longer URLs than its
+# API_MAX_URL_CHARS with a 414 in its own error shape before this limit is reached.
+limit_request_line = 8190
 accesslog = "-"
 
 WORKER_BOOT_ERROR = 3  # gunicorn stops the whole server when a worker exits with this

@@ -99,6 +99,9 @@ class Defaults:
     API_OPEN_READS = False
     API_MAX_BODY_BYTES = 4 * 1024 * 1024  # 500,000 characters of JSON-escaped article text
     API_CHECK_MAX_CHARS = 50_000  # POST /api/v1/check extracts claims on the spot
+    # Longer URLs get 414 in the API's error shape. Below gunicorn's longest request line
+    # (limit_request_line 8190 in gunicorn.conf.py), which it would refuse in its own words.
+    API_MAX_URL_CHARS = 8_000
     # Per token (per address without one). In-memory counts are per process: with several
     # workers, point RATELIMIT_STORAGE_URI at a shared store (redis://, memcached://).
     API_RATE_LIMIT = "600 per minute"
