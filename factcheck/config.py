@@ -115,6 +115,11 @@ class Defaults:
     WEBHOOK_RETRY_BASE_SECONDS = 30.0
     WEBHOOK_RETRY_MAX_SECONDS = 3600.0
     WEBHOOK_TIMEOUT_SECONDS = 10.0
+    # Failed logins (wrong password or unknown email) allowed per account and per client
+    # address before logins are refused with 429 until the window has passed (a lockout
+    # that ends by itself). Successful logins do not count.
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session

@@ -111,6 +111,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id kept in the session cookie: counting it up (logout, password reset) ends
+    # every session of the user, copies of the cookie included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # The three members Flask-Login expects, without importing Flask here.
@@ -127,7 +130,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Return the id the session keeps (Flask-Login's alternative id): id:session_version."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def display_name(self) -> str:

@@ -8,7 +8,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from factcheck.extensions import db, login_manager
-from factcheck.models import Role, User
+from factcheck.models import MAX_ID, Role, User
 from factcheck.publishing import own_claim_review
 from factcheck.services.errors import ServiceError
 from factcheck.verdicts import SCALE, rating_label
@@ -37,9 +37,15 @@ def register_web(app: Flask) -> None:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """Return the active user of a session id (id:session_version), if the session still holds."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit() and 0 < int(user_id) <= MAX_ID):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def index():  # noqa: ANN201

@@ -8,6 +8,7 @@ from factcheck.services.errors import Conflict, Forbidden, InvalidInput
 from factcheck.services.reviews import (SourceInput, approve_review, record_verdict,
                                         return_review, working_review)
 from factcheck.services.users import create_user
+from tests.conftest import PASSWORD
 
 SOURCE = SourceInput(url="https://stats.example/report", title="Report", stance="refutes")
 
@@ -20,7 +21,7 @@ def claim(session, matcher):
 
 @pytest.fixture
 def second(session, users):
-    return create_user(session, email="second@example.org", password="x" * 12, role=Role.CHECKER)
+    return create_user(session, email="second@example.org", password=PASSWORD, role=Role.CHECKER)
 
 
 def publish(session, claim, checker, rating="false", **kwargs):
