@@ -120,6 +120,14 @@ class Defaults:
     # that ends by itself). Successful logins do not count.
     LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
+    # The site is served over HTTPS (by a proxy in front, or directly): cookies are sent only
+    # over HTTPS (Secure), plain-HTTP requests are redirected to HTTPS and browsers are told
+    # to keep to it (HSTS). False for `make run` on http://127.0.0.1.
+    HTTPS = False
+    # How many reverse proxies stand in front of the app (0: none). Their X-Forwarded-For,
+    # -Proto, -Host, -Port and -Prefix headers are then believed (werkzeug's ProxyFix): the
+    # client's address (login limits) and whether it came over HTTPS.
+    TRUSTED_PROXIES = 0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session
