@@ -135,6 +135,7 @@ ERRORS = {
     "415": "The body is not JSON.",
     "422": "The input is well-formed but unusable (the message says why).",
     "429": "Too many requests for this token: see Retry-After.",
+    "503": "The database cannot be written (read-only, or its disk is full): nothing was saved.",
 }
 
 
@@ -219,7 +220,7 @@ def document() -> dict[str, Any]:
             "/articles": {"post": _operation(
                 "Submit an article: its claims with their best matches and carried verdicts. "
                 "201 when stored, 200 when the same text was stored before.",
-                "Article", body="ArticleInput", ok="201 200", codes="400 403 413 415 422")},
+                "Article", body="ArticleInput", ok="201 200", codes="400 403 413 415 422 503")},
             "/articles/{articleId}": {"get": _operation(
                 "An article with its claims, verdicts and matches.", "Article",
                 params=[article_id], codes="404")},

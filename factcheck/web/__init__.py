@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Flask, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from factcheck.extensions import db, login_manager
 from factcheck.models import MAX_ID, Role, User
 from factcheck.publishing import own_claim_review
-from factcheck.services.errors import ServiceError
+from factcheck.services.errors import CANNOT_WRITE, ServiceError, Unavailable, cannot_write
 from factcheck.verdicts import SCALE, rating_label
 from factcheck.web.markdown import render_markdown
 
@@ -30,6 +31,7 @@ def register_web(app: Flask) -> None:
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.jinja_env.filters["rating_label"] = rating_label
     app.jinja_env.filters["markdown"] = render_markdown
     app.context_processor(lambda: {"SCALE": SCALE})
@@ -83,3 +85,11 @@ def handle_service_error(error: ServiceError):  # noqa: ANN201
 
 def _code_name(error: HTTPException) -> str:
     return (error.name or "error").lower().replace(" ", "_")
+
+
+def handle_database_error(error: DBAPIError):  # noqa: ANN201
+    """Say so (503) when the database refuses writes; any other database error is a 500."""
+    if not cannot_write(error):
+        raise error
+    db.session.rollback()  # the request's transaction is undone as a whole
+    return handle_service_error(Unavailable(CANNOT_WRITE))
