@@ -84,7 +84,13 @@ class Defaults:
     # Four eyes: when True, a submitted verdict is published only after a second fact-checker
     # (not its author) approves it; when False, submitting publishes at once.
     REQUIRE_SECOND_REVIEW = False
-    MAX_ARTICLE_CHARS = 500_000
+    # The longest article a request may submit (the web form, an upload, POST
+    # /api/v1/articles): ingesting runs in the request, so the limit is what a worker ingests
+    # in well under half a minute. Measured with bench/article_limit.py (bench/README.md):
+    # 50,000 characters (about 8,000 words, 600 claims) took 22.5 s on a busy 2-core machine;
+    # 500,000 took minutes and answered with megabytes. `flask articles ingest` (no request
+    # to time out) takes up to 500,000.
+    MAX_ARTICLE_CHARS = 50_000
     MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     # The whole request may be larger than one upload (form fields, encoding overhead).
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -97,7 +103,8 @@ class Defaults:
     PUBLIC_BASE_URL = None
     # The API: reads need a token unless this is True; writes always need a `write` token.
     API_OPEN_READS = False
-    API_MAX_BODY_BYTES = 4 * 1024 * 1024  # 500,000 characters of JSON-escaped article text
+    # An article of MAX_ARTICLE_CHARS as HTML, JSON-escaped (\uXXXX is 6 bytes a character).
+    API_MAX_BODY_BYTES = 1024 * 1024
     API_CHECK_MAX_CHARS = 50_000  # POST /api/v1/check extracts claims on the spot
     # Longer URLs get 414 in the API's error shape. Below gunicorn's longest request line
     # (limit_request_line 8190 in gunicorn.conf.py), which it would refuse in its own words.

@@ -75,7 +75,9 @@ SCHEMAS: dict[str, Any] = {
         "title": {"type": "string", "minLength": 1, "maxLength": 500,
                   "description": "Must contain a visible character."},
         "body": {"type": "string", "minLength": 1,
-                 "description": "The article text (plain text, Markdown or HTML, see format)."},
+                 "description": "The article text (plain text, Markdown or HTML, see format): "
+                                "at most MAX_ARTICLE_CHARS characters once cleaned (50,000 by "
+                                "default), or 413."},
         # Optional fields may be null, which means the same as leaving them out.
         "url": _nullable("string", format="uri", pattern="^https?://"),
         "outlet": _nullable("string", maxLength=200),
