@@ -182,7 +182,8 @@ def _publish(session: Session, review: Review, *, actor: User,
     claim.status = ClaimStatus.PUBLISHED
     session.flush()
     audit.record(session, actor, "review.published", "claim", claim.id, review_id=review.id,
-                 version=review.version, rating=review.rating, conclusion=review.conclusion, sources=_summary(review),
+                 version=review.version, rating=review.rating, conclusion=review.conclusion,
+                 sources=_summary(review),
                  author=review.reviewer.display_name if review.reviewer else None,
                  approved_by=review.approved_by.display_name if review.approved_by else None,
                  corrects=review.correction_of_id, correction_reason=review.correction_reason,

@@ -45,7 +45,8 @@ def test_the_pages_scripts_run_under_the_policy(page: Page, live_url, shot):
 
     # sources.js: "Add a source" adds a row in the page (no round trip) and focuses it.
     page.goto(article_url)
-    page.locator(".claim-card").first.get_by_role("link", name=re.compile(r"Open claim \d+")).click()
+    card = page.locator(".claim-card").first
+    card.get_by_role("link", name=re.compile(r"Open claim \d+")).click()
     rows = page.locator("[data-source-row]")
     count = rows.count()
     page.get_by_role("button", name="Add a source").click()
