@@ -10,7 +10,6 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
-from schemathesis.core import NOT_SET
 from schemathesis.core.parameters import ParameterLocation
 from werkzeug.serving import make_server
 
@@ -36,16 +35,17 @@ DEPTH = 1_000
 def make_hostile(case, label: str, kind: str, pick: int) -> None:  # noqa: ANN001
     """Change CASE (of operation LABEL) into the KIND of malformed request; PICK chooses."""
     method, path = label.split(" ", 1)
-    parameters = document()["paths"][path][method.lower()].get("parameters", [])
-    dates = [p["name"] for p in parameters if p["schema"].get("format") == "date-time"]
+    operation = document()["paths"][path][method.lower()]
+    dates = [p["name"] for p in operation.get("parameters", [])
+             if p["schema"].get("format") == "date-time"]
     if kind == "extreme date" and dates:
         case.query = {**(case.query or {}), dates[pick % len(dates)]:
                       EXTREME_DATES[pick % len(EXTREME_DATES)]}
-    elif case.body is NOT_SET or case.body is None or kind == "as generated":
+    if kind not in ("lone surrogate", "deep nesting") or "requestBody" not in operation:
         return
     # A field the API reads (it ignores others, whatever they hold).
-    schema = document()["paths"][path][method.lower()]["requestBody"]["content"][
-        "application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    schema = operation["requestBody"]["content"]["application/json"]["schema"][
+        "$ref"].rsplit("/", 1)[1]
     fields = sorted(document()["components"]["schemas"][schema]["properties"])
     body = case.body if isinstance(case.body, dict) else {}
     key = fields[pick % len(fields)]
