@@ -16,8 +16,6 @@ WORKER_BOOT_ERROR = 3  # gunicorn stops the whole server when a worker exits wit
 
 def post_worker_init(worker):  # noqa: ANN001, ANN201
     """Load the models and the vector index before the first request, or stop with a message."""
-    from sqlalchemy.exc import DBAPIError
-
     from factcheck.extensions import MATCHER_KEY, db
     from factcheck.matching import ModelLoadError
     from factcheck.services.dense import dense_retriever
@@ -32,10 +30,6 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
             ensure_writable(db.session)  # before the model: a read-only database stops at once
     except Unavailable as exc:
         print(f"\nfactcheck cannot start: {exc.message}\n", file=sys.stderr, flush=True)
-        sys.exit(WORKER_BOOT_ERROR)
-    except DBAPIError as exc:
-        print(f"\nfactcheck cannot start: the database cannot be used: {exc.orig}\n",
-              file=sys.stderr, flush=True)
         sys.exit(WORKER_BOOT_ERROR)
     try:
         load_parser()
