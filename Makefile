@@ -36,6 +36,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/pg_scale.py
 	$(BIN)/python bench/import_rate.py
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/article_limit.py
 
 DATA := ../shared/data
 eval: $(VENV)/.installed-dev

@@ -87,7 +87,13 @@ class Defaults:
     # Four eyes: when True, a submitted verdict is published only after a second fact-checker
     # (not its author) approves it; when False, submitting publishes at once.
     REQUIRE_SECOND_REVIEW = False
-    MAX_ARTICLE_CHARS = 500_000
+    # The longest article a request may submit (the web form, an upload, POST
+    # /api/v1/articles): ingesting runs in the request, so the limit is what a worker ingests
+    # in well under half a minute. Measured with bench/article_limit.py (bench/README.md):
+    # 50,000 characters (about 8,000 words, 600 claims) took 22.5 s on a busy 2-core machine;
+    # 500,000 took minutes and answered with megabytes. `flask articles ingest` (no request
+    # to time out) takes up to 500,000.
+    MAX_ARTICLE_CHARS = 50_000
     MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     # The whole request may be larger than one upload (form fields, encoding overhead).
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -100,8 +106,12 @@ class Defaults:
     PUBLIC_BASE_URL = None
     # The API: reads need a token unless this is True; writes always need a `write` token.
     API_OPEN_READS = False
-    API_MAX_BODY_BYTES = 4 * 1024 * 1024  # 500,000 characters of JSON-escaped article text
+    # An article of MAX_ARTICLE_CHARS as HTML, JSON-escaped (\uXXXX is 6 bytes a character).
+    API_MAX_BODY_BYTES = 1024 * 1024
     API_CHECK_MAX_CHARS = 50_000  # POST /api/v1/check extracts claims on the spot
+    # Longer URLs get 414 in the API's error shape. Below gunicorn's longest request line
+    # (limit_request_line 8190 in gunicorn.conf.py), which it would refuse in its own words.
+    API_MAX_URL_CHARS = 8_000
     # Per token (per address without one). In-memory counts are per process: with several
     # workers, point RATELIMIT_STORAGE_URI at a shared store (redis://, memcached://).
     API_RATE_LIMIT = "600 per minute"
@@ -115,6 +125,19 @@ class Defaults:
     WEBHOOK_RETRY_BASE_SECONDS = 30.0
     WEBHOOK_RETRY_MAX_SECONDS = 3600.0
     WEBHOOK_TIMEOUT_SECONDS = 10.0
+    # Failed logins (wrong password or unknown email) allowed per account and per client
+    # address before logins are refused with 429 until the window has passed (a lockout
+    # that ends by itself). Successful logins do not count.
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
+    # The site is served over HTTPS (by a proxy in front, or directly): cookies are sent only
+    # over HTTPS (Secure), plain-HTTP requests are redirected to HTTPS and browsers are told
+    # to keep to it (HSTS). False for `make run` on http://127.0.0.1.
+    HTTPS = False
+    # How many reverse proxies stand in front of the app (0: none). Their X-Forwarded-For,
+    # -Proto, -Host, -Port and -Prefix headers are then believed (werkzeug's ProxyFix): the
+    # client's address (login limits) and whether it came over HTTPS.
+    TRUSTED_PROXIES = 0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session

@@ -113,6 +113,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id kept in the session cookie: counting it up (logout, password reset) ends
+    # every session of the user, copies of the cookie included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # The three members Flask-Login expects, without importing Flask here.
@@ -129,7 +132,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Return the id the session keeps (Flask-Login's alternative id): id:session_version."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def display_name(self) -> str:
@@ -298,7 +302,13 @@ class Review(Base):
     # A correction of a published verdict names the review it corrects and why.
     correction_of_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     correction_reason: Mapped[str | None] = mapped_column(String(500))
+    # Counts the saves of a review in progress. A second checker's sign-off names the version
+    # it read, and every UPDATE of the row matches only the version loaded (SQLAlchemy's
+    # optimistic locking), so a verdict changed meanwhile is never published as approved.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     claim: Mapped[Claim] = relationship(back_populates="reviews")
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
@@ -325,6 +335,9 @@ class Source(Base):
 
 class LinkState(str, enum.Enum):
     SUGGESTED = "suggested"
+    # A same/paraphrase link a checker confirmed, waiting for a second checker's approval
+    # (REQUIRE_SECOND_REVIEW): it carries no verdict until then.
+    SUBMITTED = "submitted"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
 
@@ -357,11 +370,18 @@ class ClaimLink(Base):
     near_miss: Mapped[list[str]] = mapped_column(JSON, default=list)  # "11% vs 15%", ...
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
+    # Why the checker says the claims are the same when they are not a candidate pair
+    # (similarity below the suggestion threshold): written down, audited, shown.
+    reason: Mapped[str | None] = mapped_column(String(500))
+    # The second checker who approved a verdict-carrying link (REQUIRE_SECOND_REVIEW).
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     claim: Mapped[Claim] = relationship(foreign_keys=[claim_id], back_populates="links")
     other: Mapped[Claim] = relationship(foreign_keys=[other_id])
-    decided_by: Mapped[User | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
 
 class AuditEvent(Base):

@@ -251,6 +251,6 @@ def test_a_verdict_waiting_for_sign_off_is_sent_when_approved(claim_and_checker)
                                 conclusion="No.", sources=[SOURCE], publish=True,
                                 second_review=True)
         assert deliveries() == []
-        approve_review(db.session, review, approver=second)
+        approve_review(db.session, review, approver=second, version=review.version)
         wait_for(lambda: len(receiver.received) == 1)
     assert receiver.received[0]["valid"] and receiver.received[0]["event"] == "review.published"
