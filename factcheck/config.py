@@ -12,23 +12,22 @@ class Defaults:
     # Embedding model: a path or model name; None means the packaged all-MiniLM-L6-v2.
     EMBEDDING_MODEL = None
     EMBEDDING_BATCH_SIZE = 64
-    # "onnx": encode with ONNX Runtime (same vectors as torch, ~1.3x faster; the model is
-    # exported into MODEL_CACHE_DIR on first start, about 20 s); "torch": sentence-transformers.
+    # "onnx": encode with ONNX Runtime (same vectors as torch, faster on a CPU; the model is
+    # exported into MODEL_CACHE_DIR on first start); "torch": sentence-transformers.
     EMBEDDING_BACKEND = "onnx"
     # ONNX only: "int8" embeds imported claims and search queries with a quantized copy made
-    # once into MODEL_CACHE_DIR (vectors within cosine 0.98 of fp32, so stored fp32 vectors
-    # stay comparable; 1.3-2.6x the fp32 rate). Dev MAP@5 with the re-ranker, same hour:
-    # 2A 0.9765 / 2B 0.5628 against fp32's 0.9749 / 0.5649. Off by default all the same:
-    # activations are quantized per batch, so a sentence's vector depends on the sentences
-    # encoded with it (an exact duplicate scores 0.997, not 1.0, against its stored vector).
-    # Article extraction and its check-worthiness scores always stay fp32.
+    # once into MODEL_CACHE_DIR (close enough to fp32 that stored fp32 vectors stay
+    # comparable, and faster). Off by default: activations are quantized per batch, so a
+    # sentence's vector depends on the sentences encoded with it (an exact duplicate no longer
+    # scores 1.0 against its stored vector). Article extraction and its check-worthiness
+    # scores always stay fp32. Its speed and retrieval quality: bench/README.md.
     ENCODER_PRECISION = "fp32"
     MODEL_CACHE_DIR = None  # None: <instance>/models
     MATCH_TOP_K = 5
     # Hybrid retrieval: dense cosine and BM25 are each standardised (z-scores) over their top
     # RETRIEVAL_CANDIDATES and summed with BM25 weighted by LEXICAL_WEIGHT; CONTEXT_WEIGHT is
     # BM25's weight for a stored claim's context (headline, summary) against its text. Chosen
-    # on the CheckThat! 2021 train queries with bench/tune_matching.py (see README).
+    # on the CheckThat! 2021 train queries with bench/tune_matching.py (docs/matching.md).
     LEXICAL_WEIGHT = 0.75
     CONTEXT_WEIGHT = 2.0
     CONTEXT_DENSE_WEIGHT = 0.25  # when a query comes with context (debate transcripts)
@@ -37,7 +36,7 @@ class Defaults:
     # terms' document counts. Past LEXICAL_ROW_BUDGET rows, the commonest terms (lowest IDF)
     # stop selecting rows and only add to the score of rows that have a rarer term, at half
     # weight. No effect on collections smaller than the budget (the CheckThat! dev sets);
-    # see the README for its cost and effect at 1,000,000 claims. 0: no budget.
+    # its cost and effect at 1,000,000 claims: bench/README.md. 0: no budget.
     LEXICAL_ROW_BUDGET = 50_000
     # Re-ranking: the best RERANK_DEPTH fused candidates are ordered again by a learned model
     # (factcheck/matching/reranker.json, made by bench/train_reranker.py) over dense, context
@@ -52,17 +51,17 @@ class Defaults:
     HNSW_EF_SEARCH = 200
     # SQLite: from VECTOR_GRAPH_MIN_CLAIMS stored vectors on, dense search asks an HNSW graph
     # (usearch) for candidates and re-scores them with the exact cosine instead of scanning
-    # every vector (the scan is linear: about 80-110 ms at 1,000,000). Below it the scan is
-    # exact and fast enough (under 10 ms at 100,000), and needs no graph to build or keep.
+    # every vector (the scan's time is linear in the number of claims). Below it the exact
+    # scan is fast enough and needs no graph to build or keep (bench/README.md).
     VECTOR_GRAPH_MIN_CLAIMS = 100_000
     # The graph's links per node and candidate list while inserting (recall vs build time),
     # its element type ("i8": a quarter of float32's memory; candidates are re-scored exactly
     # anyway) and the threads that build it.
     VECTOR_GRAPH_CONNECTIVITY = 16
     VECTOR_GRAPH_EXPANSION_ADD = 64
-    # Candidates the SQLite graph visits (and hands over for exact re-scoring) per query. At
-    # 1,000,000 claims: recall@10 against the exact scan 0.88 / 0.90 / 0.95 / 0.98 at 200 /
-    # 400 / 800 / 1600, for 1.1 / 1.7 / 3.4 / 10.8 ms p50 (bench/search_scale.py, README).
+    # Candidates the SQLite graph visits (and hands over for exact re-scoring) per query:
+    # more finds more of the exact top claims and costs time (measured with
+    # bench/search_scale.py: bench/README.md).
     VECTOR_GRAPH_EXPANSION_SEARCH = 800
     VECTOR_GRAPH_DTYPE = "i8"
     VECTOR_GRAPH_THREADS = 2
@@ -73,9 +72,8 @@ class Defaults:
     # None: next to the SQLite database file (<database>.hnsw); "": never saved.
     VECTOR_GRAPH_PATH = None
     # Links from a new claim to stored claims: proposed to a checker above the first, confirmed
-    # automatically above the second (never across a near miss). On the CheckThat! 2A dev set
-    # (`make eval`) suggestions >= 0.65 were right 96% of the time and found 54% of the matches;
-    # >= 0.92 nothing was wrong.
+    # automatically above the second (never across a near miss). Chosen from the precision
+    # and recall `make eval` prints per threshold on the CheckThat! 2A dev set (bench/README.md).
     LINK_SUGGEST_THRESHOLD = 0.65
     # Similar claims whose re-ranked match probability is below this wait behind "show more"
     # (without re-ranking: a cosine below LINK_SUGGEST_THRESHOLD - 0.1).
