@@ -112,6 +112,19 @@ class Defaults:
     WEBHOOK_RETRY_BASE_SECONDS = 30.0
     WEBHOOK_RETRY_MAX_SECONDS = 3600.0
     WEBHOOK_TIMEOUT_SECONDS = 10.0
+    # Every request the server sends (pages, feeds, webhooks) goes to public addresses only:
+    # loopback (IPv4 and IPv6 alike), private, link-local, unique-local, cloud metadata and
+    # reserved addresses are refused after DNS resolution and after every redirect. A
+    # deployment names what it trusts here, a comma list of host names, addresses or networks
+    # ("hooks.newsroom.internal,10.1.2.0/24"); tests allow 127.0.0.1.
+    FETCH_ALLOW_HOSTS = ""
+    FETCH_CONNECT_TIMEOUT_SECONDS = 5.0
+    FETCH_READ_TIMEOUT_SECONDS = 10.0
+    FETCH_DEADLINE_SECONDS = 30.0  # a whole page, however slowly it arrives
+    FETCH_MAX_BYTES = 5 * 1024 * 1024  # reading stops past it
+    FETCH_MIN_INTERVAL_SECONDS = 1.0  # per host, per process
+    FETCH_RESPECT_ROBOTS = True
+    FETCH_USER_AGENT = None  # None: "factcheck/<version> (+<PUBLIC_BASE_URL or PUBLISHER_SITE>)"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session

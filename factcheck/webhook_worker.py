@@ -13,7 +13,7 @@ import threading
 
 from flask import Flask, current_app
 
-from factcheck.extensions import db
+from factcheck.extensions import db, outbound_policy
 from factcheck.models import Review
 from factcheck.publishing import claim_review_of
 from factcheck.services import webhooks
@@ -27,7 +27,8 @@ def settings_from(config) -> webhooks.DeliverySettings:  # noqa: ANN001
         max_attempts=int(config["WEBHOOK_MAX_ATTEMPTS"]),
         retry_base_seconds=float(config["WEBHOOK_RETRY_BASE_SECONDS"]),
         retry_max_seconds=float(config["WEBHOOK_RETRY_MAX_SECONDS"]),
-        timeout_seconds=float(config["WEBHOOK_TIMEOUT_SECONDS"]))
+        timeout_seconds=float(config["WEBHOOK_TIMEOUT_SECONDS"]),
+        policy=outbound_policy(config))
 
 
 def render(review: Review) -> str:

@@ -17,7 +17,7 @@ from factcheck.services import webhooks
 from factcheck.services.articles import ingest_article
 from factcheck.services.reviews import SourceInput, record_verdict
 from factcheck.services.users import create_user
-from tests.services.test_webhooks import SECRET, Receiver
+from tests.services.test_webhooks import ALLOWED, SECRET, Receiver
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,7 +33,7 @@ def test_gunicorn_workers_send_each_delivery_once(tmp_path):
     app = create_app({"TESTING": True, "SECRET_KEY": "g", "SQLALCHEMY_DATABASE_URI": database,
                       "WEBHOOK_WORKER": False})  # this process only writes; gunicorn sends
     env = {**os.environ, "FACTCHECK_DATABASE_URL": database, "FACTCHECK_SECRET_KEY": "g",
-           "FACTCHECK_WEBHOOK_POLL_SECONDS": "0.3"}
+           "FACTCHECK_WEBHOOK_POLL_SECONDS": "0.3", "FACTCHECK_FETCH_ALLOW_HOSTS": "127.0.0.1"}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     with app.app_context(), Receiver() as receiver:
         db.create_all()
@@ -43,7 +43,8 @@ def test_gunicorn_workers_send_each_delivery_once(tmp_path):
             "Crime fell 8 percent in Riverton. The mayor hired 40 officers. "
             "Taxes rose 3 percent.")).article.claims
         for number in range(2):
-            webhooks.create_webhook(db.session, url=f"{receiver.url}/{number}", secret=SECRET)
+            webhooks.create_webhook(db.session, url=f"{receiver.url}/{number}", secret=SECRET,
+                                    policy=ALLOWED)
         server = subprocess.Popen(
             [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{_port()}",
              "--workers", "2", "--access-logfile", "/dev/null", "wsgi:app"],

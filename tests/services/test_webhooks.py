@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from factcheck.extensions import db, get_matcher
 from factcheck.models import DeliveryStatus, WebhookDelivery
+from factcheck.outbound import OutboundPolicy
 from factcheck.services import webhooks
 from factcheck.services.articles import ingest_article
 from factcheck.services.reviews import SourceInput, record_verdict
@@ -20,6 +21,8 @@ from factcheck.webhook_worker import WEBHOOKS_KEY, deliver_due_now
 from tests.conftest import make_app
 
 SECRET = "a shared secret of some length"
+ALLOW_RECEIVERS = "127.0.0.1"  # the loopback receivers below; refused without it
+ALLOWED = OutboundPolicy.from_setting(ALLOW_RECEIVERS)
 SOURCE = SourceInput(url="https://stats.example/crime")
 
 
@@ -71,7 +74,8 @@ def live_app(tmp_path, database_url):  # noqa: ANN001, ANN201
         database_url = f"sqlite:///{tmp_path / 'hooks.sqlite3'}"
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url,
                    WEBHOOK_RETRY_BASE_SECONDS=0.2, WEBHOOK_POLL_SECONDS=0.5,
-                   WEBHOOK_TIMEOUT_SECONDS=2.0, PUBLIC_BASE_URL="https://desk.example")
+                   WEBHOOK_TIMEOUT_SECONDS=2.0, PUBLIC_BASE_URL="https://desk.example",
+                   FETCH_ALLOW_HOSTS=ALLOW_RECEIVERS)
     with app.app_context():
         yield app
         app.extensions[WEBHOOKS_KEY].stop()
@@ -103,7 +107,7 @@ def deliveries() -> list[WebhookDelivery]:
 def test_publish_and_correct_post_signed_claimreviews(claim_and_checker):
     claim, checker = claim_and_checker
     with Receiver() as receiver:
-        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
         record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
                        sources=[SOURCE], publish=True)
         wait_for(lambda: len(receiver.received) == 1)
@@ -125,7 +129,7 @@ def test_publish_and_correct_post_signed_claimreviews(claim_and_checker):
 def test_a_failing_receiver_gets_retries_until_it_recovers(claim_and_checker):
     claim, checker = claim_and_checker
     with Receiver(failures=2) as receiver:
-        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
         record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
                        sources=[SOURCE], publish=True)
         wait_for(lambda: deliveries()[0].status is DeliveryStatus.DELIVERED)
@@ -141,7 +145,7 @@ def test_a_dead_receiver_never_fails_publishing_and_gives_up_in_the_end(claim_an
     live_app.config["WEBHOOK_MAX_ATTEMPTS"] = 2
     with Receiver() as receiver:
         dead_url = receiver.url  # nothing listens there once the receiver is closed
-    webhooks.create_webhook(db.session, url=dead_url, secret=SECRET)
+    webhooks.create_webhook(db.session, url=dead_url, secret=SECRET, policy=ALLOWED)
     review = record_verdict(db.session, claim, rating="false", reviewer=checker,
                             conclusion="No.", sources=[SOURCE], publish=True)
     assert review.id is not None and claim.verdict is review
@@ -153,7 +157,7 @@ def test_a_dead_receiver_never_fails_publishing_and_gives_up_in_the_end(claim_an
 def test_a_slow_receiver_does_not_delay_publishing(claim_and_checker):
     claim, checker = claim_and_checker
     with Receiver(delay=1.5) as receiver:
-        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
         start = time.monotonic()
         record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
                        sources=[SOURCE], publish=True)
@@ -165,8 +169,9 @@ def test_two_workers_never_send_a_delivery_twice(claim_and_checker, live_app):
     claim, checker = claim_and_checker
     live_app.config["WEBHOOK_WORKER"] = False  # only the two senders below
     with Receiver(delay=0.3) as receiver:
-        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
-        webhooks.create_webhook(db.session, url=receiver.url + "2", secret=SECRET)
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
+        webhooks.create_webhook(db.session, url=receiver.url + "2", secret=SECRET,
+                                policy=ALLOWED)
         record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
                        sources=[SOURCE], publish=True)
         senders = [threading.Thread(target=deliver_due_now, args=(live_app,)) for _ in range(2)]
@@ -200,6 +205,10 @@ def test_webhook_urls_and_secrets_are_checked(live_app):
 
 
 @pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/",
+                                 "http://100.100.100.200/latest/meta-data/",
+                                 "http://[fd00:ec2::254]/latest/", "http://10.0.0.8/h",
+                                 "http://192.168.0.2/h", "http://[fd12::1]/h",
+                                 "http://127.0.0.1:8080/h", "http://[::1]:8080/h",
                                  "http://[fe80::1]/h", "http://0.0.0.0/h",
                                  "http://metadata.google.internal/computeMetadata/v1/",
                                  "http://224.0.0.1/h", "file:///etc/passwd",
@@ -216,7 +225,20 @@ def test_webhook_urls_to_cloud_metadata_and_odd_hosts_are_refused(live_app, url)
 def test_a_delivery_to_a_name_that_resolves_to_a_link_local_address_is_not_sent():
     """The name is resolved again at delivery time (DNS can change after registration)."""
     status, error = webhooks.post("http://169.254.169.254/latest/", b"{}", {}, timeout=1)
-    assert status is None and "link-local" in error
+    assert status is None and "cloud metadata" in error
+
+
+def test_a_receiver_whose_name_resolves_to_loopback_is_refused_at_delivery():
+    """Registration cannot see where a name leads; the delivery checks every address."""
+    with Receiver() as receiver:
+        port = receiver.server.server_port
+        status, error = webhooks.post(f"http://localhost:{port}/hook", b"{}", {}, timeout=2)
+        assert status is None and "localhost resolves to 127.0.0.1, a loopback address" in error
+        signed = {webhooks.SIGNATURE_HEADER: webhooks.sign(SECRET, str(int(time.time())), b"{}"),
+                  "X-Factcheck-Event": "test"}
+        status, error = webhooks.post(receiver.url, b"{}", signed, timeout=2, policy=ALLOWED)
+        assert (status, error) == (204, None)
+    assert len(receiver.received) == 1 and receiver.received[0]["valid"]
 
 
 def test_a_verdict_waiting_for_sign_off_is_sent_when_approved(claim_and_checker):
@@ -226,7 +248,7 @@ def test_a_verdict_waiting_for_sign_off_is_sent_when_approved(claim_and_checker)
     second = create_user(db.session, email="c2@example.org", password="long password",
                          role="checker")
     with Receiver() as receiver:
-        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET)
+        webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
         review = record_verdict(db.session, claim, rating="false", reviewer=checker,
                                 conclusion="No.", sources=[SOURCE], publish=True,
                                 second_review=True)

@@ -44,7 +44,7 @@ def test_admins_register_webhooks_and_see_deliveries(admin, session):
     assert bad.status_code == 422 and "http:// or https://" in bad.text
     metadata = admin.post("/admin/integrations/webhooks",
                           data={"url": "http://169.254.169.254/latest/meta-data/"})
-    assert metadata.status_code == 422 and "link-local address" in metadata.text
+    assert metadata.status_code == 422 and "cloud metadata address" in metadata.text
     assert session.scalars(select(Webhook.url)).all() == ["https://hooks.example/in"]
     session.add(WebhookDelivery(webhook=webhook, event="review.published", payload="{}",
                                 status=DeliveryStatus.FAILED, attempts=8,
