@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from flask import current_app
 from flask.cli import with_appcontext
 
-from factcheck.extensions import db, get_matcher
+from factcheck.extensions import db, get_fetcher, get_matcher
 from factcheck.matching import ModelLoadError
 from factcheck.matching.metrics import evaluate, threshold_table
 from factcheck.models import Claim, Role, TokenScope
@@ -91,18 +91,26 @@ articles = click.Group("articles", help="Ingest and inspect articles.")
 
 
 @articles.command("ingest")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--title", help="Title (default: the file's name).")
-@click.option("--url", default=None)
+@click.argument("file", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", help="Title (default: the file's name, or the page's title).")
+@click.option("--url", default=None, help="Without FILE: fetch the article from this address "
+                                          "(text, title, author, date from the page). With "
+                                          "FILE: where the article was published.")
 @click.option("--outlet", default=None)
 @click.option("--format", "fmt", type=click.Choice(list(article_service.FORMATS)),
               help="Default: from the file's suffix (.md, .html, otherwise plain text).")
 @click.option("--date", "published", type=click.DateTime(["%Y-%m-%d"]),
               help="Publication date (YYYY-MM-DD), kept with relative dates in claims.")
 @with_appcontext
-def ingest(file: Path, title: str | None, url: str | None, outlet: str | None,
+def ingest(file: Path | None, title: str | None, url: str | None, outlet: str | None,
            fmt: str | None, published) -> None:  # noqa: ANN001
-    """Ingest FILE as an article: one claim per content sentence, matched to stored claims."""
+    """Ingest FILE (or the page at --url) as an article: claims matched to stored claims."""
+    if file is None:
+        if not url:
+            _fail("Give a FILE to ingest, or --url URL to fetch the article from its address.")
+        _ingest_url(url, title=title, outlet=outlet)
+        return
     try:
         body, fmt = article_service.read_document(file.read_bytes(), file.name, fmt=fmt)
         result = article_service.ingest_article(
@@ -115,6 +123,22 @@ def ingest(file: Path, title: str | None, url: str | None, outlet: str | None,
     article = result.article
     verb = "Ingested" if result.created else "Already stored:"
     click.echo(f"{verb} article {article.id} with {len(article.claims)} claims.")
+
+
+def _ingest_url(url: str, *, title: str | None, outlet: str | None) -> None:
+    from factcheck.services.pages import ingest_url
+
+    try:
+        result = ingest_url(db.session, get_matcher(), get_fetcher(), url, title=title,
+                            outlet=outlet, thresholds=Thresholds.from_config(current_app.config),
+                            max_chars=current_app.config["MAX_ARTICLE_CHARS"])
+    except ServiceError as exc:
+        _fail(exc.message)
+    article = result.article
+    verb = {"created": "Ingested", "unchanged": "Already stored, unchanged:",
+            "revised": f"Stored revision {article.revision} of"}[result.outcome]
+    click.echo(f"{verb} article {article.id} ({article.title}) with "
+               f"{sum(not c.stale for c in article.claims)} claims.")
 
 
 claims = click.Group("claims", help="Import and re-embed stored claims.")

@@ -53,8 +53,15 @@ def make_fetcher(config: Mapping[str, Any]) -> Fetcher:
 
 
 def get_fetcher() -> Fetcher:
-    """Return the current app's fetcher (made on first use; it keeps robots.txt and pacing)."""
-    fetcher = current_app.extensions.get(FETCHER_KEY)
-    if fetcher is None:
-        fetcher = current_app.extensions[FETCHER_KEY] = make_fetcher(current_app.config)
-    return fetcher
+    """Return the current app's fetcher (it keeps robots.txt and pacing between requests).
+
+    Made on first use, and again if a FETCH_* setting changed since.
+    """
+    settings = tuple((key, str(value)) for key, value in current_app.config.items()
+                     if key.startswith("FETCH_"))
+    cached = current_app.extensions.get(FETCHER_KEY)
+    if cached is None or cached[0] != settings:
+        if cached is not None:
+            cached[1].close()
+        cached = current_app.extensions[FETCHER_KEY] = (settings, make_fetcher(current_app.config))
+    return cached[1]

@@ -155,12 +155,35 @@ class Article(Base):
     # A draft is not published yet: its editor pastes it, reads the flags and revises it.
     is_draft: Mapped[bool] = mapped_column(default=False, server_default=false())
     revision: Mapped[int] = mapped_column(default=1, server_default="1")  # 1, 2, ... (body's)
+    # Fetched from its URL: when last, and the validators for the next conditional GET.
+    fetched_at: Mapped[datetime | None]
+    http_etag: Mapped[str | None] = mapped_column(String(200))
+    http_last_modified: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submitted_by: Mapped[User | None] = relationship()
+    urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article",
+                                                  order_by="ArticleUrl.id")
     claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.start")
     revisions: Mapped[list[ArticleRevision]] = relationship(
         back_populates="article", order_by="ArticleRevision.number")
+
+
+class ArticleUrl(Base):
+    """An address an article was found at (normalised): the link, the final URL, the canonical.
+
+    One story reached by several links is one article; a URL seen before is not fetched again
+    by the monitors.
+    """
+
+    __tablename__ = "article_url"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="urls")
 
 
 class ArticleRevision(Base):

@@ -92,3 +92,21 @@ class Site:
         self.server.shutdown()
         self.server.server_close()
         self.thread.join()
+
+
+def article_html(title: str, paragraphs: list[str], *, canonical: str | None = None,
+                 lang: str = "en", author: str = "Jane Doe", published: str = "2024-03-05",
+                 site_name: str = "Riverton Gazette") -> bytes:
+    """Return a news page: navigation, an article with metadata, a footer."""
+    head = [f"<title>{title} | {site_name}</title>",
+            f'<meta property="og:site_name" content="{site_name}">',
+            f'<meta name="author" content="{author}">',
+            f'<meta property="article:published_time" content="{published}T09:00:00Z">']
+    if canonical:
+        head.append(f'<link rel="canonical" href="{canonical}">')
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f'<!doctype html><html lang="{lang}"><head>{"".join(head)}</head><body>'
+            f'<nav><a href="/">Home</a> | <a href="/news">News</a></nav>'
+            f"<article><h1>{title}</h1>{body}</article>"
+            f"<footer>Copyright {site_name}. All rights reserved.</footer></body></html>"
+            ).encode("utf-8")

@@ -127,3 +127,20 @@ def test_eval_matching_uses_the_transcript_as_context(app):
                  "--context-dir", str(FIXTURES / "transcripts"))
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["MAP@1"] == 1.0
+
+
+def test_articles_ingest_a_url_fetches_the_page(app, session):
+    from tests.http_server import Reply, Site, article_html
+    from tests.services.test_pages import PARAGRAPHS
+
+    app.config.update(FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0)
+    with Site({"/story": Reply(article_html("Crime falls", PARAGRAPHS))}) as site:
+        first = run(app, "articles", "ingest", "--url", f"{site.url}/story")
+        again = run(app, "articles", "ingest", "--url", f"{site.url}/story")
+        gone = run(app, "articles", "ingest", "--url", f"{site.url}/gone")
+    assert first.exit_code == 0 and "Ingested article 1 (Crime falls) with" in first.output
+    assert again.exit_code == 0 and "Already stored, unchanged: article 1" in again.output
+    assert gone.exit_code == 1 and "answered HTTP 404" in gone.output
+    nothing = run(app, "articles", "ingest")
+    assert nothing.exit_code != 0 and "--url URL" in nothing.output
+    assert session.scalar(select(func.count(Article.id))) == 1

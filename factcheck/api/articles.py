@@ -10,9 +10,10 @@ from flask import current_app, jsonify
 from factcheck.api import bp, serializers
 from factcheck.api.auth import current_token, scope_required
 from factcheck.api.views import json_body, text_field
-from factcheck.extensions import db, get_matcher
+from factcheck.extensions import db, get_fetcher, get_matcher
 from factcheck.models import TokenScope
 from factcheck.services import articles as article_service
+from factcheck.services import pages
 from factcheck.services.checking import check_text
 from factcheck.services.errors import InvalidInput
 from factcheck.services.links import Thresholds
@@ -40,9 +41,11 @@ def create_article():  # noqa: ANN201
     """Store an article: its claims come back with their best matches and carried verdicts."""
     data = json_body()
     max_chars = current_app.config["MAX_ARTICLE_CHARS"]
+    if data.get("url") is not None and data.get("body") is None:
+        return _article_from_url(data, max_chars)
     body = text_field(data, "body", required=True, limit=None)  # 413 past the limit, below
     title = text_field(data, "title", required=True, limit=500)
-    url = text_field(data, "url", limit=2000)
+    url = text_field(data, "url", limit=2000, required=data.get("url") is not None)
     if url is not None and not _WEB_URL.fullmatch(url.strip()):
         raise InvalidInput("'url' must be an http:// or https:// address.")
     published = text_field(data, "publishedAt", limit=10)
@@ -55,6 +58,20 @@ def create_article():  # noqa: ANN201
         db.session, get_matcher(), title=title, body=body, fmt=_format(data),
         url=url.strip() if url else None, outlet=text_field(data, "outlet", limit=200),
         author=text_field(data, "author", limit=200), published_at=published_at,
+        submitted_by=current_token().user, max_chars=max_chars,
+        thresholds=Thresholds.from_config(current_app.config))
+    return _article_json(result.article, 201 if result.created else 200)
+
+
+def _article_from_url(data: dict, max_chars: int):  # noqa: ANN202
+    """Fetch the article at data["url"]: 201 when new, 200 when stored before or revised."""
+    unknown = set(data) - {"url", "title", "outlet"}
+    if unknown:
+        raise InvalidInput(f"With 'url', send only 'title' and 'outlet' (the rest comes from "
+                           f"the page), not {', '.join(sorted(unknown))}.")
+    result = pages.ingest_url(
+        db.session, get_matcher(), get_fetcher(), text_field(data, "url", required=True),
+        title=text_field(data, "title", limit=500), outlet=text_field(data, "outlet", limit=200),
         submitted_by=current_token().user, max_chars=max_chars,
         thresholds=Thresholds.from_config(current_app.config))
     return _article_json(result.article, 201 if result.created else 200)

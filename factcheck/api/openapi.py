@@ -70,8 +70,21 @@ SCHEMAS: dict[str, Any] = {
         "id": INTEGER, "title": STRING, "url": _nullable("string"),
         "outlet": _nullable("string"), "author": _nullable("string"),
         "publishedAt": _nullable("string"), "languageCode": STRING, "createdAt": STRING,
+        "revision": {"type": "integer", "minimum": 1},
+        "fetchedAt": _nullable("string", format="date-time"),
         "claims": {"type": "array", "items": _ref("ArticleClaim")}}),
-    "ArticleInput": {**_object({
+    "ArticleInput": {"oneOf": [_ref("ArticleTextInput"), _ref("ArticleUrlInput")]},
+    "ArticleUrlInput": {**_object({
+        "url": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^https?://",
+                "description": "The page to fetch: its main text, title, author, date and "
+                               "language come from it. A URL stored before gives the stored "
+                               "article (a new revision when the page's text changed)."},
+        "title": {"type": "string", "minLength": 1, "maxLength": 500,
+                  "description": "Instead of the page's title."},
+        "outlet": {"type": "string", "maxLength": 200,
+                   "description": "Instead of the site's name."}}, required=["url"]),
+        "additionalProperties": False},
+    "ArticleTextInput": {**_object({
         "title": {"type": "string", "minLength": 1, "maxLength": 500,
                   "description": "Must contain a visible character."},
         "body": {"type": "string", "minLength": 1,
@@ -211,8 +224,9 @@ def document() -> dict[str, Any]:
             "/claims/{claimId}": {"get": _operation("One claim with its verdict.", "Claim",
                                                     params=[claim_id], codes="404")},
             "/articles": {"post": _operation(
-                "Submit an article: its claims with their best matches and carried verdicts. "
-                "201 when stored, 200 when the same text was stored before.",
+                "Submit an article (its text, or its URL to fetch): its claims with their "
+                "best matches and carried verdicts. 201 when stored, 200 when the same text "
+                "or URL was stored before (a changed page is stored as a new revision).",
                 "Article", body="ArticleInput", ok="201 200", codes="400 403 413 415 422")},
             "/articles/{articleId}": {"get": _operation(
                 "An article with its claims, verdicts and matches.", "Article",

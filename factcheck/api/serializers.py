@@ -112,6 +112,8 @@ def article_detail(article: Article, matches: dict[int, list[SimilarClaim]]) -> 
         "publishedAt": iso(article.published_at),
         "languageCode": article.language,
         "createdAt": iso(article.created_at),
+        "revision": article.revision,
+        "fetchedAt": iso(article.fetched_at),
         "claims": [{**claim_detail(claim), "matches": match_items(matches.get(claim.id, []))}
                    for claim in article.claims],
     }

@@ -145,6 +145,12 @@ class Fetcher:
     def close(self) -> None:
         self.client.close()
 
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
             accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
             max_bytes: int | None = None) -> Page:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -88,9 +89,14 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
                    fmt: str = "text", url: str | None = None, outlet: str | None = None,
                    author: str | None = None, published_at: datetime | None = None,
                    is_draft: bool = False, submitted_by: User | None = None,
-                   max_chars: int = 500_000,
+                   max_chars: int = 500_000, language: str | None = None,
+                   prepare: Callable[[Article], None] | None = None,
                    thresholds: Thresholds = Thresholds()) -> IngestResult:
-    """Store an article and its atomic claims, scored and embedded; idempotent on the text."""
+    """Store an article and its atomic claims, scored and embedded; idempotent on the text.
+
+    PREPARE, when given, is called with the new article before its one commit (to add where
+    it was fetched from, say).
+    """
     body = prepare_body(body, fmt=fmt, max_chars=max_chars)
     title = " ".join(title.split())
     if not title:
@@ -104,9 +110,11 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     now = utcnow()
     article = Article(title=title[:500], body=body, content_hash=digest, url=url or None,
                       outlet=outlet or None, author=author or None, submitted_by=submitted_by,
-                      published_at=published_at, is_draft=is_draft)
+                      published_at=published_at, is_draft=is_draft, language=language or "en")
     article.claims = [new_claim(c, matcher, now) for c in extracted]
     session.add(article)
+    if prepare is not None:
+        prepare(article)
     session.flush()
     vectors = stack_vectors(matcher, extracted)
     add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)

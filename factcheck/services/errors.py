@@ -35,3 +35,10 @@ class Conflict(ServiceError):
 class Forbidden(ServiceError):
     status_code = 403
     code = "forbidden"
+
+
+class FetchFailed(ServiceError):
+    """A page or feed could not be fetched or used (refused, timed out, not HTML, ...)."""
+
+    status_code = 422
+    code = "fetch_failed"

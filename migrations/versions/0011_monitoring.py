@@ -1,0 +1,45 @@
+"""Watching the media: articles fetched by URL (their addresses, HTTP validators)
+
+Revision ID: 0011_monitoring
+Revises: 0010_rerank
+Create Date: 2026-11-30 17:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0011_monitoring'
+down_revision = '0010_rerank'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('article', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('fetched_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('http_etag', sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column('http_last_modified', sa.String(length=100),
+                                      nullable=True))
+    op.create_table(
+        'article_url',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('article_id', sa.Integer(), nullable=False),
+        sa.Column('url', sa.String(length=2000), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['article_id'], ['article.id'],
+                                name=op.f('fk_article_url_article_id_article')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_article_url')),
+        sa.UniqueConstraint('url', name=op.f('uq_article_url_url')))
+    with op.batch_alter_table('article_url', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_article_url_article_id'), ['article_id'],
+                              unique=False)
+
+
+def downgrade():
+    op.drop_table('article_url')
+    with op.batch_alter_table('article', schema=None) as batch_op:
+        batch_op.drop_column('http_last_modified')
+        batch_op.drop_column('http_etag')
+        batch_op.drop_column('fetched_at')
