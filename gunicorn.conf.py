@@ -17,7 +17,6 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
     from factcheck.matching import ModelLoadError
     from factcheck.services.dense import dense_retriever
     from factcheck.text.parse import ParserUnavailable, load_parser
-    from factcheck.webhook_worker import WEBHOOKS_KEY
 
     app = worker.wsgi
     try:
@@ -26,7 +25,6 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
         matcher.embedder.load()
         with app.app_context():
             dense_retriever(db.session, matcher).refresh()  # SQLite: load the in-memory index
-        app.extensions[WEBHOOKS_KEY].start()  # sends queued webhook deliveries in the background
     except (ModelLoadError, ParserUnavailable) as exc:
         print(f"\nfactcheck cannot start: {exc}\n", file=sys.stderr, flush=True)
         sys.exit(WORKER_BOOT_ERROR)

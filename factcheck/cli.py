@@ -16,7 +16,7 @@ from flask.cli import with_appcontext
 from factcheck.extensions import db, get_fetcher, get_matcher
 from factcheck.matching import ModelLoadError
 from factcheck.matching.metrics import evaluate, threshold_table
-from factcheck.models import Claim, Role, TokenScope
+from factcheck.models import Claim, JobStatus, Role, TokenScope
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import tokens as token_service
@@ -270,11 +270,11 @@ webhooks_group = click.Group("webhooks", help="Webhook deliveries of published v
                                           "(retries included, with their backoff).")
 @with_appcontext
 def deliver(wait: bool) -> None:
-    """Send the webhook deliveries that are due now (the web workers do this on their own)."""
+    """Send the webhook deliveries that are due now (the job consumer does this on its own)."""
     import time
 
+    from factcheck.jobs import deliver_due_now
     from factcheck.services import webhooks
-    from factcheck.webhook_worker import deliver_due_now
 
     app = current_app._get_current_object()
     total = 0
@@ -289,6 +289,95 @@ def deliver(wait: bool) -> None:
             break
         time.sleep(min(pending, 60.0) or 0.05)
     click.echo(f"Attempted {total} deliveries.")
+
+
+@click.group("jobs", invoke_without_command=True)
+@click.pass_context
+def jobs_group(context: click.Context) -> None:
+    """Background jobs: list them (the default), show, retry failed ones, run a consumer."""
+    if context.invoked_subcommand is None:
+        context.invoke(list_jobs)
+
+
+@jobs_group.command("list")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice([s.value for s in JobStatus]),
+              help="Only jobs in this status (repeatable). Default: queued, running, failed.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@with_appcontext
+def list_jobs(statuses: tuple[str, ...], limit: int) -> None:
+    """List jobs, newest first, with their attempts and last error."""
+    _print_jobs(tuple(JobStatus(s) for s in statuses) or ACTIVE_JOBS, limit)
+
+
+ACTIVE_JOBS = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)
+
+
+def _print_jobs(statuses: tuple[JobStatus, ...], limit: int) -> None:
+    from factcheck.services import jobs as job_service
+
+    counts = job_service.counts(db.session)
+    click.echo(", ".join(f"{counts[s]} {s.value}" for s in JobStatus))
+    for job in job_service.list_jobs(db.session, statuses=statuses, limit=limit):
+        args = json.dumps(job.args, ensure_ascii=False)
+        click.echo(f"{job.id:>6}  {job.status.value:<8} {job.name:<16} attempts "
+                   f"{job.attempts}/{job.max_attempts}  {args[:80]}")
+        if job.status is JobStatus.RUNNING:
+            click.echo(f"        on {job.worker} since {job.started_at:%Y-%m-%d %H:%M:%S}")
+        if job.error and job.status is not JobStatus.DONE:
+            click.echo("        error: " + job.error.strip().splitlines()[-1][:300])
+
+
+@jobs_group.command("show")
+@click.argument("job_id", type=click.IntRange(min=1))
+@with_appcontext
+def show_job(job_id: int) -> None:
+    """Show one job with its arguments, result and full error."""
+    from factcheck.services import jobs as job_service
+
+    try:
+        job = job_service.get_job(db.session, job_id)
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"Job {job.id}: {job.name} {json.dumps(job.args, ensure_ascii=False)[:2000]}")
+    click.echo(f"Status {job.status.value}, attempts {job.attempts}/{job.max_attempts}")
+    if job.result is not None:
+        click.echo(f"Result {json.dumps(job.result)}")
+    if job.error:
+        click.echo(f"Error:\n{job.error}")
+
+
+@jobs_group.command("retry")
+@click.argument("job_id", type=click.IntRange(min=1))
+@with_appcontext
+def retry_job(job_id: int) -> None:
+    """Queue a failed job again, with a fresh round of attempts."""
+    from factcheck.job_engine import get_engine
+    from factcheck.services import jobs as job_service
+
+    try:
+        job = job_service.retry(db.session, job_id)
+    except ServiceError as exc:
+        _fail(exc.message)
+    get_engine().send(job.id)
+    click.echo(f"Job {job.id} ({job.name}) is queued again.")
+
+
+@jobs_group.command("work")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Jobs run at once in this process (threads).")
+@click.option("--no-periodic", is_flag=True,
+              help="Leave the once-a-minute upkeep (polling, recovery) to other consumers.")
+@with_appcontext
+def work(workers: int, no_periodic: bool) -> None:
+    """Run a job consumer until Ctrl-C or SIGTERM (make run starts one beside gunicorn)."""
+    from factcheck.job_engine import get_engine
+
+    app = current_app._get_current_object()
+    get_matcher().embedder.load()
+    queue = app.config["JOBS_URL"] or "the SQLite queue in the instance folder"
+    click.echo(f"Job consumer {os.getpid()} on {queue} with {workers} worker(s).")
+    get_engine().work(workers=workers, periodic=not no_periodic)
 
 
 demo = click.Group("demo", help="Sample data for trying the workbench.")
@@ -382,4 +471,5 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     click.echo(json.dumps(results))
 
 
-COMMANDS = (users, tokens, webhooks_group, articles, claims, demo, model, evaluation)
+COMMANDS = (users, tokens, webhooks_group, jobs_group, articles, claims, demo, model,
+            evaluation)

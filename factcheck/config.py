@@ -104,10 +104,19 @@ class Defaults:
     API_RATE_LIMIT = "600 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Webhooks: a background thread per process sends queued deliveries; failures are retried
-    # after WEBHOOK_RETRY_BASE_SECONDS, doubling each time (capped), WEBHOOK_MAX_ATTEMPTS times.
-    WEBHOOK_WORKER = True
-    WEBHOOK_POLL_SECONDS = 30.0
+    # Jobs (fetching, ingesting, polling, webhook deliveries, imports, reindexing) run in a
+    # consumer (`flask jobs work`; `make run` starts one beside gunicorn). The engine is Huey:
+    # None = a SQLite file in the instance folder (no server); "redis://HOST:PORT/DB" = a
+    # shared broker, with consumers on several machines (they share the database too).
+    JOBS_URL = None
+    JOBS_MAX_ATTEMPTS = 3  # for failures that may pass (timeouts, 5xx); others fail at once
+    JOBS_RETRY_BASE_SECONDS = 30.0  # then doubled after each failure, up to an hour
+    JOBS_HEARTBEAT_SECONDS = 10.0  # a consumer tells its jobs are alive this often
+    JOBS_SILENT_AFTER_SECONDS = 90.0  # a running job silent this long is queued again
+    # The API sends articles longer than this to the background (202 and a status URL).
+    API_SYNC_MAX_CHARS = 100_000
+    # Webhooks: deliveries are sent by a job; failures are retried after
+    # WEBHOOK_RETRY_BASE_SECONDS, doubling each time (capped), WEBHOOK_MAX_ATTEMPTS times.
     WEBHOOK_MAX_ATTEMPTS = 8
     WEBHOOK_RETRY_BASE_SECONDS = 30.0
     WEBHOOK_RETRY_MAX_SECONDS = 3600.0

@@ -462,6 +462,46 @@ class WebhookDelivery(Base):
     review: Mapped[Review | None] = relationship()
 
 
+class JobStatus(str, enum.Enum):
+    QUEUED = "queued"  # waiting for a consumer (maybe not before run_after)
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # gave up after max_attempts; an admin can retry it
+
+
+class Job(Base):
+    """Background work (fetch, ingest, poll, deliver, import, reindex) and how it went.
+
+    The job engine (Huey) carries only the job's id; this row is the job: a consumer claims it
+    (queued -> running) before doing anything, so a message delivered twice runs it once, and
+    a job whose consumer died (its heartbeat stopped) is queued again.
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_status_run_after", "status", "run_after"),
+                      Index("ix_job_key_status", "key", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Jobs with the same key are not queued twice (e.g. one pending webhook round).
+    key: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    run_after: Mapped[datetime] = mapped_column(default=utcnow)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid of the consumer
+    heartbeat_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    created_by: Mapped[User | None] = relationship()
+
+
 # Lexical search on SQLite: an FTS5 index over claim text and context (BM25), kept in step with
 # the claim table by triggers. Migration 0003 creates the same objects on existing databases.
 SQLITE_FTS = (

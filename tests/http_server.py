@@ -46,7 +46,7 @@ class Site:
                             time.monotonic())
                 with site.lock:
                     site.seen.append(seen)
-                route = site.routes.get(self.path)
+                route = site.routes.get(self.path, site.routes.get(self.path.split("?")[0]))
                 reply = (route(seen) if callable(route) else route) or Reply(b"not here", 404)
                 time.sleep(reply.delay)
                 chunks = [reply.body] if isinstance(reply.body, bytes) else reply.body

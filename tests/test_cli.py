@@ -144,3 +144,27 @@ def test_articles_ingest_a_url_fetches_the_page(app, session):
     nothing = run(app, "articles", "ingest")
     assert nothing.exit_code != 0 and "--url URL" in nothing.output
     assert session.scalar(select(func.count(Article.id))) == 1
+
+
+def test_jobs_lists_queued_running_and_failed_jobs_and_retries_one(app, session):
+    from factcheck.models import Job, JobStatus
+    from factcheck.services import jobs as job_service
+
+    queued, _ = job_service.create_job(session, "ingest_url", {"url": "https://a.example/1"})
+    failed, _ = job_service.create_job(session, "ingest_url", {"url": "https://a.example/2"})
+    job_service.claim(session, failed.id, "host:1")
+    job_service.fail(session, session.get(Job, failed.id), "https://a.example/2 answered "
+                     "HTTP 404 Not Found.", permanent=True, retry_base_seconds=1)
+    listed = run(app, "jobs")
+    assert listed.exit_code == 0, listed.output
+    assert "1 queued, 0 running, 0 done, 1 failed" in listed.output
+    assert "answered HTTP 404 Not Found" in listed.output and "a.example/1" in listed.output
+    shown = run(app, "jobs", "show", str(failed.id))
+    assert "Status failed, attempts 1/3" in shown.output
+    retried = run(app, "jobs", "retry", str(failed.id))
+    assert retried.exit_code == 0 and f"Job {failed.id} (ingest_url) is queued again" in \
+        retried.output
+    assert session.get(Job, failed.id).status is JobStatus.QUEUED
+    again = run(app, "jobs", "retry", str(queued.id))
+    assert again.exit_code == 1 and "only failed jobs are retried" in again.output
+    assert run(app, "jobs", "show", "999").exit_code == 1

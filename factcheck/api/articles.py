@@ -9,8 +9,10 @@ from flask import current_app, jsonify
 
 from factcheck.api import bp, serializers
 from factcheck.api.auth import current_token, scope_required
+from factcheck.api.jobs import accepted
 from factcheck.api.views import json_body, text_field
 from factcheck.extensions import db, get_fetcher, get_matcher
+from factcheck.job_engine import get_engine
 from factcheck.models import TokenScope
 from factcheck.services import articles as article_service
 from factcheck.services import pages
@@ -42,7 +44,7 @@ def create_article():  # noqa: ANN201
     data = json_body()
     max_chars = current_app.config["MAX_ARTICLE_CHARS"]
     if data.get("url") is not None and data.get("body") is None:
-        return _article_from_url(data, max_chars)
+        return _article_from_url(data)
     body = text_field(data, "body", required=True, limit=None)  # 413 past the limit, below
     title = text_field(data, "title", required=True, limit=500)
     url = text_field(data, "url", limit=2000, required=data.get("url") is not None)
@@ -54,27 +56,38 @@ def create_article():  # noqa: ANN201
                         if published else None)
     except ValueError as exc:
         raise InvalidInput("'publishedAt' must be a date, YYYY-MM-DD.") from exc
+    fields = {"title": title, "body": body, "fmt": _format(data),
+              "url": url.strip() if url else None,
+              "outlet": text_field(data, "outlet", limit=200),
+              "author": text_field(data, "author", limit=200)}
+    if len(body) > current_app.config["API_SYNC_MAX_CHARS"]:
+        article_service.prepare_body(body, fmt=fields["fmt"], max_chars=max_chars)  # 413/422 now
+        if not title.strip():
+            raise InvalidInput("The article needs a title.")
+        user = current_token().user
+        return accepted(get_engine().enqueue("ingest_text", {
+            **fields, "published_at": published_at.isoformat() if published_at else None,
+            "submitted_by_id": user.id}, created_by=user))
     result = article_service.ingest_article(
-        db.session, get_matcher(), title=title, body=body, fmt=_format(data),
-        url=url.strip() if url else None, outlet=text_field(data, "outlet", limit=200),
-        author=text_field(data, "author", limit=200), published_at=published_at,
+        db.session, get_matcher(), **fields, published_at=published_at,
         submitted_by=current_token().user, max_chars=max_chars,
         thresholds=Thresholds.from_config(current_app.config))
     return _article_json(result.article, 201 if result.created else 200)
 
 
-def _article_from_url(data: dict, max_chars: int):  # noqa: ANN202
-    """Fetch the article at data["url"]: 201 when new, 200 when stored before or revised."""
+def _article_from_url(data: dict):  # noqa: ANN202
+    """Queue fetching the article at data["url"]: 202 with the job to follow."""
     unknown = set(data) - {"url", "title", "outlet"}
     if unknown:
         raise InvalidInput(f"With 'url', send only 'title' and 'outlet' (the rest comes from "
                            f"the page), not {', '.join(sorted(unknown))}.")
-    result = pages.ingest_url(
-        db.session, get_matcher(), get_fetcher(), text_field(data, "url", required=True),
-        title=text_field(data, "title", limit=500), outlet=text_field(data, "outlet", limit=200),
-        submitted_by=current_token().user, max_chars=max_chars,
-        thresholds=Thresholds.from_config(current_app.config))
-    return _article_json(result.article, 201 if result.created else 200)
+    url = pages.checked_url(text_field(data, "url", required=True), get_fetcher())
+    user = current_token().user
+    job = get_engine().enqueue("ingest_url", {
+        "url": url, "title": text_field(data, "title", limit=500),
+        "outlet": text_field(data, "outlet", limit=200), "submitted_by_id": user.id},
+        created_by=user)
+    return accepted(job)
 
 
 @bp.get("/articles/<int:article_id>")

@@ -94,6 +94,14 @@ SCHEMAS: dict[str, Any] = {
         "author": {"type": "string", "maxLength": 200},
         "format": {"type": "string", "enum": ["text", "markdown", "html"]},
         "publishedAt": {"type": "string", "format": "date"}}, required=["title", "body"])},
+    "Job": _object({
+        "id": INTEGER, "kind": STRING,
+        "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+        "attempts": INTEGER, "maxAttempts": INTEGER,
+        "error": _nullable("string", description="Why the last attempt failed."),
+        "createdAt": STRING, "startedAt": _nullable("string"), "finishedAt": _nullable("string"),
+        "outcome": {"type": ["string", "null"], "enum": ["created", "unchanged", "revised", None]},
+        "article": {"oneOf": [{"type": "null"}, _object({"id": INTEGER, "url": STRING})]}}),
     "CheckInput": _object({
         "text": {"type": "string", "minLength": 1},
         "format": {"type": "string", "enum": ["text", "markdown", "html"]}},
@@ -164,10 +172,15 @@ def _operation(summary: str, schema: str, *, params: list | None = None, codes: 
     content = {media: {"schema": _ref(schema)}}
     if extra_media:
         content[extra_media] = {"schema": _ref("ClaimReview")}
+    accepted = {"202": {"description": "Accepted: the work goes on in the background; follow "
+                                       "the job at the Location header.",
+                        "headers": {"Location": {"schema": STRING}},
+                        "content": {"application/json": {"schema": _ref("Job")}}}}
     operation: dict[str, Any] = {
         "summary": summary, "parameters": params or [],
         "responses": {**{status: {"description": "OK", "content": content}
-                         for status in ok.split()}, **{
+                         for status in ok.split() if status != "202"},
+                      **(accepted if "202" in ok.split() else {}), **{
             code: {"description": ERRORS[code],
                    "content": {"application/json": {"schema": _ref("Error")}}}
             for code in ["401", "429", *codes.split()]}}}
@@ -183,6 +196,7 @@ def document() -> dict[str, Any]:
     article_id = _param("articleId", {"type": "integer", "minimum": 1}, "An article's id.",
                         "path")
     review_id = _param("reviewId", {"type": "integer", "minimum": 1}, "A review's id.", "path")
+    job_id = _param("jobId", {"type": "integer", "minimum": 1}, "A job's id.", "path")
     search_params = [
         _param("query", {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
                "Free text: the claim to look for.", required=True),
@@ -224,10 +238,15 @@ def document() -> dict[str, Any]:
             "/claims/{claimId}": {"get": _operation("One claim with its verdict.", "Claim",
                                                     params=[claim_id], codes="404")},
             "/articles": {"post": _operation(
-                "Submit an article (its text, or its URL to fetch): its claims with their "
-                "best matches and carried verdicts. 201 when stored, 200 when the same text "
-                "or URL was stored before (a changed page is stored as a new revision).",
-                "Article", body="ArticleInput", ok="201 200", codes="400 403 413 415 422")},
+                "Submit an article: its claims with their best matches and carried "
+                "verdicts, 201 when stored, 200 when the same text was stored before. An "
+                "article by URL, or a text longer than the API's synchronous limit, is "
+                "stored in the background: 202 with the job (GET /jobs/{jobId}); an address "
+                "stored before gives the stored article, a new revision if the page changed.",
+                "Article", body="ArticleInput", ok="201 200 202", codes="400 403 413 415 422")},
+            "/jobs/{jobId}": {"get": _operation(
+                "A background job this token's user started: its status, and the article "
+                "once stored.", "Job", params=[job_id], codes="404")},
             "/articles/{articleId}": {"get": _operation(
                 "An article with its claims, verdicts and matches.", "Article",
                 params=[article_id], codes="404")},
@@ -251,7 +270,7 @@ def document() -> dict[str, Any]:
 
 
 _PATH_PARAMS = {"<int:claim_id>": "{claimId}", "<int:article_id>": "{articleId}",
-                "<int:review_id>": "{reviewId}"}
+                "<int:review_id>": "{reviewId}", "<int:job_id>": "{jobId}"}
 
 
 def document_path(rule: str) -> str:

@@ -6,6 +6,7 @@ class ServiceError(Exception):
 
     status_code = 400
     code = "bad_request"
+    transient = False  # True: trying again later may succeed (a timeout, a server error)
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -42,3 +43,7 @@ class FetchFailed(ServiceError):
 
     status_code = 422
     code = "fetch_failed"
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient

@@ -67,7 +67,10 @@ def fetch_page(fetcher: Fetcher, url: str, *, etag: str | None = None,
     try:
         page = fetcher.get(url, etag=etag, last_modified=last_modified)
     except FetchError as exc:
-        raise FetchFailed(exc.message) from exc
+        transient = exc.kind in ("timeout", "network") or (
+            exc.kind == "http" and exc.status is not None and (exc.status >= 500
+                                                               or exc.status == 429))
+        raise FetchFailed(exc.message, transient=transient) from exc
     if not page.not_modified and page.content_type not in HTML_TYPES:
         shown = page.content_type or "of no declared type"
         raise FetchFailed(f"{url} is not an HTML page: it is {shown}.")

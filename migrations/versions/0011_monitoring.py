@@ -1,4 +1,4 @@
-"""Watching the media: articles fetched by URL (their addresses, HTTP validators)
+"""Watching the media: articles fetched by URL (their addresses, HTTP validators); jobs
 
 Revision ID: 0011_monitoring
 Revises: 0010_rerank
@@ -36,8 +36,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_article_url_article_id'), ['article_id'],
                               unique=False)
 
+    op.create_table(
+        'job',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=64), nullable=False),
+        sa.Column('args', sa.JSON(), nullable=False),
+        sa.Column('key', sa.String(length=300), nullable=True),
+        sa.Column('status', sa.Enum('queued', 'running', 'done', 'failed', name='jobstatus',
+                                    native_enum=False, create_constraint=True, length=16),
+                  nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('max_attempts', sa.Integer(), nullable=False),
+        sa.Column('run_after', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('worker', sa.String(length=200), nullable=True),
+        sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('error', sa.Text(), nullable=True),
+        sa.Column('result', sa.JSON(), nullable=True),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('started_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(['created_by_id'], ['user.id'],
+                                name=op.f('fk_job_created_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_job')))
+    with op.batch_alter_table('job', schema=None) as batch_op:
+        batch_op.create_index('ix_job_status_run_after', ['status', 'run_after'], unique=False)
+        batch_op.create_index('ix_job_key_status', ['key', 'status'], unique=False)
+
 
 def downgrade():
+    op.drop_table('job')
     op.drop_table('article_url')
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.drop_column('http_last_modified')

@@ -1,28 +1,48 @@
-"""POST /api/v1/articles with {"url": ...}: the page is fetched from a real local server."""
+"""POST /api/v1/articles with {"url": ...}: 202, a job, then the article (a real local page)."""
 
 from __future__ import annotations
 
 from flask import current_app
 
+from factcheck.job_engine import get_engine
 from tests.api.conftest import assert_error
 from tests.http_server import Reply, Site, article_html
 from tests.services.test_pages import PARAGRAPHS
 
 
-def test_an_article_by_url_is_created_then_found_again(writer):
+def test_an_article_by_url_is_fetched_in_the_background_and_followed_by_its_job(writer):
     current_app.config.update(FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0)
     with Site({"/story": Reply(article_html("Crime falls in Riverton", PARAGRAPHS))}) as site:
-        created = writer.post("/api/v1/articles", json={"url": f"{site.url}/story"})
+        queued = writer.post("/api/v1/articles", json={"url": f"{site.url}/story"})
+        assert queued.status_code == 202, queued.text
+        assert queued.headers["Location"] == f"/api/v1/jobs/{queued.json['id']}"
+        assert queued.json["status"] == "queued" and queued.json["article"] is None
+        assert site.seen == []  # nothing fetched inside the request
+        get_engine().run_job(queued.json["id"])  # what the consumer does with the message
         again = writer.post("/api/v1/articles", json={"url": f"{site.url}/story#top"})
-    assert created.status_code == 201, created.text
-    body = created.json
+        get_engine().run_job(again.json["id"])
+    done = writer.get(queued.headers["Location"])
+    assert done.status_code == 200 and done.json["status"] == "done"
+    assert done.json["outcome"] == "created" and done.json["attempts"] == 1
+    body = writer.get(done.json["article"]["url"]).json
     assert body["title"] == "Crime falls in Riverton" and body["author"] == "Jane Doe"
     assert body["outlet"] == "Riverton Gazette" and body["publishedAt"].startswith("2024-03-05")
     assert body["revision"] == 1 and body["fetchedAt"] and body["claims"]
-    assert again.status_code == 200 and again.json["id"] == body["id"]
+    second = writer.get(f"/api/v1/jobs/{again.json['id']}").json
+    assert second["outcome"] == "unchanged" and second["article"]["id"] == body["id"]
 
 
-def test_urls_that_cannot_be_fetched_get_clear_errors(writer, api):
+def test_a_failed_fetch_is_reported_on_the_job(writer):
+    current_app.config.update(FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0)
+    with Site({"/gone": Reply(b"<p>gone</p>", 410)}) as site:
+        queued = writer.post("/api/v1/articles", json={"url": f"{site.url}/gone"})
+        get_engine().run_job(queued.json["id"])
+    failed = writer.get(queued.headers["Location"]).json
+    assert failed["status"] == "failed" and "HTTP 410" in failed["error"]
+    assert failed["article"] is None
+
+
+def test_urls_that_cannot_be_fetched_are_refused_at_once(writer, api):
     error = assert_error(writer.post("/api/v1/articles", json={"url": "http://127.0.0.1:9/a"}),
                          422, "invalid_input")
     assert "loopback" in error["message"]
@@ -31,8 +51,30 @@ def test_urls_that_cannot_be_fetched_get_clear_errors(writer, api):
     assert "not author" in error["message"]
     assert_error(writer.post("/api/v1/articles", json={"url": 5}), 422)
     assert_error(api.post("/api/v1/articles", json={"url": "https://x.example/a"}), 403)
-    current_app.config.update(FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0)
-    with Site({"/gone": Reply(b"<p>gone</p>", 410)}) as site:
-        error = assert_error(writer.post("/api/v1/articles", json={"url": f"{site.url}/gone"}),
-                             422, "fetch_failed")
-    assert "HTTP 410" in error["message"]
+
+
+def test_a_long_text_goes_to_the_background(writer):
+    current_app.config["API_SYNC_MAX_CHARS"] = 100
+    body = " ".join(PARAGRAPHS) * 2
+    queued = writer.post("/api/v1/articles", json={"title": "Long", "body": body})
+    assert queued.status_code == 202
+    get_engine().run_job(queued.json["id"])
+    done = writer.get(queued.headers["Location"]).json
+    assert done["status"] == "done" and done["outcome"] == "created"
+    assert writer.get(done["article"]["url"]).json["title"] == "Long"
+    blank = writer.post("/api/v1/articles", json={"title": "  ", "body": body})
+    assert_error(blank, 422)
+
+
+def test_a_job_is_seen_only_by_whoever_started_it(writer, session, users, client):
+    from factcheck.services.tokens import create_token
+    from tests.api.conftest import ApiClient
+
+    queued = writer.post("/api/v1/articles", json={"url": "https://news.example/a"})
+    other = ApiClient(client, create_token(session, email="checker@example.org", name="x",
+                                           scope="read").secret)
+    assert_error(other.get(queued.headers["Location"]), 404)
+    admin = ApiClient(client, create_token(session, email="admin@example.org", name="x",
+                                           scope="read").secret)
+    assert admin.get(queued.headers["Location"]).status_code == 200
+    assert_error(writer.get("/api/v1/jobs/987654"), 404)

@@ -31,9 +31,7 @@ def test_admins_see_and_revoke_tokens(admin, session, users):
 
 
 def test_admins_register_webhooks_and_see_deliveries(admin, session):
-    # No delivery thread here: it would share the in-memory SQLite connection with the requests
-    # (deliveries themselves are tested with a file database in tests/services/test_webhooks.py).
-    current_app.config["WEBHOOK_WORKER"] = False
+    # No job consumer here: deliveries are tested in tests/services/test_webhooks.py.
     response = admin.post("/admin/integrations/webhooks", data={"url": "https://hooks.example/in"},
                           follow_redirects=True)
     assert "generated secret (shown only now)" in response.text

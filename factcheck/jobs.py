@@ -1,0 +1,117 @@
+"""Background jobs: thin functions over the services, run by the job engine in an app context.
+
+Each takes JSON-able keyword arguments (they are stored on the job row) and returns a small
+JSON-able result or None. Register a new one in JOBS; job_engine.py hands them all to Huey.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, current_app
+
+from factcheck.extensions import db, get_fetcher, get_matcher, outbound_policy
+from factcheck.job_engine import JobFunction, get_engine
+from factcheck.models import Review, User
+from factcheck.publishing import claim_review_of
+from factcheck.services import articles as article_service
+from factcheck.services import claims as claim_service
+from factcheck.services import pages, webhooks
+from factcheck.services.claimreview_import import read_import_file
+from factcheck.services.errors import InvalidInput
+from factcheck.services.links import Thresholds
+
+
+def _user(user_id: int | None) -> User | None:
+    return db.session.get(User, user_id) if user_id else None
+
+
+def ingest_url(url: str, outlet: str | None = None, title: str | None = None,
+               submitted_by_id: int | None = None) -> dict[str, Any]:
+    """Fetch the article at URL and store it (or its new revision)."""
+    result = pages.ingest_url(
+        db.session, get_matcher(), get_fetcher(), url, outlet=outlet, title=title,
+        submitted_by=_user(submitted_by_id),
+        thresholds=Thresholds.from_config(current_app.config),
+        max_chars=current_app.config["MAX_ARTICLE_CHARS"])
+    return {"articleId": result.article.id, "outcome": result.outcome}
+
+
+def ingest_text(title: str, body: str, fmt: str = "text", url: str | None = None,
+                outlet: str | None = None, author: str | None = None,
+                published_at: str | None = None,
+                submitted_by_id: int | None = None) -> dict[str, Any]:
+    """Store an article given as text (a long one, sent to the background by the API)."""
+    result = article_service.ingest_article(
+        db.session, get_matcher(), title=title, body=body, fmt=fmt, url=url, outlet=outlet,
+        author=author, published_at=datetime.fromisoformat(published_at) if published_at else None,
+        submitted_by=_user(submitted_by_id), max_chars=current_app.config["MAX_ARTICLE_CHARS"],
+        thresholds=Thresholds.from_config(current_app.config))
+    return {"articleId": result.article.id,
+            "outcome": "created" if result.created else "unchanged"}
+
+
+def webhook_settings(config: Any) -> webhooks.DeliverySettings:  # noqa: ANN401
+    return webhooks.DeliverySettings(
+        max_attempts=int(config["WEBHOOK_MAX_ATTEMPTS"]),
+        retry_base_seconds=float(config["WEBHOOK_RETRY_BASE_SECONDS"]),
+        retry_max_seconds=float(config["WEBHOOK_RETRY_MAX_SECONDS"]),
+        timeout_seconds=float(config["WEBHOOK_TIMEOUT_SECONDS"]),
+        policy=outbound_policy(config))
+
+
+def render_review(review: Review) -> str:
+    """Return the body a webhook receives: the review's ClaimReview JSON-LD."""
+    return json.dumps(claim_review_of(review), ensure_ascii=False, separators=(",", ":"))
+
+
+def deliver_due_now(app: Flask) -> int:
+    """Send the deliveries that are due, in APP's context; return how many were attempted."""
+    with app.app_context():
+        try:
+            return webhooks.deliver_due(db.session, render_review,
+                                        settings=webhook_settings(app.config))
+        finally:
+            db.session.remove()
+
+
+def deliver_webhooks() -> dict[str, Any]:
+    """Send the due webhook deliveries, then queue the next round for the retries waiting."""
+    sent = webhooks.deliver_due(db.session, render_review,
+                                settings=webhook_settings(current_app.config))
+    wait = webhooks.seconds_until_next(db.session)
+    if wait is not None:
+        get_engine().enqueue("deliver_webhooks", key="webhooks", delay=max(wait, 0.05))
+    return {"attempted": sent}
+
+
+def reindex_claims() -> dict[str, Any]:
+    """Re-embed every stored claim with the configured model."""
+    return {"claims": claim_service.reindex_claims(db.session, get_matcher())}
+
+
+def import_claims(text: str, skip_invalid: bool = False) -> dict[str, Any]:
+    """Import checked claims from TEXT (JSON lines or ClaimReview JSON-LD)."""
+    records, errors = read_import_file(text)
+    if errors and not skip_invalid:
+        raise InvalidInput(f"{len(errors)} bad entries; nothing imported: " + "; ".join(
+            errors[:5]))
+    report = claim_service.import_claims(db.session, get_matcher(), records)
+    return {"imported": report.imported, "duplicates": report.skipped_duplicates,
+            "bad": len(errors)}
+
+
+JOBS: dict[str, JobFunction] = {
+    "ingest_url": ingest_url,
+    "ingest_text": ingest_text,
+    "deliver_webhooks": deliver_webhooks,
+    "reindex_claims": reindex_claims,
+    "import_claims": import_claims,
+}
+
+
+def on_deliveries_queued(sender: object, **extra: object) -> None:
+    """Queue a delivery round when verdict deliveries were written (one at a time)."""
+    get_engine().enqueue("deliver_webhooks", key="webhooks")
