@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from flask import current_app
 from flask.cli import with_appcontext
 
-from factcheck.extensions import db, get_fetcher, get_matcher
+from factcheck.extensions import db, get_fetcher, get_matcher, outbound_policy
 from factcheck.matching import ModelLoadError
 from factcheck.matching.metrics import evaluate, threshold_table
 from factcheck.models import Claim, JobStatus, Role, TokenScope
@@ -380,6 +380,96 @@ def work(workers: int, no_periodic: bool) -> None:
     get_engine().work(workers=workers, periodic=not no_periodic)
 
 
+sources_group = click.Group("sources", help="Monitored feeds and news sitemaps.")
+
+
+@sources_group.command("add")
+@click.argument("name")
+@click.option("--feed", "feed_url", required=True, help="The RSS/Atom feed or news sitemap URL.")
+@click.option("--interval", default=30, show_default=True, type=click.IntRange(1, 10080),
+              help="Minutes between polls.")
+@click.option("--language", default=None, help="The articles' language when a page does not "
+                                               "say (two letters, e.g. en).")
+@with_appcontext
+def add_source(name: str, feed_url: str, interval: int, language: str | None) -> None:
+    """Register a feed NAME (also its articles' outlet), polled every --interval minutes."""
+    from factcheck.services import sources
+
+    try:
+        source = sources.add_source(db.session, name=name, feed_url=feed_url,
+                                    interval_minutes=interval, language=language,
+                                    policy=outbound_policy())
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"Source {source.id} ({source.name}) will be polled every {interval} minutes.")
+
+
+def _when(moment) -> str:  # noqa: ANN001
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+@sources_group.command("list")
+@with_appcontext
+def list_sources() -> None:
+    """List sources with their health: last poll, last success, counts, failures, last error."""
+    from factcheck.services import sources
+
+    for source in sources.list_sources(db.session):
+        state = "active" if source.active else "PAUSED"
+        click.echo(f"{source.id:>4}  {source.name}  [{state}, every {source.interval_minutes} "
+                   f"min]  {source.feed_url}")
+        click.echo(f"      last poll {_when(source.last_polled_at)}, last success "
+                   f"{_when(source.last_success_at)}; found {source.items_found}, queued "
+                   f"{source.items_queued}, ingested {source.items_ingested}, skipped "
+                   f"{source.items_skipped}; failures in a row {source.consecutive_failures}")
+        if source.paused_reason or source.last_error:
+            click.echo(f"      {source.paused_reason or source.last_error}")
+
+
+@sources_group.command("poll")
+@click.argument("name", required=False)
+@click.option("--wait", is_flag=True, help="Poll and ingest the new items here, now, instead "
+                                           "of queueing jobs for the consumer.")
+@with_appcontext
+def poll_sources(name: str | None, wait: bool) -> None:
+    """Poll source NAME (every active source without it) now."""
+    from factcheck.job_engine import get_engine
+    from factcheck.services import pages, sources
+
+    try:
+        chosen = ([sources.find_source(db.session, name)] if name else
+                  [s for s in sources.list_sources(db.session) if s.active])
+    except ServiceError as exc:
+        _fail(exc.message)
+    for source in chosen:
+        if not wait:
+            job = get_engine().enqueue("poll_source", {"source_id": source.id},
+                                       key=f"poll:{source.id}")
+            click.echo(f"{source.name}: poll queued (job {job.id}).")
+            continue
+        result = sources.poll(db.session, get_fetcher(), source)
+        if result.error:
+            click.echo(f"{source.name}: poll failed: {result.error}", err=True)
+            continue
+        ingested = failed = 0
+        for url in result.new_urls:
+            try:
+                outcome = pages.ingest_url(
+                    db.session, get_matcher(), get_fetcher(), url, source=source,
+                    thresholds=Thresholds.from_config(current_app.config),
+                    max_chars=current_app.config["MAX_ARTICLE_CHARS"])
+            except ServiceError as exc:
+                db.session.rollback()
+                failed += 1
+                click.echo(f"  {url}: {exc.message}", err=True)
+                continue
+            sources.record_ingest(db.session, source.id, outcome.created)
+            ingested += outcome.created
+        click.echo(f"{source.name}: {result.found} items, {len(result.new_urls)} new, "
+                   f"{ingested} ingested, {failed} failed, {result.known} known"
+                   + (f", {result.deferred} left for the next poll" if result.deferred else ""))
+
+
 demo = click.Group("demo", help="Sample data for trying the workbench.")
 
 
@@ -471,5 +561,5 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     click.echo(json.dumps(results))
 
 
-COMMANDS = (users, tokens, webhooks_group, jobs_group, articles, claims, demo, model,
-            evaluation)
+COMMANDS = (users, tokens, webhooks_group, jobs_group, sources_group, articles, claims, demo,
+            model, evaluation)

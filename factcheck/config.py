@@ -113,6 +113,7 @@ class Defaults:
     JOBS_RETRY_BASE_SECONDS = 30.0  # then doubled after each failure, up to an hour
     JOBS_HEARTBEAT_SECONDS = 10.0  # a consumer tells its jobs are alive this often
     JOBS_SILENT_AFTER_SECONDS = 90.0  # a running job silent this long is queued again
+    JOBS_KEEP_DAYS = 7  # finished jobs are listed this long (failed ones until retried)
     # The API sends articles longer than this to the background (202 and a status URL).
     API_SYNC_MAX_CHARS = 100_000
     # Webhooks: deliveries are sent by a job; failures are retried after

@@ -128,13 +128,20 @@ class JobEngine:
                 session.remove()
 
     def upkeep(self) -> None:
-        """Queue again the jobs of dead consumers and resend lost messages (every minute)."""
+        """Every minute: requeue jobs of dead consumers, resend lost messages, drop old rows,
+        and run the job functions marked every_minute (they only queue other jobs)."""
         with self.app.app_context():
             try:
                 self.recover()
+                job_service.prune(db.session, finished_before=utcnow() - timedelta(
+                    days=float(self.app.config["JOBS_KEEP_DAYS"])))
                 for name, function in self.functions.items():
                     if getattr(function, "every_minute", False):
-                        self.enqueue(name, key=f"upkeep:{name}")
+                        try:
+                            function()
+                        except Exception:  # noqa: BLE001  (the next minute tries again)
+                            db.session.rollback()
+                            log.exception("Upkeep step %s failed", name)
             finally:
                 db.session.remove()
 

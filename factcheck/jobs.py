@@ -13,12 +13,12 @@ from typing import Any
 from flask import Flask, current_app
 
 from factcheck.extensions import db, get_fetcher, get_matcher, outbound_policy
-from factcheck.job_engine import JobFunction, get_engine
-from factcheck.models import Review, User
+from factcheck.job_engine import JobFunction, every_minute, get_engine
+from factcheck.models import MonitoredSource, Review, User
 from factcheck.publishing import claim_review_of
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
-from factcheck.services import pages, webhooks
+from factcheck.services import pages, sources, webhooks
 from factcheck.services.claimreview_import import read_import_file
 from factcheck.services.errors import InvalidInput
 from factcheck.services.links import Thresholds
@@ -29,14 +29,39 @@ def _user(user_id: int | None) -> User | None:
 
 
 def ingest_url(url: str, outlet: str | None = None, title: str | None = None,
-               submitted_by_id: int | None = None) -> dict[str, Any]:
+               submitted_by_id: int | None = None,
+               source_id: int | None = None) -> dict[str, Any]:
     """Fetch the article at URL and store it (or its new revision)."""
+    source = db.session.get(MonitoredSource, source_id) if source_id else None
     result = pages.ingest_url(
         db.session, get_matcher(), get_fetcher(), url, outlet=outlet, title=title,
-        submitted_by=_user(submitted_by_id),
+        submitted_by=_user(submitted_by_id), source=source,
         thresholds=Thresholds.from_config(current_app.config),
         max_chars=current_app.config["MAX_ARTICLE_CHARS"])
+    if source_id:
+        sources.record_ingest(db.session, source_id, result.created)
     return {"articleId": result.article.id, "outcome": result.outcome}
+
+
+def poll_source(source_id: int) -> dict[str, Any]:
+    """Poll a monitored source and queue a fetch-and-ingest job for each new link."""
+    source = sources.get_source(db.session, source_id)
+    result = sources.poll(db.session, get_fetcher(), source)
+    engine = get_engine()
+    for url in result.new_urls:
+        engine.enqueue("ingest_url", {"url": url, "source_id": source_id}, key=f"url:{url}")
+    return {"found": result.found, "queued": len(result.new_urls), "known": result.known,
+            "deferred": result.deferred, "notModified": result.not_modified,
+            "error": result.error}
+
+
+@every_minute
+def poll_due_sources() -> dict[str, Any]:
+    """Queue a poll of every active source whose interval has passed."""
+    due = sources.due_sources(db.session)
+    for source_id in due:
+        get_engine().enqueue("poll_source", {"source_id": source_id}, key=f"poll:{source_id}")
+    return {"polls": len(due)}
 
 
 def ingest_text(title: str, body: str, fmt: str = "text", url: str | None = None,
@@ -105,6 +130,8 @@ def import_claims(text: str, skip_invalid: bool = False) -> dict[str, Any]:
 
 JOBS: dict[str, JobFunction] = {
     "ingest_url": ingest_url,
+    "poll_source": poll_source,
+    "poll_due_sources": poll_due_sources,
     "ingest_text": ingest_text,
     "deliver_webhooks": deliver_webhooks,
     "reindex_claims": reindex_claims,

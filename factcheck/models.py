@@ -159,14 +159,48 @@ class Article(Base):
     fetched_at: Mapped[datetime | None]
     http_etag: Mapped[str | None] = mapped_column(String(200))
     http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    # The monitored feed it came from, if any.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("monitored_source.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submitted_by: Mapped[User | None] = relationship()
+    source: Mapped[MonitoredSource | None] = relationship()
     urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article",
                                                   order_by="ArticleUrl.id")
     claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.start")
     revisions: Mapped[list[ArticleRevision]] = relationship(
         back_populates="article", order_by="ArticleRevision.number")
+
+
+class MonitoredSource(Base):
+    """A feed or news sitemap polled on its interval; its new items are fetched and ingested."""
+
+    __tablename__ = "monitored_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # also the articles' outlet
+    feed_url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str | None] = mapped_column(String(16))  # rss, atom, sitemap (once polled)
+    interval_minutes: Mapped[int] = mapped_column(default=30)
+    language: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    paused_reason: Mapped[str | None] = mapped_column(String(1000))
+    next_poll_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # Health: the last poll, the last good one, what it found, and what went wrong.
+    last_polled_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    items_found: Mapped[int] = mapped_column(default=0)  # in the last good poll
+    items_queued: Mapped[int] = mapped_column(default=0)  # new links, in all polls
+    items_ingested: Mapped[int] = mapped_column(default=0)  # new articles, in all polls
+    items_skipped: Mapped[int] = mapped_column(default=0)  # known links or texts, in all polls
+    http_etag: Mapped[str | None] = mapped_column(String(200))
+    http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
 
 
 class ArticleUrl(Base):

@@ -110,3 +110,16 @@ def article_html(title: str, paragraphs: list[str], *, canonical: str | None = N
             f"<article><h1>{title}</h1>{body}</article>"
             f"<footer>Copyright {site_name}. All rights reserved.</footer></body></html>"
             ).encode("utf-8")
+
+
+def rss(items: list[tuple[str, str]], title: str = "Riverton Gazette") -> bytes:
+    """Return an RSS 2.0 feed of (link, title) items."""
+    entries = "".join(f"<item><title>{t}</title><link>{link}</link>"
+                      f"<pubDate>Tue, 05 Mar 2024 09:00:00 GMT</pubDate></item>"
+                      for link, t in items)
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>{title}</title><link>https://gazette.example/</link>"
+            f"<description>News</description>{entries}</channel></rss>").encode("utf-8")
+
+
+FEED = {"Content-Type": "application/rss+xml; charset=utf-8"}

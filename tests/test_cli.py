@@ -168,3 +168,31 @@ def test_jobs_lists_queued_running_and_failed_jobs_and_retries_one(app, session)
     again = run(app, "jobs", "retry", str(queued.id))
     assert again.exit_code == 1 and "only failed jobs are retried" in again.output
     assert run(app, "jobs", "show", "999").exit_code == 1
+
+
+def test_sources_add_list_and_poll_with_wait(app, session):
+    from tests.http_server import FEED, Reply, Site, article_html, rss
+    from tests.services.test_pages import PARAGRAPHS
+
+    app.config.update(FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0)
+    with Site() as site:
+        site.routes.update({"/feed": Reply(rss([("/a", "A"), ("/gone", "Gone")]), headers=FEED),
+                            "/a": Reply(article_html("Crime falls", PARAGRAPHS))})
+        added = run(app, "sources", "add", "Gazette", "--feed", f"{site.url}/feed",
+                    "--interval", "10", "--language", "en")
+        assert added.exit_code == 0 and "polled every 10 minutes" in added.output
+        assert "exists already" in run(app, "sources", "add", "Gazette", "--feed",
+                                       f"{site.url}/feed").output
+        polled = run(app, "sources", "poll", "Gazette", "--wait")
+        assert polled.exit_code == 0, polled.output
+        assert "Gazette: 2 items, 2 new, 1 ingested, 1 failed, 0 known" in polled.output
+        assert "answered HTTP 404" in polled.output
+        again = run(app, "sources", "poll", "--wait")
+        assert "Gazette: 2 items, 1 new, 0 ingested, 1 failed, 1 known" in again.output
+        queued = run(app, "sources", "poll", "Gazette")
+        assert "Gazette: poll queued (job 1)." in queued.output
+    listed = run(app, "sources", "list")
+    assert "Gazette  [active, every 10 min]" in listed.output
+    assert "found 2, queued 3, ingested 1, skipped 1; failures in a row 0" in listed.output
+    assert run(app, "sources", "poll", "Nope").exit_code == 1
+    assert session.scalar(select(func.count(Article.id))) == 1

@@ -6,14 +6,15 @@ import re
 from datetime import date, datetime, time, timezone
 
 from flask import current_app, jsonify
+from werkzeug.exceptions import BadRequest
 
-from factcheck.api import bp, serializers
+from factcheck.api import bp, pagination, serializers
 from factcheck.api.auth import current_token, scope_required
 from factcheck.api.jobs import accepted
-from factcheck.api.views import json_body, text_field
+from factcheck.api.views import int_arg, json_body, text_field
 from factcheck.extensions import db, get_fetcher, get_matcher
 from factcheck.job_engine import get_engine
-from factcheck.models import TokenScope
+from factcheck.models import MAX_ID, TokenScope
 from factcheck.services import articles as article_service
 from factcheck.services import pages
 from factcheck.services.checking import check_text
@@ -88,6 +89,25 @@ def _article_from_url(data: dict):  # noqa: ANN202
         "outlet": text_field(data, "outlet", limit=200), "submitted_by_id": user.id},
         created_by=user)
     return accepted(job)
+
+
+@bp.get("/articles")
+@scope_required(TokenScope.READ)
+def list_articles():  # noqa: ANN201
+    """Return stored articles by id (oldest first), optionally those of one monitored source."""
+    size = pagination.page_size()
+    source_id = int_arg("sourceId")
+    key = pagination.fingerprint("articles", source_id)
+    cursor = pagination.read_token(key)
+    after = cursor.get("a", 0) if cursor else 0
+    if not isinstance(after, int) or not 0 <= after <= MAX_ID:
+        raise BadRequest("pageToken is out of range.")
+    found = article_service.page_articles(db.session, after_id=after, source_id=source_id,
+                                          limit=size + 1)
+    body = {"articles": [serializers.article_summary(a) for a in found[:size]]}
+    if len(found) > size:
+        body["nextPageToken"] = pagination.make_token(key, {"a": found[size - 1].id})
+    return jsonify(body)
 
 
 @bp.get("/articles/<int:article_id>")

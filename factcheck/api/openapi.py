@@ -94,6 +94,13 @@ SCHEMAS: dict[str, Any] = {
         "author": {"type": "string", "maxLength": 200},
         "format": {"type": "string", "enum": ["text", "markdown", "html"]},
         "publishedAt": {"type": "string", "format": "date"}}, required=["title", "body"])},
+    "ArticleSummary": _object({
+        "id": INTEGER, "title": STRING, "url": _nullable("string"),
+        "outlet": _nullable("string"), "languageCode": STRING,
+        "source": {"oneOf": [{"type": "null"}, _object({"id": INTEGER, "name": STRING})]},
+        "publishedAt": _nullable("string"), "createdAt": STRING, "revision": INTEGER}),
+    "ArticleList": _object({"articles": {"type": "array", "items": _ref("ArticleSummary")},
+                            "nextPageToken": STRING}, required=["articles"]),
     "Job": _object({
         "id": INTEGER, "kind": STRING,
         "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
@@ -237,7 +244,12 @@ def document() -> dict[str, Any]:
                                           "ClaimList", params=list_params, codes="400")},
             "/claims/{claimId}": {"get": _operation("One claim with its verdict.", "Claim",
                                                     params=[claim_id], codes="404")},
-            "/articles": {"post": _operation(
+            "/articles": {"get": _operation(
+                "List stored articles by id, oldest first (createdAt: when ingested).",
+                "ArticleList", codes="400", params=[
+                    _param("sourceId", {"type": "integer", "minimum": 1},
+                           "Only articles from this monitored source."), *PAGE]),
+                          "post": _operation(
                 "Submit an article: its claims with their best matches and carried "
                 "verdicts, 201 when stored, 200 when the same text was stored before. An "
                 "article by URL, or a text longer than the API's synchronous limit, is "

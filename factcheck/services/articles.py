@@ -151,3 +151,12 @@ def get_article(session: Session, article_id: int, *, with_claims: bool = False)
 def list_articles(session: Session, *, limit: int = 50) -> list[Article]:
     """Return the most recently ingested articles."""
     return list(session.scalars(select(Article).order_by(Article.id.desc()).limit(limit)))
+
+
+def page_articles(session: Session, *, after_id: int = 0, source_id: int | None = None,
+                  limit: int = 10) -> list[Article]:
+    """Return up to LIMIT articles with id > AFTER_ID (from SOURCE_ID when given), by id."""
+    query = select(Article).where(Article.id > after_id).options(selectinload(Article.source))
+    if source_id is not None:
+        query = query.where(Article.source_id == source_id)
+    return list(session.scalars(query.order_by(Article.id).limit(limit)))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import false, func, or_, select, update
+from sqlalchemy import delete, false, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from factcheck.models import MAX_ID, Job, JobStatus, User, utcnow
@@ -166,3 +166,12 @@ def counts(session: Session) -> dict[JobStatus, int]:
     """Return how many jobs are in each status."""
     found = dict(session.execute(select(Job.status, func.count()).group_by(Job.status)).all())
     return {status: found.get(status, 0) for status in JobStatus}
+
+
+def prune(session: Session, *, finished_before: datetime) -> int:
+    """Delete jobs that finished well (done) before FINISHED_BEFORE; commit; return how many."""
+    removed = session.execute(delete(Job).where(Job.status == JobStatus.DONE,
+                                                Job.finished_at < finished_before)
+                              .execution_options(synchronize_session=False)).rowcount
+    session.commit()
+    return removed

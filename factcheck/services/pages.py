@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
-from factcheck.models import Article, ArticleUrl, User, utcnow
+from factcheck.models import Article, ArticleUrl, MonitoredSource, User, utcnow
 from factcheck.monitoring.pages import HTML_TYPES, ArticlePage, extract_article
 from factcheck.monitoring.urls import host_of, normalize_url
 from factcheck.outbound import FetchError, Fetcher, Page, Refused
@@ -95,9 +95,13 @@ def _midnight(page: ArticlePage) -> datetime | None:
 
 def ingest_url(session: Session, matcher: Matcher, fetcher: Fetcher, url: str, *,
                outlet: str | None = None, title: str | None = None,
-               submitted_by: User | None = None, max_chars: int = 500_000,
+               submitted_by: User | None = None, source: MonitoredSource | None = None,
+               max_chars: int = 500_000,
                thresholds: Thresholds = Thresholds()) -> UrlIngestResult:
     """Fetch the article at URL and store it (or its new revision); idempotent on URL and text.
+
+    An item of a monitored SOURCE gets the source as outlet (and language, when the page does
+    not say) unless OUTLET is given.
 
     Raises InvalidInput for an address that cannot be fetched or a page without main text,
     FetchFailed when the fetch fails (refused, timeout, HTTP error, too large, not HTML).
@@ -124,13 +128,18 @@ def ingest_url(session: Session, matcher: Matcher, fetcher: Fetcher, url: str, *
     if existing is not None:
         return _update(session, matcher, existing, page, urls, body, digest, extracted,
                        submitted_by, thresholds)
+    def prepare(article: Article) -> None:
+        article.source = source
+        _remember(session, article, page, urls)
+
     try:
         result = ingest_article(
             session, matcher, title=title or extracted.title or host_of(page.url) or url,
-            body=body, url=urls[-1], outlet=outlet or extracted.site_name,
+            body=body, url=urls[-1],
+            outlet=outlet or (source.name if source else None) or extracted.site_name,
             author=(extracted.author or "")[:200] or None, published_at=_midnight(extracted),
-            submitted_by=submitted_by, max_chars=max_chars, language=extracted.language,
-            prepare=lambda article: _remember(session, article, page, urls),
+            submitted_by=submitted_by, max_chars=max_chars, prepare=prepare,
+            language=extracted.language or (source.language if source else None),
             thresholds=thresholds)
     except IntegrityError:  # another worker stored one of these URLs meanwhile
         session.rollback()

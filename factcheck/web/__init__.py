@@ -24,8 +24,10 @@ def register_web(app: Flask) -> None:
     from factcheck.web.editor import bp as editor_bp
     from factcheck.web.integrations import bp as integrations_bp
     from factcheck.web.review import bp as review_bp
+    from factcheck.web.sources import bp as sources_bp
 
-    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp):
+    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp,
+                      sources_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)

@@ -1,4 +1,4 @@
-"""Watching the media: articles fetched by URL (their addresses, HTTP validators); jobs
+"""Watching the media: articles by URL (addresses, HTTP validators), jobs, monitored sources
 
 Revision ID: 0011_monitoring
 Revises: 0010_rerank
@@ -17,11 +17,42 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table(
+        'monitored_source',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('name', sa.String(length=200), nullable=False),
+        sa.Column('feed_url', sa.String(length=2000), nullable=False),
+        sa.Column('kind', sa.String(length=16), nullable=True),
+        sa.Column('interval_minutes', sa.Integer(), nullable=False),
+        sa.Column('language', sa.String(length=8), nullable=True),
+        sa.Column('active', sa.Boolean(), nullable=False),
+        sa.Column('paused_reason', sa.String(length=1000), nullable=True),
+        sa.Column('next_poll_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_polled_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_success_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('last_error', sa.String(length=1000), nullable=True),
+        sa.Column('consecutive_failures', sa.Integer(), nullable=False),
+        sa.Column('items_found', sa.Integer(), nullable=False),
+        sa.Column('items_queued', sa.Integer(), nullable=False),
+        sa.Column('items_ingested', sa.Integer(), nullable=False),
+        sa.Column('items_skipped', sa.Integer(), nullable=False),
+        sa.Column('http_etag', sa.String(length=200), nullable=True),
+        sa.Column('http_last_modified', sa.String(length=100), nullable=True),
+        sa.Column('created_by_id', sa.Integer(), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['created_by_id'], ['user.id'],
+                                name=op.f('fk_monitored_source_created_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_monitored_source')),
+        sa.UniqueConstraint('name', name=op.f('uq_monitored_source_name')))
     with op.batch_alter_table('article', schema=None) as batch_op:
         batch_op.add_column(sa.Column('fetched_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('http_etag', sa.String(length=200), nullable=True))
         batch_op.add_column(sa.Column('http_last_modified', sa.String(length=100),
                                       nullable=True))
+        batch_op.add_column(sa.Column('source_id', sa.Integer(), nullable=True))
+        batch_op.create_index(batch_op.f('ix_article_source_id'), ['source_id'], unique=False)
+        batch_op.create_foreign_key(batch_op.f('fk_article_source_id_monitored_source'),
+                                    'monitored_source', ['source_id'], ['id'])
     op.create_table(
         'article_url',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -68,6 +99,11 @@ def downgrade():
     op.drop_table('job')
     op.drop_table('article_url')
     with op.batch_alter_table('article', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_article_source_id_monitored_source'),
+                                 type_='foreignkey')
+        batch_op.drop_index(batch_op.f('ix_article_source_id'))
+        batch_op.drop_column('source_id')
         batch_op.drop_column('http_last_modified')
         batch_op.drop_column('http_etag')
         batch_op.drop_column('fetched_at')
+    op.drop_table('monitored_source')

@@ -78,3 +78,30 @@ def test_a_job_is_seen_only_by_whoever_started_it(writer, session, users, client
                                            scope="read").secret)
     assert admin.get(queued.headers["Location"]).status_code == 200
     assert_error(writer.get("/api/v1/jobs/987654"), 404)
+
+
+def test_stored_articles_are_listed_by_page_with_their_source(writer, api, session, matcher):
+    from factcheck.models import MonitoredSource
+    from factcheck.services.articles import ingest_article
+
+    source = MonitoredSource(name="Gazette", feed_url="https://gazette.example/feed")
+    session.add(source)
+    session.commit()
+    for number in range(3):
+        ingest_article(session, matcher, title=f"Story {number}", body=f"Rents rose {number + 2} "
+                       "percent in Riverton.", url=f"https://gazette.example/{number}",
+                       prepare=lambda article: setattr(article, "source", source)
+                       if number else None)
+    first = api.get("/api/v1/articles?pageSize=2")
+    assert first.status_code == 200
+    assert [a["title"] for a in first.json["articles"]] == ["Story 0", "Story 1"]
+    assert first.json["articles"][0]["source"] is None
+    assert first.json["articles"][1]["source"] == {"id": source.id, "name": "Gazette"}
+    assert first.json["articles"][1]["url"] == "https://gazette.example/1"
+    second = api.get(f"/api/v1/articles?pageSize=2&pageToken={first.json['nextPageToken']}")
+    assert [a["title"] for a in second.json["articles"]] == ["Story 2"]
+    assert "nextPageToken" not in second.json
+    from_source = api.get(f"/api/v1/articles?sourceId={source.id}").json["articles"]
+    assert [a["title"] for a in from_source] == ["Story 1", "Story 2"]
+    assert_error(api.get("/api/v1/articles?pageSize=0"), 400)
+    assert_error(api.get("/api/v1/articles?sourceId=x"), 400)
