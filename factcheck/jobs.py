@@ -14,8 +14,8 @@ from flask import Flask, current_app
 
 from factcheck.extensions import db, get_fetcher, get_matcher, outbound_policy
 from factcheck.job_engine import JobFunction, every_minute, get_engine
-from factcheck.models import MonitoredSource, Review, User
-from factcheck.publishing import claim_review_of
+from factcheck.models import MonitoredSource, User, WebhookDelivery
+from factcheck.publishing import claim_review_of, repeated_claim_review
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import pages, sources, webhooks
@@ -87,16 +87,20 @@ def webhook_settings(config: Any) -> webhooks.DeliverySettings:  # noqa: ANN401
         policy=outbound_policy(config))
 
 
-def render_review(review: Review) -> str:
-    """Return the body a webhook receives: the review's ClaimReview JSON-LD."""
-    return json.dumps(claim_review_of(review), ensure_ascii=False, separators=(",", ":"))
+def render_delivery(delivery: WebhookDelivery) -> str:
+    """Return the body a webhook receives: the verdict's ClaimReview JSON-LD; for
+    claim.repeated, the earlier verdict's, with the new appearance and the match."""
+    review = claim_review_of(delivery.review)
+    if delivery.event == "claim.repeated" and delivery.alert is not None:
+        review = repeated_claim_review(delivery.alert, review)
+    return json.dumps(review, ensure_ascii=False, separators=(",", ":"))
 
 
 def deliver_due_now(app: Flask) -> int:
     """Send the deliveries that are due, in APP's context; return how many were attempted."""
     with app.app_context():
         try:
-            return webhooks.deliver_due(db.session, render_review,
+            return webhooks.deliver_due(db.session, render_delivery,
                                         settings=webhook_settings(app.config))
         finally:
             db.session.remove()
@@ -104,7 +108,7 @@ def deliver_due_now(app: Flask) -> int:
 
 def deliver_webhooks() -> dict[str, Any]:
     """Send the due webhook deliveries, then queue the next round for the retries waiting."""
-    sent = webhooks.deliver_due(db.session, render_review,
+    sent = webhooks.deliver_due(db.session, render_delivery,
                                 settings=webhook_settings(current_app.config))
     wait = webhooks.seconds_until_next(db.session)
     if wait is not None:

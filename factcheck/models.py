@@ -407,6 +407,38 @@ class ClaimLink(Base):
     decided_by: Mapped[User | None] = relationship()
 
 
+class AlertState(str, enum.Enum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"  # a checker confirmed the link: the earlier verdict is carried
+    DISMISSED = "dismissed"
+
+
+class Alert(Base):
+    """A newly ingested claim matched to a claim with a published verdict: a repeat to check."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("claim_id", "other_id"),
+                      Index("ix_alert_state", "state", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)  # the new one
+    other_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)  # checked before
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("claim_link.id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))  # verdict then
+    similarity: Mapped[float] = mapped_column(Float)
+    automatic: Mapped[bool] = mapped_column(default=False)  # the link was confirmed at ingest
+    state: Mapped[AlertState] = mapped_column(_enum(AlertState), default=AlertState.OPEN)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(foreign_keys=[claim_id])
+    other: Mapped[Claim] = relationship(foreign_keys=[other_id])
+    link: Mapped[ClaimLink | None] = relationship()
+    review: Mapped[Review | None] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+
 class AuditEvent(Base):
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id"),)
@@ -479,6 +511,8 @@ class WebhookDelivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id"), index=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    # claim.repeated: the alert whose earlier verdict and new appearance are sent.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
     event: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text)
     status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus),
@@ -494,6 +528,7 @@ class WebhookDelivery(Base):
 
     webhook: Mapped[Webhook] = relationship()
     review: Mapped[Review | None] = relationship()
+    alert: Mapped[Alert | None] = relationship()
 
 
 class JobStatus(str, enum.Enum):

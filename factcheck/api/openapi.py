@@ -101,6 +101,19 @@ SCHEMAS: dict[str, Any] = {
         "publishedAt": _nullable("string"), "createdAt": STRING, "revision": INTEGER}),
     "ArticleList": _object({"articles": {"type": "array", "items": _ref("ArticleSummary")},
                             "nextPageToken": STRING}, required=["articles"]),
+    "Alert": _object({
+        "id": INTEGER, "state": {"type": "string", "enum": ["open", "confirmed", "dismissed"]},
+        "createdAt": STRING, "similarity": NUMBER, "automatic": {"type": "boolean"},
+        "claim": _object({
+            "id": INTEGER, "text": STRING, "sentence": _nullable("string"),
+            "article": {"oneOf": [{"type": "null"}, _object({
+                "id": INTEGER, "title": STRING, "url": _nullable("string"),
+                "outlet": _nullable("string"), "publishedAt": _nullable("string")})]}}),
+        "earlier": _object({"claimId": INTEGER, "text": STRING, "claimReview": {
+            "oneOf": [{"type": "null"}, _ref("ClaimReviewSummary")]}}),
+        "outletsThisWeek": INTEGER}),
+    "AlertList": _object({"alerts": {"type": "array", "items": _ref("Alert")},
+                          "nextPageToken": STRING}, required=["alerts"]),
     "Job": _object({
         "id": INTEGER, "kind": STRING,
         "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
@@ -256,6 +269,13 @@ def document() -> dict[str, Any]:
                 "stored in the background: 202 with the job (GET /jobs/{jobId}); an address "
                 "stored before gives the stored article, a new revision if the page changed.",
                 "Article", body="ArticleInput", ok="201 200 202", codes="400 403 413 415 422")},
+            "/alerts": {"get": _operation(
+                "Alerts on repeats, newest first: a newly ingested claim matching a claim "
+                "with a published verdict (also sent to webhooks as claim.repeated).",
+                "AlertList", codes="400", params=[
+                    _param("state", {"type": "string",
+                                     "enum": ["open", "confirmed", "dismissed"]},
+                           "Only alerts in this state."), *PAGE])},
             "/jobs/{jobId}": {"get": _operation(
                 "A background job this token's user started: its status, and the article "
                 "once stored.", "Job", params=[job_id], codes="404")},

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import MAX_ID, Article, Claim, ClaimLink, Origin, Review, User, utcnow
-from factcheck.services import audit
+from factcheck.services import alerts, audit, webhooks
 from factcheck.services.dense import dense_retriever
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.extraction import ExtractedClaim, extract_claims
@@ -117,7 +117,8 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         prepare(article)
     session.flush()
     vectors = stack_vectors(matcher, extracted)
-    add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)
+    links = add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)
+    repeats = alerts.raise_for_links(session, links)
     audit.record(session, submitted_by, "article.ingested", "article", article.id,
                  title=article.title, claims=len(article.claims))
     try:
@@ -128,6 +129,7 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
                             created=False)
     dense_retriever(session, matcher).added([c.id for c in article.claims], vectors)
+    webhooks.enqueue_alerts(session, repeats)
     return IngestResult(article, created=True)
 
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
 from factcheck.models import Article, ArticleRevision, Claim, Role, User, utcnow
-from factcheck.services import audit
+from factcheck.services import alerts, audit, webhooks
 from factcheck.services.articles import content_hash, new_claim, prepare_body, stack_vectors
 from factcheck.services.dense import dense_retriever
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput
@@ -123,7 +123,8 @@ def store_revision(session: Session, matcher: Matcher, article: Article, *, body
     article.title, article.is_draft = title, is_draft
     session.flush()
     vectors = stack_vectors(matcher, fresh)
-    add_suggestions(session, matcher, added, vectors, thresholds=thresholds)
+    links = add_suggestions(session, matcher, added, vectors, thresholds=thresholds)
+    repeats = alerts.raise_for_links(session, links)
     audit.record(session, actor, "article.revised", "article", article.id, revision=number,
                  kept=len(kept), added=len(added), stale=[c.id for c in gone])
     try:
@@ -133,6 +134,7 @@ def store_revision(session: Session, matcher: Matcher, article: Article, *, body
         raise Conflict("The article was revised by someone else at the same time; reload it "
                        "and make your changes again.") from exc
     dense_retriever(session, matcher).added([c.id for c in added], vectors)
+    webhooks.enqueue_alerts(session, repeats)
     return RevisionResult(article, kept=len(kept), added=len(added), stale=len(gone),
                           changed=True)
 

@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,7 +22,7 @@ from blinker import Namespace
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from factcheck.models import (DeliveryStatus, Review, ReviewStatus, User, Webhook,
+from factcheck.models import (Alert, DeliveryStatus, Review, ReviewStatus, User, Webhook,
                               WebhookDelivery, utcnow)
 from factcheck import outbound
 from factcheck.outbound import OutboundPolicy, Refused, guarded_client
@@ -145,6 +145,31 @@ def enqueue_review(session: Session, review: Review) -> int:
     return len(hooks)
 
 
+def enqueue_alerts(session: Session, alerts: Sequence[Alert]) -> int:
+    """Queue each of ALERTS (committed) as claim.repeated for every active webhook; commit.
+
+    Never raises: the article is stored whatever happens here, and a failure is logged.
+    """
+    if not alerts:
+        return 0
+    try:
+        hooks = session.scalars(select(Webhook.id).where(Webhook.active.is_(True))).all()
+        if not hooks:
+            return 0
+        now = utcnow()
+        session.add_all(WebhookDelivery(webhook_id=hook_id, review_id=alert.review_id,
+                                        alert_id=alert.id, event="claim.repeated", payload="",
+                                        next_attempt_at=now)
+                        for alert in alerts for hook_id in hooks)
+        session.commit()
+    except Exception:  # noqa: BLE001  (ingesting must not fail because of a webhook)
+        log.exception("Could not queue claim.repeated deliveries")
+        session.rollback()
+        return 0
+    deliveries_queued.send(session, count=len(hooks) * len(alerts))
+    return len(hooks) * len(alerts)
+
+
 def post(url: str, body: bytes, headers: dict[str, str], timeout: float, *,
          policy: OutboundPolicy = OutboundPolicy()) -> tuple[int | None, str | None]:
     """POST BODY to URL under POLICY; return (status code, error message or None if a 2xx).
@@ -177,12 +202,12 @@ def backoff(attempts: int, settings: DeliverySettings) -> timedelta:
                                  settings.retry_base_seconds * 2 ** (attempts - 1)))
 
 
-def deliver_due(session: Session, render: Callable[[Review], str], *,
+def deliver_due(session: Session, render: Callable[[WebhookDelivery], str], *,
                 settings: DeliverySettings = DeliverySettings(), limit: int = 50) -> int:
     """Send every delivery that is due (at most LIMIT); return how many were attempted.
 
-    RENDER turns a review into the JSON body; it is rendered once and kept, so every retry
-    sends the same bytes.
+    RENDER turns a delivery (its event, review, alert) into the JSON body; it is rendered once
+    and kept, so every retry sends the same bytes.
     """
     now = utcnow()
     due = session.scalars(
@@ -200,11 +225,12 @@ def deliver_due(session: Session, render: Callable[[Review], str], *,
     return attempted
 
 
-def _attempt(session: Session, delivery: WebhookDelivery, render: Callable[[Review], str],
+def _attempt(session: Session, delivery: WebhookDelivery,
+             render: Callable[[WebhookDelivery], str],
              settings: DeliverySettings) -> None:
     if not delivery.payload:
         try:
-            delivery.payload = render(delivery.review)
+            delivery.payload = render(delivery)
         except Exception as exc:  # noqa: BLE001  (recorded on the delivery for the admin)
             log.exception("Could not render webhook delivery %s", delivery.id)
             delivery.status, delivery.last_error = DeliveryStatus.FAILED, f"render: {exc}"[:500]

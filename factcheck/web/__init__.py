@@ -24,17 +24,18 @@ def register_web(app: Flask) -> None:
     from factcheck.web.editor import bp as editor_bp
     from factcheck.web.integrations import bp as integrations_bp
     from factcheck.web.review import bp as review_bp
+    from factcheck.web.alerts import bp as alerts_bp
     from factcheck.web.sources import bp as sources_bp
 
     for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp,
-                      sources_bp):
+                      sources_bp, alerts_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(ServiceError, handle_service_error)
     app.jinja_env.filters["rating_label"] = rating_label
     app.jinja_env.filters["markdown"] = render_markdown
-    app.context_processor(lambda: {"SCALE": SCALE})
+    app.context_processor(lambda: {"SCALE": SCALE, "open_alerts": _open_alerts})
     app.jinja_env.globals["own_claim_review"] = own_claim_review
 
 
@@ -42,6 +43,13 @@ def register_web(app: Flask) -> None:
 def load_user(user_id: str) -> User | None:
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     return user if user is not None and user.active else None
+
+
+def _open_alerts() -> int:
+    """How many alerts wait for a checker (the nav shows it; counted when the page asks)."""
+    from factcheck.services.alerts import open_count
+
+    return open_count(db.session) if current_user.is_authenticated else 0
 
 
 def index():  # noqa: ANN201

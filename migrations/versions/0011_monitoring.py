@@ -1,4 +1,4 @@
-"""Watching the media: articles by URL (addresses, HTTP validators), jobs, monitored sources
+"""Watching the media: articles by URL, jobs, monitored sources, alerts on repeats
 
 Revision ID: 0011_monitoring
 Revises: 0010_rerank
@@ -94,8 +94,47 @@ def upgrade():
         batch_op.create_index('ix_job_status_run_after', ['status', 'run_after'], unique=False)
         batch_op.create_index('ix_job_key_status', ['key', 'status'], unique=False)
 
+    op.create_table(
+        'alert',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('claim_id', sa.Integer(), nullable=False),
+        sa.Column('other_id', sa.Integer(), nullable=False),
+        sa.Column('link_id', sa.Integer(), nullable=True),
+        sa.Column('review_id', sa.Integer(), nullable=True),
+        sa.Column('similarity', sa.Float(), nullable=False),
+        sa.Column('automatic', sa.Boolean(), nullable=False),
+        sa.Column('state', sa.Enum('open', 'confirmed', 'dismissed', name='alertstate',
+                                   native_enum=False, create_constraint=True, length=16),
+                  nullable=False),
+        sa.Column('decided_by_id', sa.Integer(), nullable=True),
+        sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(['claim_id'], ['claim.id'], name=op.f('fk_alert_claim_id_claim')),
+        sa.ForeignKeyConstraint(['other_id'], ['claim.id'], name=op.f('fk_alert_other_id_claim')),
+        sa.ForeignKeyConstraint(['link_id'], ['claim_link.id'],
+                                name=op.f('fk_alert_link_id_claim_link')),
+        sa.ForeignKeyConstraint(['review_id'], ['review.id'],
+                                name=op.f('fk_alert_review_id_review')),
+        sa.ForeignKeyConstraint(['decided_by_id'], ['user.id'],
+                                name=op.f('fk_alert_decided_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_alert')),
+        sa.UniqueConstraint('claim_id', 'other_id', name=op.f('uq_alert_claim_id')))
+    with op.batch_alter_table('alert', schema=None) as batch_op:
+        batch_op.create_index('ix_alert_state', ['state', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alert_claim_id'), ['claim_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_alert_other_id'), ['other_id'], unique=False)
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('alert_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_webhook_delivery_alert_id_alert'), 'alert',
+                                    ['alert_id'], ['id'])
+
 
 def downgrade():
+    with op.batch_alter_table('webhook_delivery', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_webhook_delivery_alert_id_alert'),
+                                 type_='foreignkey')
+        batch_op.drop_column('alert_id')
+    op.drop_table('alert')
     op.drop_table('job')
     op.drop_table('article_url')
     with op.batch_alter_table('article', schema=None) as batch_op:

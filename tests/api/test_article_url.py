@@ -105,3 +105,21 @@ def test_stored_articles_are_listed_by_page_with_their_source(writer, api, sessi
     assert [a["title"] for a in from_source] == ["Story 1", "Story 2"]
     assert_error(api.get("/api/v1/articles?pageSize=0"), 400)
     assert_error(api.get("/api/v1/articles?sourceId=x"), 400)
+
+
+def test_alerts_are_listed_newest_first_with_the_earlier_verdict(api, session, matcher, demo):
+    from factcheck.services.articles import ingest_article
+
+    article = ingest_article(session, matcher, title="Trivia", outlet="Quiz Weekly",
+                             url="https://quiz.example/t", body="Bats are blind.").article
+    body = api.get("/api/v1/alerts?state=open&pageSize=1").json
+    (alert,) = body["alerts"]
+    assert alert["claim"]["article"] == {"id": article.id, "title": "Trivia",
+                                         "url": "https://quiz.example/t", "outlet": "Quiz Weekly",
+                                         "publishedAt": None}
+    assert alert["earlier"]["text"] == "Bats are blind." and alert["automatic"] is True
+    assert alert["earlier"]["claimReview"]["rating"] == "false"
+    assert alert["outletsThisWeek"] == 1 and alert["state"] == "open"
+    older = api.get(f"/api/v1/alerts?state=open&pageSize=1&pageToken={body['nextPageToken']}")
+    assert older.json["alerts"][0]["id"] < alert["id"]
+    assert_error(api.get("/api/v1/alerts?state=maybe"), 400)
