@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import urllib.parse
 from datetime import timezone
 from pathlib import Path
 
@@ -375,7 +376,10 @@ def work(workers: int, no_periodic: bool) -> None:
 
     app = current_app._get_current_object()
     get_matcher().embedder.load()
-    queue = app.config["JOBS_URL"] or "the SQLite queue in the instance folder"
+    parts = urllib.parse.urlsplit(app.config["JOBS_URL"] or "")
+    queue = (f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path}"
+             if parts.scheme.startswith("redis") else
+             app.config["JOBS_URL"] or "the SQLite queue in the instance folder")  # no password
     click.echo(f"Job consumer {os.getpid()} on {queue} with {workers} worker(s).")
     get_engine().work(workers=workers, periodic=not no_periodic)
 

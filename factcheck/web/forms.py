@@ -75,7 +75,7 @@ class ArticleUrlForm(BaseForm):
         DataRequired("Give the article's address."), URL(require_tld=False,
                                                          message="Give an http(s):// address."),
         Length(max=2000)])
-    page_outlet = StringField("Outlet (default: the site's name)",
+    page_outlet = StringField("Publisher (default: the site's name)",
                               validators=[Optional(), Length(max=200)])
     fetch = SubmitField("Fetch and ingest")
 
