@@ -25,9 +25,17 @@ run: $(VENV)/.installed
 	$(FLASK) users ensure-admin
 	$(FLASK) demo load
 	@echo "factcheck is starting on http://127.0.0.1:5000 (log in with the admin account above; Ctrl-C stops it)"
+	@# One job consumer (fetching, polling, webhooks) beside gunicorn; both stop together.
+	@$(FLASK) jobs work & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: $(VENV)/.installed-dev
+# The job engine's Redis tests need Debian's redis-server (they never skip).
+REDIS_SERVER := $(shell command -v redis-server || echo /usr/bin/redis-server)
+$(REDIS_SERVER):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+
+test: $(VENV)/.installed-dev $(REDIS_SERVER)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev

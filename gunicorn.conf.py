@@ -22,7 +22,6 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
     from factcheck.services.errors import Unavailable
     from factcheck.services.health import ensure_writable
     from factcheck.text.parse import ParserUnavailable, load_parser
-    from factcheck.webhook_worker import WEBHOOKS_KEY
 
     app = worker.wsgi
     try:
@@ -37,7 +36,6 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
         matcher.embedder.load()
         with app.app_context():
             dense_retriever(db.session, matcher).load()  # SQLite: the in-memory index
-        app.extensions[WEBHOOKS_KEY].start()  # sends queued webhook deliveries in the background
     except (ModelLoadError, ParserUnavailable) as exc:
         print(f"\nfactcheck cannot start: {exc}\n", file=sys.stderr, flush=True)
         sys.exit(WORKER_BOOT_ERROR)

@@ -115,10 +115,20 @@ class Defaults:
     API_RATE_LIMIT = "600 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Webhooks: a background thread per process sends queued deliveries; failures are retried
-    # after WEBHOOK_RETRY_BASE_SECONDS, doubling each time (capped), WEBHOOK_MAX_ATTEMPTS times.
-    WEBHOOK_WORKER = True
-    WEBHOOK_POLL_SECONDS = 30.0
+    # Jobs (fetching, ingesting, polling, webhook deliveries, imports, reindexing) run in a
+    # consumer (`flask jobs work`; `make run` starts one beside gunicorn). The engine is Huey:
+    # None = a SQLite file in the instance folder (no server); "redis://HOST:PORT/DB" = a
+    # shared broker, with consumers on several machines (they share the database too).
+    JOBS_URL = None
+    JOBS_MAX_ATTEMPTS = 3  # for failures that may pass (timeouts, 5xx); others fail at once
+    JOBS_RETRY_BASE_SECONDS = 30.0  # then doubled after each failure, up to an hour
+    JOBS_HEARTBEAT_SECONDS = 10.0  # a consumer tells its jobs are alive this often
+    JOBS_SILENT_AFTER_SECONDS = 90.0  # a running job silent this long is queued again
+    JOBS_KEEP_DAYS = 7  # finished jobs are listed this long (failed ones until retried)
+    # The API sends articles longer than this to the background (202 and a status URL).
+    API_SYNC_MAX_CHARS = 100_000
+    # Webhooks: deliveries are sent by a job; failures are retried after
+    # WEBHOOK_RETRY_BASE_SECONDS, doubling each time (capped), WEBHOOK_MAX_ATTEMPTS times.
     WEBHOOK_MAX_ATTEMPTS = 8
     WEBHOOK_RETRY_BASE_SECONDS = 30.0
     WEBHOOK_RETRY_MAX_SECONDS = 3600.0
@@ -136,6 +146,19 @@ class Defaults:
     # -Proto, -Host, -Port and -Prefix headers are then believed (werkzeug's ProxyFix): the
     # client's address (login limits) and whether it came over HTTPS.
     TRUSTED_PROXIES = 0
+    # Every request the server sends (pages, feeds, webhooks) goes to public addresses only:
+    # loopback (IPv4 and IPv6 alike), private, link-local, unique-local, cloud metadata and
+    # reserved addresses are refused after DNS resolution and after every redirect. A
+    # deployment names what it trusts here, a comma list of host names, addresses or networks
+    # ("hooks.newsroom.internal,10.1.2.0/24"); tests allow 127.0.0.1.
+    FETCH_ALLOW_HOSTS = ""
+    FETCH_CONNECT_TIMEOUT_SECONDS = 5.0
+    FETCH_READ_TIMEOUT_SECONDS = 10.0
+    FETCH_DEADLINE_SECONDS = 30.0  # a whole page, however slowly it arrives
+    FETCH_MAX_BYTES = 5 * 1024 * 1024  # reading stops past it
+    FETCH_MIN_INTERVAL_SECONDS = 1.0  # per host, per process
+    FETCH_RESPECT_ROBOTS = True
+    FETCH_USER_AGENT = None  # None: "factcheck/<version> (+<PUBLIC_BASE_URL or PUBLISHER_SITE>)"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session

@@ -161,12 +161,69 @@ class Article(Base):
     # A draft is not published yet: its editor pastes it, reads the flags and revises it.
     is_draft: Mapped[bool] = mapped_column(default=False, server_default=false())
     revision: Mapped[int] = mapped_column(default=1, server_default="1")  # 1, 2, ... (body's)
+    # Fetched from its URL: when last, and the validators for the next conditional GET.
+    fetched_at: Mapped[datetime | None]
+    http_etag: Mapped[str | None] = mapped_column(String(200))
+    http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    # The monitored feed it came from, if any.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("monitored_source.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submitted_by: Mapped[User | None] = relationship()
+    source: Mapped[MonitoredSource | None] = relationship()
+    urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article",
+                                                  order_by="ArticleUrl.id")
     claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.start")
     revisions: Mapped[list[ArticleRevision]] = relationship(
         back_populates="article", order_by="ArticleRevision.number")
+
+
+class MonitoredSource(Base):
+    """A feed or news sitemap polled on its interval; its new items are fetched and ingested."""
+
+    __tablename__ = "monitored_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # also the articles' outlet
+    feed_url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str | None] = mapped_column(String(16))  # rss, atom, sitemap (once polled)
+    interval_minutes: Mapped[int] = mapped_column(default=30)
+    language: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    paused_reason: Mapped[str | None] = mapped_column(String(1000))
+    next_poll_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # Health: the last poll, the last good one, what it found, and what went wrong.
+    last_polled_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    items_found: Mapped[int] = mapped_column(default=0)  # in the last good poll
+    items_queued: Mapped[int] = mapped_column(default=0)  # new links, in all polls
+    items_ingested: Mapped[int] = mapped_column(default=0)  # new articles, in all polls
+    items_skipped: Mapped[int] = mapped_column(default=0)  # known links or texts, in all polls
+    http_etag: Mapped[str | None] = mapped_column(String(200))
+    http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class ArticleUrl(Base):
+    """An address an article was found at (normalised): the link, the final URL, the canonical.
+
+    One story reached by several links is one article; a URL seen before is not fetched again
+    by the monitors.
+    """
+
+    __tablename__ = "article_url"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="urls")
 
 
 class ArticleRevision(Base):
@@ -384,6 +441,38 @@ class ClaimLink(Base):
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
 
+class AlertState(str, enum.Enum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"  # a checker confirmed the link: the earlier verdict is carried
+    DISMISSED = "dismissed"
+
+
+class Alert(Base):
+    """A newly ingested claim matched to a claim with a published verdict: a repeat to check."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("claim_id", "other_id"),
+                      Index("ix_alert_state", "state", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)  # the new one
+    other_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)  # checked before
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("claim_link.id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))  # verdict then
+    similarity: Mapped[float] = mapped_column(Float)
+    automatic: Mapped[bool] = mapped_column(default=False)  # the link was confirmed at ingest
+    state: Mapped[AlertState] = mapped_column(_enum(AlertState), default=AlertState.OPEN)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(foreign_keys=[claim_id])
+    other: Mapped[Claim] = relationship(foreign_keys=[other_id])
+    link: Mapped[ClaimLink | None] = relationship()
+    review: Mapped[Review | None] = relationship()
+    decided_by: Mapped[User | None] = relationship()
+
+
 class AuditEvent(Base):
     __tablename__ = "audit_event"
     __table_args__ = (Index("ix_audit_event_entity", "entity_type", "entity_id"),)
@@ -456,6 +545,8 @@ class WebhookDelivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id"), index=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    # claim.repeated: the alert whose earlier verdict and new appearance are sent.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
     event: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text)
     status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus),
@@ -471,6 +562,47 @@ class WebhookDelivery(Base):
 
     webhook: Mapped[Webhook] = relationship()
     review: Mapped[Review | None] = relationship()
+    alert: Mapped[Alert | None] = relationship()
+
+
+class JobStatus(str, enum.Enum):
+    QUEUED = "queued"  # waiting for a consumer (maybe not before run_after)
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # gave up after max_attempts; an admin can retry it
+
+
+class Job(Base):
+    """Background work (fetch, ingest, poll, deliver, import, reindex) and how it went.
+
+    The job engine (Huey) carries only the job's id; this row is the job: a consumer claims it
+    (queued -> running) before doing anything, so a message delivered twice runs it once, and
+    a job whose consumer died (its heartbeat stopped) is queued again.
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_status_run_after", "status", "run_after"),
+                      Index("ix_job_key_status", "key", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Jobs with the same key are not queued twice (e.g. one pending webhook round).
+    key: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    run_after: Mapped[datetime] = mapped_column(default=utcnow)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid of the consumer
+    heartbeat_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    created_by: Mapped[User | None] = relationship()
 
 
 # Lexical search on SQLite: an FTS5 index over claim text and context (BM25), kept in step with

@@ -44,4 +44,5 @@ limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_
               error_message="Too many requests: slow down and retry after the time in the "
                             "Retry-After header.")(bp)
 
-from factcheck.api import errors, views, articles, reviews, openapi  # noqa: E402,F401  (routes)
+from factcheck.api import (errors, views, articles, alerts, jobs, reviews,  # noqa: E402,F401
+                           openapi)

@@ -73,8 +73,21 @@ SCHEMAS: dict[str, Any] = {
         "id": INTEGER, "title": STRING, "url": _nullable("string"),
         "outlet": _nullable("string"), "author": _nullable("string"),
         "publishedAt": _nullable("string"), "languageCode": STRING, "createdAt": STRING,
+        "revision": {"type": "integer", "minimum": 1},
+        "fetchedAt": _nullable("string", format="date-time"),
         "claims": {"type": "array", "items": _ref("ArticleClaim")}}),
-    "ArticleInput": {**_object({
+    "ArticleInput": {"oneOf": [_ref("ArticleTextInput"), _ref("ArticleUrlInput")]},
+    "ArticleUrlInput": {**_object({
+        "url": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^https?://",
+                "description": "The page to fetch: its main text, title, author, date and "
+                               "language come from it. A URL stored before gives the stored "
+                               "article (a new revision when the page's text changed)."},
+        "title": {"type": "string", "minLength": 1, "maxLength": 500,
+                  "description": "Instead of the page's title."},
+        "outlet": {"type": "string", "maxLength": 200,
+                   "description": "Instead of the site's name."}}, required=["url"]),
+        "additionalProperties": False},
+    "ArticleTextInput": {**_object({
         "title": {"type": "string", "minLength": 1, "maxLength": 500,
                   "description": "Must contain a visible character."},
         "body": {"type": "string", "minLength": 1,
@@ -89,6 +102,34 @@ SCHEMAS: dict[str, Any] = {
         "publishedAt": _nullable("string", format="date")}, required=["title", "body"]),
         "description": "Text fields must be valid Unicode (no unpaired surrogates such as "
                        "\\ud800); the object must be flat."},
+    "ArticleSummary": _object({
+        "id": INTEGER, "title": STRING, "url": _nullable("string"),
+        "outlet": _nullable("string"), "languageCode": STRING,
+        "source": {"oneOf": [{"type": "null"}, _object({"id": INTEGER, "name": STRING})]},
+        "publishedAt": _nullable("string"), "createdAt": STRING, "revision": INTEGER}),
+    "ArticleList": _object({"articles": {"type": "array", "items": _ref("ArticleSummary")},
+                            "nextPageToken": STRING}, required=["articles"]),
+    "Alert": _object({
+        "id": INTEGER, "state": {"type": "string", "enum": ["open", "confirmed", "dismissed"]},
+        "createdAt": STRING, "similarity": NUMBER, "automatic": {"type": "boolean"},
+        "claim": _object({
+            "id": INTEGER, "text": STRING, "sentence": _nullable("string"),
+            "article": {"oneOf": [{"type": "null"}, _object({
+                "id": INTEGER, "title": STRING, "url": _nullable("string"),
+                "outlet": _nullable("string"), "publishedAt": _nullable("string")})]}}),
+        "earlier": _object({"claimId": INTEGER, "text": STRING, "claimReview": {
+            "oneOf": [{"type": "null"}, _ref("ClaimReviewSummary")]}}),
+        "outletsThisWeek": INTEGER}),
+    "AlertList": _object({"alerts": {"type": "array", "items": _ref("Alert")},
+                          "nextPageToken": STRING}, required=["alerts"]),
+    "Job": _object({
+        "id": INTEGER, "kind": STRING,
+        "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+        "attempts": INTEGER, "maxAttempts": INTEGER,
+        "error": _nullable("string", description="Why the last attempt failed."),
+        "createdAt": STRING, "startedAt": _nullable("string"), "finishedAt": _nullable("string"),
+        "outcome": {"type": ["string", "null"], "enum": ["created", "unchanged", "revised", None]},
+        "article": {"oneOf": [{"type": "null"}, _object({"id": INTEGER, "url": STRING})]}}),
     "CheckInput": {**_object({
         "text": {"type": "string", "minLength": 1},
         "format": {"enum": ["text", "markdown", "html", None]}}, required=["text"]),
@@ -162,10 +203,15 @@ def _operation(summary: str, schema: str, *, params: list | None = None, codes: 
     content = {media: {"schema": _ref(schema)}}
     if extra_media:
         content[extra_media] = {"schema": _ref("ClaimReview")}
+    accepted = {"202": {"description": "Accepted: the work goes on in the background; follow "
+                                       "the job at the Location header.",
+                        "headers": {"Location": {"schema": STRING}},
+                        "content": {"application/json": {"schema": _ref("Job")}}}}
     operation: dict[str, Any] = {
         "summary": summary, "parameters": params or [],
         "responses": {**{status: {"description": "OK", "content": content}
-                         for status in ok.split()}, **{
+                         for status in ok.split() if status != "202"},
+                      **(accepted if "202" in ok.split() else {}), **{
             code: {"description": ERRORS[code],
                    "content": {"application/json": {"schema": _ref("Error")}}}
             for code in ["401", "414", "429", *codes.split()]}}}
@@ -181,6 +227,7 @@ def document() -> dict[str, Any]:
     claim_id = _param("claimId", key, "A claim's id.", "path")
     article_id = _param("articleId", key, "An article's id.", "path")
     review_id = _param("reviewId", key, "A review's id.", "path")
+    job_id = _param("jobId", key, "A job's id.", "path")
     search_params = [
         _param("query", {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
                "Free text: the claim to look for.", required=True),
@@ -222,10 +269,28 @@ def document() -> dict[str, Any]:
                                           "ClaimList", params=list_params, codes="400")},
             "/claims/{claimId}": {"get": _operation("One claim with its verdict.", "Claim",
                                                     params=[claim_id], codes="404")},
-            "/articles": {"post": _operation(
-                "Submit an article: its claims with their best matches and carried verdicts. "
-                "201 when stored, 200 when the same text was stored before.",
-                "Article", body="ArticleInput", ok="201 200", codes="400 403 413 415 422 503")},
+            "/articles": {"get": _operation(
+                "List stored articles by id, oldest first (createdAt: when ingested).",
+                "ArticleList", codes="400", params=[
+                    _param("sourceId", {"type": "integer", "minimum": 1},
+                           "Only articles from this monitored source."), *PAGE]),
+                          "post": _operation(
+                "Submit an article: its claims with their best matches and carried "
+                "verdicts, 201 when stored, 200 when the same text was stored before. An "
+                "article by URL, or a text longer than the API's synchronous limit, is "
+                "stored in the background: 202 with the job (GET /jobs/{jobId}); an address "
+                "stored before gives the stored article, a new revision if the page changed.",
+                "Article", body="ArticleInput", ok="201 200 202", codes="400 403 413 415 422 503")},
+            "/alerts": {"get": _operation(
+                "Alerts on repeats, newest first: a newly ingested claim matching a claim "
+                "with a published verdict (also sent to webhooks as claim.repeated).",
+                "AlertList", codes="400", params=[
+                    _param("state", {"type": "string",
+                                     "enum": ["open", "confirmed", "dismissed"]},
+                           "Only alerts in this state."), *PAGE])},
+            "/jobs/{jobId}": {"get": _operation(
+                "A background job this token's user started: its status, and the article "
+                "once stored.", "Job", params=[job_id], codes="404")},
             "/articles/{articleId}": {"get": _operation(
                 "An article with its claims, verdicts and matches.", "Article",
                 params=[article_id], codes="404")},
@@ -250,7 +315,7 @@ def document() -> dict[str, Any]:
 
 
 _PATH_PARAMS = {"<int:claim_id>": "{claimId}", "<int:article_id>": "{articleId}",
-                "<int:review_id>": "{reviewId}"}
+                "<int:review_id>": "{reviewId}", "<int:job_id>": "{jobId}"}
 
 
 def document_path(rule: str) -> str:

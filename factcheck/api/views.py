@@ -24,7 +24,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 MAX_SEARCH_RESULTS = 100
 
 
-def _int_arg(name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
+def int_arg(name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
     raw = request.args.get(name)
     if raw is None:
         return None
@@ -91,7 +91,7 @@ def search():  # noqa: ANN201
     language = request.args.get("languageCode", "").strip().lower() or None
     if language and not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", language):
         raise BadRequest("languageCode must be a BCP-47 language code such as en or en-US.")
-    max_age = _int_arg("maxAgeDays", high=100_000)
+    max_age = int_arg("maxAgeDays", high=100_000)
     site = request.args.get("reviewPublisherSiteFilter", "").strip().lower() or None
     claimant = request.args.get("claimant", "").strip() or None
     if claimant and len(claimant) > 200:
@@ -136,7 +136,7 @@ def list_claims():  # noqa: ANN201
     rating = request.args.get("rating")
     if rating is not None and rating not in RATINGS:
         raise BadRequest(f"rating must be one of {', '.join(RATINGS)}.")
-    article_id = _int_arg("articleId")
+    article_id = int_arg("articleId")
     raw_since = request.args.get("updatedSince")
     since = parse_time(raw_since, "updatedSince") if raw_since is not None else None
     key = pagination.fingerprint("claims", status, rating, article_id, raw_since)

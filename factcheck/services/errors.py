@@ -12,6 +12,7 @@ class ServiceError(Exception):
 
     status_code = 400
     code = "bad_request"
+    transient = False  # True: trying again later may succeed (a timeout, a server error)
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -56,3 +57,14 @@ def cannot_write(error: BaseException) -> bool:
     if code is not None:
         return code & 0xFF in (SQLITE_READONLY, SQLITE_FULL)
     return getattr(error, "sqlstate", None) in POSTGRES_CANNOT_WRITE
+
+
+class FetchFailed(ServiceError):
+    """A page or feed could not be fetched or used (refused, timed out, not HTML, ...)."""
+
+    status_code = 422
+    code = "fetch_failed"
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient

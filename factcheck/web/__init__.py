@@ -26,8 +26,11 @@ def register_web(app: Flask) -> None:
     from factcheck.web.editor import bp as editor_bp
     from factcheck.web.integrations import bp as integrations_bp
     from factcheck.web.review import bp as review_bp
+    from factcheck.web.alerts import bp as alerts_bp
+    from factcheck.web.sources import bp as sources_bp
 
-    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp):
+    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp,
+                      sources_bp, alerts_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)
@@ -35,7 +38,7 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(DBAPIError, handle_database_error)
     app.jinja_env.filters["rating_label"] = rating_label
     app.jinja_env.filters["markdown"] = render_markdown
-    app.context_processor(lambda: {"SCALE": SCALE})
+    app.context_processor(lambda: {"SCALE": SCALE, "open_alerts": _open_alerts})
     app.jinja_env.globals["own_claim_review"] = own_claim_review
     app.jinja_env.tests["likely"] = likely
 
@@ -57,6 +60,13 @@ def load_user(session_id: str) -> User | None:
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user
+
+
+def _open_alerts() -> int:
+    """How many alerts wait for a checker (the nav shows it; counted when the page asks)."""
+    from factcheck.services.alerts import open_count
+
+    return open_count(db.session) if current_user.is_authenticated else 0
 
 
 def index():  # noqa: ANN201

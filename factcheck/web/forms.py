@@ -68,6 +68,18 @@ class ArticleForm(BaseForm):
             raise ValidationError("Paste the article text or upload a file: the article is empty.")
 
 
+class ArticleUrlForm(BaseForm):
+    """Fetch an article from its address: its text and metadata come from the page."""
+
+    page_url = StringField("Article address", validators=[
+        DataRequired("Give the article's address."), URL(require_tld=False,
+                                                         message="Give an http(s):// address."),
+        Length(max=2000)])
+    page_outlet = StringField("Publisher (default: the site's name)",
+                              validators=[Optional(), Length(max=200)])
+    fetch = SubmitField("Fetch and ingest")
+
+
 class RevisionForm(BaseForm):
     """The editor's new text for an article: stored as its next revision."""
 

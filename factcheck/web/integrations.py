@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from factcheck.extensions import db
+from factcheck.extensions import db, outbound_policy
 from factcheck.models import Role
 from factcheck.services import tokens, webhooks
 from factcheck.services.errors import ServiceError
@@ -76,7 +76,8 @@ def create_webhook():  # noqa: ANN201
     try:
         webhook, secret = webhooks.create_webhook(db.session, url=form.url.data,
                                                   secret=form.secret.data or "",
-                                                  actor=current_user)
+                                                  actor=current_user,
+                                                  policy=outbound_policy())
     except ServiceError as exc:
         form.url.errors = [*form.url.errors, exc.message]
         return _page(form, status=exc.status_code)

@@ -65,7 +65,8 @@ def live_api(tmp_path_factory):  # noqa: ANN201
     """A real server on a loopback port with the demo data, a verdict of ours and a write token."""
     path = tmp_path_factory.mktemp("openapi") / "api.sqlite3"
     app = create_app({"TESTING": True, "SECRET_KEY": "openapi", "API_RATE_LIMIT": "100000/minute",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "WEBHOOK_WORKER": False})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "JOBS_URL": f"sqlite:///{path.with_name('jobs.sqlite3')}"})
     with app.app_context():
         db.create_all()
         checker = create_user(db.session, email="c@example.org", password="long password",
@@ -129,6 +130,7 @@ def test_the_document_describes_every_api_route(app):
     paths = set(document()["paths"])
     routes = {rule.rule.removeprefix("/api/v1").replace("<int:claim_id>", "{claimId}")
               .replace("<int:article_id>", "{articleId}").replace("<int:review_id>", "{reviewId}")
+              .replace("<int:job_id>", "{jobId}")
               for rule in app.url_map.iter_rules() if rule.endpoint.startswith("api.")}
     assert paths == routes
 
