@@ -125,8 +125,9 @@ class Defaults:
     JOBS_HEARTBEAT_SECONDS = 10.0  # a consumer tells its jobs are alive this often
     JOBS_SILENT_AFTER_SECONDS = 90.0  # a running job silent this long is queued again
     JOBS_KEEP_DAYS = 7  # finished jobs are listed this long (failed ones until retried)
-    # The API sends articles longer than this to the background (202 and a status URL).
-    API_SYNC_MAX_CHARS = 100_000
+    # The API sends articles longer than this to the background (202 and a status URL): below
+    # MAX_ARTICLE_CHARS, so the long ones allowed never keep a client waiting on the ingest.
+    API_SYNC_MAX_CHARS = 20_000
     # Webhooks: deliveries are sent by a job; failures are retried after
     # WEBHOOK_RETRY_BASE_SECONDS, doubling each time (capped), WEBHOOK_MAX_ATTEMPTS times.
     WEBHOOK_MAX_ATTEMPTS = 8
