@@ -32,6 +32,15 @@ EXTREME_DATES = ("9999-12-31T23:59:59-23:59", "0001-01-01T00:30:00+01:00",
 DEPTH = 1_000
 
 
+def fields_of(schema: str) -> list[str]:
+    """Return the properties of component SCHEMA (of each alternative, for a oneOf)."""
+    found = document()["components"]["schemas"][schema]
+    if "oneOf" in found:
+        return sorted({field for choice in found["oneOf"]
+                       for field in fields_of(choice["$ref"].rsplit("/", 1)[1])})
+    return sorted(found["properties"])
+
+
 def make_hostile(case, label: str, kind: str, pick: int) -> None:  # noqa: ANN001
     """Change CASE (of operation LABEL) into the KIND of malformed request; PICK chooses."""
     method, path = label.split(" ", 1)
@@ -46,7 +55,7 @@ def make_hostile(case, label: str, kind: str, pick: int) -> None:  # noqa: ANN00
     # A field the API reads (it ignores others, whatever they hold).
     schema = operation["requestBody"]["content"]["application/json"]["schema"][
         "$ref"].rsplit("/", 1)[1]
-    fields = sorted(document()["components"]["schemas"][schema]["properties"])
+    fields = fields_of(schema)
     body = case.body if isinstance(case.body, dict) else {}
     key = fields[pick % len(fields)]
     if kind == "lone surrogate":
