@@ -239,41 +239,6 @@ def fit_without_metadata(tasks: dict[str, dict], depth: int,
     return f"{'/'.join(tasks)} {name}", model
 
 
-def platt(scores: np.ndarray, labels: np.ndarray) -> list[float]:
-    """Return (slope, intercept) mapping SCORES to probabilities of LABELS (Platt scaling)."""
-    from sklearn.linear_model import LogisticRegression
-
-    fitted = LogisticRegression(C=1e6, max_iter=5000).fit(scores.reshape(-1, 1), labels)
-    return [float(fitted.coef_[0][0]), float(fitted.intercept_[0])]
-
-
-def calibrate(tasks: dict[str, dict], model: dict, depth: int) -> None:
-    """Give each part of MODEL the Platt scaling that makes its scores probabilities on dev.
-
-    The parts are trained with balanced classes, so their logits overstate a match; the
-    product shows the calibrated probability ("92% match"). Each part is calibrated on the
-    dev queries it serves: with metadata, or of its kind with the metadata withheld.
-    """
-    reranker = Reranker(model)
-    served = [(model, reranker.with_metadata, tasks, False)]
-    for context, key in ((False, "without_context"), (True, "with_context")):
-        part = model.get("without_metadata", {}).get(key)
-        kind = {t: data for t, data in tasks.items() if with_context(data) == context}
-        if part is not None and kind:
-            served.append((part, reranker.without_metadata[context], kind, True))
-    for part, scorer, kind, strip in served:
-        if scorer.keeps_fusion:
-            continue
-        rows, labels, _ = dataset(kind, "dev", depth, strip=strip, only_with_metadata=not strip)
-        scores = scorer.score(rows)
-        part["calibration"] = slope, intercept = platt(scores, labels)
-        probability = 1 / (1 + np.exp(-(slope * scores + intercept)))
-        print(f"calibration ({'metadata withheld' if strip else 'with metadata'}, "
-              f"{', '.join(kind)}): {part['calibration']}; dev mean probability "
-              f"{probability.mean():.4f} vs rate of matches {labels.mean():.4f}; raw logits "
-              f"would say {(1 / (1 + np.exp(-scores))).mean():.4f}", flush=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_MODEL)
@@ -315,7 +280,6 @@ def main() -> None:
                       " ".join(f"{t} {v:.4f}" for t, v in dev.items()), flush=True)
     _, depth, chosen, model = max(results, key=lambda r: r[0])
     print(f"chosen: depth {depth}, {chosen}")
-    calibrate(tasks, model, depth)
     score = Reranker(model).score
     for task, data in tasks.items():
         for split in ("train", "dev"):
