@@ -21,6 +21,7 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) model check
+	$(FLASK) claims reindex --missing
 	$(FLASK) users ensure-admin
 	$(FLASK) demo load
 	@echo "factcheck is starting on http://127.0.0.1:5000 (log in with the admin account above; Ctrl-C stops it)"
@@ -29,12 +30,17 @@ run: $(VENV)/.installed
 	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-# The job engine's Redis tests need Debian's redis-server (they never skip).
+# What the tests need besides Python, from Debian's packages: redis-server for the job
+# engine's Redis tests and chromium for the browser tests (Playwright drives it). Neither
+# skips; each is installed once, when missing.
 REDIS_SERVER := $(shell command -v redis-server || echo /usr/bin/redis-server)
+CHROMIUM := $(shell command -v chromium || echo /usr/bin/chromium)
 $(REDIS_SERVER):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: $(VENV)/.installed-dev $(REDIS_SERVER)
+test: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev
@@ -43,6 +49,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/pg_scale.py
 	$(BIN)/python bench/import_rate.py
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/article_limit.py
 
 DATA := ../shared/data
 eval: $(VENV)/.installed-dev

@@ -24,7 +24,7 @@ from factcheck.services.demo import load_demo  # noqa: E402
 from factcheck.services.extraction import extract_claims  # noqa: E402
 from factcheck.text import clean_text  # noqa: E402
 from factcheck.text.claims import draft_claims  # noqa: E402
-from factcheck.services.matching import search_claims, similar_to_claims  # noqa: E402
+from factcheck.matching.search import search_claims, similar_to_claims  # noqa: E402
 
 SEED = ROOT.parent / "shared" / "seed" / "000_5fc0cae9969d1887.txt"
 QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the budget grew",

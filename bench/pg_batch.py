@@ -29,11 +29,11 @@ from bench.corpus import SEED_ARTICLE, claim_texts, unit_rows  # noqa: E402
 from bench.pg_scale import HNSW, copy_claims, postgres_app  # noqa: E402
 from bench.timing import ms  # noqa: E402
 from factcheck.extensions import db  # noqa: E402
-from factcheck.services import dense, matching  # noqa: E402
+from factcheck.matching import candidates, dense, search  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
 
 BATCHED_SEARCH = dense.PgvectorDense.search
-BATCHED_LEXICAL = matching.lexical_fields_many
+BATCHED_LEXICAL = candidates.lexical_fields_many
 
 
 def _search_one_by_one(self, vectors, k, *, exclude=()):  # noqa: ANN001, ANN202
@@ -50,12 +50,12 @@ def one_query_per_claim(enabled: bool):  # noqa: ANN201
     """Route dense and full-text search through one statement per claim while ENABLED."""
     if enabled:
         dense.PgvectorDense.search = _search_one_by_one
-        matching.lexical_fields_many = _lexical_one_by_one
+        candidates.lexical_fields_many = _lexical_one_by_one
     try:
         yield
     finally:
         dense.PgvectorDense.search = BATCHED_SEARCH
-        matching.lexical_fields_many = BATCHED_LEXICAL
+        candidates.lexical_fields_many = BATCHED_LEXICAL
 
 
 def main() -> None:
@@ -87,7 +87,7 @@ def main() -> None:
                     times[way]["ingest"].append(time.perf_counter() - start)
                     claims = list(article.claims)
                     start = time.perf_counter()
-                    matching.similar_to_claims(db.session, matcher, claims, k=5)
+                    search.similar_to_claims(db.session, matcher, claims, k=5)
                     times[way]["page"].append(time.perf_counter() - start)
                     db.session.rollback()
         for way, found in times.items():  # the first run of each warms up

@@ -42,9 +42,9 @@ from factcheck.extensions import db, get_matcher  # noqa: E402
 from factcheck.matching import Matcher  # noqa: E402
 from factcheck.models import Claim, Origin, utcnow  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
-from factcheck.services.dense import BATCH_SEARCH, PgvectorDense, vector_literal  # noqa: E402
-from factcheck.services.matching import (  # noqa: E402
-    lexical_search, lexical_search_many, search_claims, similar_to_claims)
+from factcheck.matching.dense import BATCH_SEARCH, PgvectorDense, vector_literal  # noqa: E402
+from factcheck.matching.fulltext import lexical_search, lexical_search_many  # noqa: E402
+from factcheck.matching.search import search_claims, similar_to_claims  # noqa: E402
 
 COLUMNS = ("text", "spans", "status", "language", "origin", "embedding", "embedding_model",
            "embedded_at", "created_at", "updated_at")

@@ -36,7 +36,9 @@ from factcheck.extensions import db, get_matcher  # noqa: E402
 from factcheck.matching import VectorIndex  # noqa: E402
 from factcheck.models import SQLITE_FTS, Claim, Origin, utcnow  # noqa: E402
 from factcheck.services.articles import ingest_article  # noqa: E402
-from factcheck.services.matching import lexical_search, search_claims, sync_index  # noqa: E402
+from factcheck.matching.dense import sync_index  # noqa: E402
+from factcheck.matching.fulltext import lexical_search  # noqa: E402
+from factcheck.matching.search import search_claims  # noqa: E402
 
 
 

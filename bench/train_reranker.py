@@ -2,7 +2,7 @@
 
 Loads each claim set once into a cached SQLite database under /tmp (through the product's
 import), computes every train and dev query's fused candidates and their feature rows with the
-product's own code (services.matching.gather, services.reranking.candidate_features), fits a
+product's own code (matching.candidates.gather, matching.candidates.candidate_features), fits a
 logistic regression on the train queries of both tasks (is this candidate a relevant claim?),
 chooses its regularisation and the re-ranking depth on dev MAP@5 (the sum over both tasks),
 and writes factcheck/matching/reranker.json. Deterministic. Features are cached under
@@ -33,8 +33,9 @@ from factcheck.matching.rerank import DEFAULT_MODEL, FEATURES  # noqa: E402
 from factcheck.models import Claim  # noqa: E402
 from factcheck.services import evaluation as ev  # noqa: E402
 from factcheck.services.claims import import_claims  # noqa: E402
-from factcheck.services.matching import gather, sync_index  # noqa: E402
-from factcheck.services.reranking import candidate_features  # noqa: E402
+from factcheck.matching.candidates import gather  # noqa: E402
+from factcheck.matching.dense import sync_index  # noqa: E402
+from factcheck.matching.candidates import candidate_features  # noqa: E402
 
 CACHE = Path("/tmp/factcheck-rerank")
 MAX_DEPTH = 50

@@ -25,7 +25,8 @@ from factcheck.matching.metrics import evaluate  # noqa: E402
 from factcheck.models import Claim  # noqa: E402
 from factcheck.services import evaluation as ev  # noqa: E402
 from factcheck.services.claims import import_claims  # noqa: E402
-from factcheck.services.matching import lexical_search, sync_index  # noqa: E402
+from factcheck.matching.dense import sync_index  # noqa: E402
+from factcheck.matching.fulltext import lexical_search  # noqa: E402
 
 CACHE = Path("/tmp/factcheck-tune")
 LEXICAL_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)

@@ -10,7 +10,7 @@ from datetime import timezone
 from pathlib import Path
 
 import click
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -173,7 +173,7 @@ def import_file(file, skip_invalid: bool) -> None:  # noqa: ANN001
 @click.option("--format", "fmt", type=click.Choice(list(article_service.FORMATS)),
               help="Default: from the file's suffix.")
 @click.option("--date", "article_date", type=click.DateTime(["%Y-%m-%d"]),
-              help="The article's date, kept with relative dates (YYYY-MM-DD).")
+              help="The article's date, resolving relative dates (YYYY-MM-DD).")
 @with_appcontext
 def extract(file: Path, as_json: bool, fmt: str | None, article_date) -> None:  # noqa: ANN001
     """Print the atomic claims of FILE with spans, check-worthiness and kind; stores nothing.
@@ -210,13 +210,18 @@ def score(file) -> None:  # noqa: ANN001
 
 
 @claims.command("reindex")
+@click.option("--missing", is_flag=True,
+              help="Only claims without a vector of the configured model (quick when none).")
 @with_appcontext
-def reindex() -> None:
+def reindex(missing: bool) -> None:
     """Re-embed every stored claim with the configured model."""
-    total = db.session.scalar(select(func.count(Claim.id))) or 0
+    matcher = get_matcher()
+    total = (claim_service.count_without_current_vector(db.session, matcher) if missing
+             else db.session.scalar(select(func.count(Claim.id))) or 0)
     with click.progressbar(length=total, label="Re-embedding claims") as bar:
-        count = claim_service.reindex_claims(db.session, get_matcher(), progress=bar.update)
-    click.echo(f"Re-embedded {count} claims with {get_matcher().embedder.name}.")
+        count = claim_service.reindex_claims(db.session, matcher, only_missing=missing,
+                                             progress=bar.update)
+    click.echo(f"Re-embedded {count} claims with {matcher.embedder.name}.")
 
 
 tokens = click.Group("tokens", help="API tokens (only their hash is stored).")
@@ -501,6 +506,11 @@ def check_model() -> None:
         _fail(str(exc))
     click.echo(f"Model ready: {embedder.name} ({embedder.dimension} dimensions); "
                f"parser {parser.meta['name']} {parser.meta['version']}.")
+    missing = (claim_service.count_without_current_vector(db.session, get_matcher())
+               if inspect(db.engine).has_table("claim") else 0)  # before `flask db upgrade`
+    if missing:
+        click.echo(f"{missing} claims have no vector of this model: similarity search cannot "
+                   "find them until `flask claims reindex --missing` embeds them.", err=True)
 
 
 evaluation = click.Group("eval", help="Measure retrieval quality on benchmark files.")
@@ -518,9 +528,12 @@ evaluation = click.Group("eval", help="Measure retrieval quality on benchmark fi
               help="Relevance judgements in TREC format: qid 0 vclaim_id 1.")
 @click.option("--context-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Transcripts (line<TAB>speaker<TAB>text) giving each query its context.")
+@click.option("--no-metadata", is_flag=True,
+              help="Withhold the queries' claimants and dates from the re-ranker, as for a "
+                   "caller that knows neither.")
 @with_appcontext
 def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
-                  context_dir: Path | None) -> None:
+                  context_dir: Path | None, no_metadata: bool) -> None:
     """Rank every judged query against the claims, loaded into a temporary database.
 
     Prints MAP@1, MAP@5, MRR and Recall@10, then the same numbers as one JSON line.
@@ -531,7 +544,14 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     queries = {q: t for q, t in ev.read_tsv_pairs(queries_path).items() if q in qrels}
     records = ev.read_vclaims(claims_path)
     context = ev.with_context(queries, context_dir) if context_dir else None
-    metadata = ev.query_metadata(queries, context_dir)
+    metadata = None if no_metadata else ev.query_metadata(queries, context_dir)
+    if metadata is None:
+        click.echo("Query metadata: withheld (--no-metadata).")
+    else:
+        click.echo(f"Query metadata: a claimant for "
+                   f"{sum(m.claimant is not None for m in metadata.values())}, a date for "
+                   f"{sum(m.date is not None for m in metadata.values())} "
+                   f"of {len(queries)} queries.")
     settings = {key: current_app.config[key] for key in (
         "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "EMBEDDING_BACKEND", "ENCODER_PRECISION",
         "MODEL_CACHE_DIR", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT", "CONTEXT_DENSE_WEIGHT",

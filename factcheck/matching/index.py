@@ -16,10 +16,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class Match:
-    """A stored item and its cosine similarity to the query."""
+    """A stored item, its cosine similarity to the query, and once re-ranked, the probability
+    that it is the query's claim (None when the re-ranker did not score it)."""
 
     claim_id: int
     similarity: float
+    match: float | None = None
 
 
 @dataclass(eq=False)
@@ -169,29 +171,34 @@ class VectorIndex:
         k = min(k, size - len(excluded))
         if k <= 0:
             return [[] for _ in queries]
-        results = []
-        for row in scores:
-            top = np.argpartition(-row, k - 1)[:k] if k < size else np.arange(size)
-            top = top[np.argsort(-row[top], kind="stable")]
-            results.append([Match(claim_id, similarity) for claim_id, similarity
-                            in zip(ids[top].tolist(), row[top].tolist())])
-        return results
+        tops = [np.argpartition(-row, k - 1)[:k] if k < size else np.arange(size)
+                for row in scores]
+        return [self._rescore(query, ids[top].tolist(), k, exclude)
+                for query, top in zip(queries, tops)]
 
     def _search_graph(self, graph: Graph, queries: np.ndarray, k: int,
                       exclude: set[int]) -> list[list[Match]]:
         """Re-score the graph's candidates for each query with the exact cosine."""
         found = graph.candidates(queries, k + len(exclude))
-        results = []
-        for query, candidates in zip(queries, found):
-            with self._lock:  # rows may move (remove) or grow (add) between searches
-                rows = [self._positions.get(c) for c in candidates.tolist() if c not in exclude]
-                rows = [pos for pos in rows if pos is not None]
-                ids, vectors = self._ids[rows], self._matrix[rows]
-            scores = vectors @ query
-            top = np.argsort(-scores, kind="stable")[:k]
-            results.append([Match(claim_id, similarity) for claim_id, similarity
-                            in zip(ids[top].tolist(), scores[top].tolist())])
-        return results
+        return [self._rescore(query, candidates.tolist(), k, exclude)
+                for query, candidates in zip(queries, found)]
+
+    def _rescore(self, query: np.ndarray, candidates: list[int], k: int,
+                 exclude: set[int]) -> list[Match]:
+        """Return the K best of CANDIDATES (ids) not in EXCLUDE, scored with their vectors now.
+
+        A search reads the rows without holding the lock, and an add or remove meanwhile can
+        replace or move a row: the cosine shown beside an id is always computed here, under the
+        lock, from that id's own vector, and an id moved during the scan is counted once.
+        """
+        with self._lock:
+            rows = [self._positions.get(c) for c in dict.fromkeys(candidates) if c not in exclude]
+            rows = [pos for pos in rows if pos is not None]
+            ids, vectors = self._ids[rows], self._matrix[rows]
+        scores = vectors @ query
+        top = np.argsort(-scores, kind="stable")[:k]
+        return [Match(claim_id, similarity)
+                for claim_id, similarity in zip(ids[top].tolist(), scores[top].tolist())]
 
     def _min_size(self) -> float:
         return self.graph_settings.min_size if self.graph_settings else float("inf")

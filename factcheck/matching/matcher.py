@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from collections.abc import Hashable
 from typing import Any
 
 from sqlalchemy.engine import make_url
@@ -39,16 +38,15 @@ class Matcher:
         self.lexical_row_budget = lexical_row_budget  # SQLite BM25: rows scored per query
         self.term_counts: dict[str, int] = {}  # claims matching each term (FTS5), cached
         self.sync_lock = threading.Lock()
-        self.synced_state: Hashable | None = None
-        self._checked_at = self._counted_at = float("-inf")
+        self.synced_seq: int | None = None  # the last claim_vector_log entry the index applied
+        self._checked_at = float("-inf")
         self._index: VectorIndex | None = None
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Matcher:
         """Build a matcher from app config (the model itself loads on first use)."""
-        # numpy's BLAS threads busy-wait after each product and starve torch's threads: one
-        # query's cosine scan is memory-bound anyway. Measured at 35,000 claims: search p95
-        # 119 ms with BLAS threads, 22 ms without.
+        # numpy's BLAS threads busy-wait after each product and starve the encoder's threads:
+        # one query's cosine scan is memory-bound anyway (the effect on search: bench/README.md).
         threadpool_limits(1, user_api="blas")
         onnx = config.get("EMBEDDING_BACKEND", "onnx") == "onnx" and config.get("MODEL_CACHE_DIR")
         reranker = (load_reranker(config.get("RERANK_MODEL") or DEFAULT_MODEL)
@@ -80,16 +78,10 @@ class Matcher:
         """Return True when the index should be compared with the database again."""
         return time.monotonic() - self._checked_at >= self.refresh_seconds
 
-    def due_for_count(self) -> bool:
-        """Return True when the stored vectors should be counted (for deletions) again."""
-        return time.monotonic() - self._counted_at >= 30 * self.refresh_seconds
-
-    def mark_checked(self, state: Hashable, *, counted: bool = True) -> None:
-        self.synced_state = state
+    def mark_checked(self, seq: int) -> None:
+        """Record that the index holds every vector change up to log entry SEQ."""
+        self.synced_seq = seq
         self._checked_at = time.monotonic()
-        if counted:
-            self._counted_at = self._checked_at
-
 
 def graph_settings(config: dict[str, Any]) -> GraphSettings:
     """Return the HNSW graph settings of the SQLite vector index from app config.

@@ -34,6 +34,9 @@ FEATURES = (
     "claim_later",      # 1 when the claim was made after the query's date
     "has_context",      # the query came with context
 )
+# Known only when the caller knows the query's claimant or date; missing (NaN) otherwise.
+METADATA_FEATURES = ("claimant_match", "date_distance", "claim_later")
+_METADATA_COLUMNS = [FEATURES.index(name) for name in METADATA_FEATURES]
 _KINDS = ("number", "date", "name", "negation", "quantifier")
 _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
 _NOT_SURNAMES = frozenset({"jr", "sr", "ii", "iii", "dr", "mr", "mrs", "ms", "says", "posts",
@@ -109,27 +112,65 @@ class RerankerError(RuntimeError):
     """The re-ranking model file is missing, unreadable or made for other features."""
 
 
-class Reranker:
+class _Linear:
     """A linear scorer over standardised FEATURES (missing values filled, and flagged)."""
 
     def __init__(self, model: dict) -> None:
-        if tuple(model.get("features", ())) != FEATURES:
-            raise RerankerError("The re-ranking model was trained on other features than "
-                                "factcheck.matching.rerank.FEATURES: run bench/train_reranker.py.")
         self.fill = np.asarray(model["fill"], dtype=np.float64)
         self.mean = np.asarray(model["mean"], dtype=np.float64)
         self.scale = np.asarray(model["scale"], dtype=np.float64)
         self.weights = np.asarray(model["weights"], dtype=np.float64)
         self.missing_weights = np.asarray(model["missing_weights"], dtype=np.float64)
         self.bias = float(model.get("bias", 0.0))
-        self.depth = int(model.get("depth", 40))  # how many fused candidates it was chosen for
+        # Platt scaling fitted on held-out queries: turns a score into the probability that
+        # the candidate is the query's claim (the training weighs classes, so raw logits are
+        # not probabilities). A part without it is read as the identity.
+        self.calibration = tuple(float(v) for v in model.get("calibration", (1.0, 0.0)))
 
     def score(self, rows: np.ndarray) -> np.ndarray:
-        """Return one score per row of ROWS (higher is a better match)."""
         missing = np.isnan(rows)
         filled = np.where(missing, self.fill, rows)
         return ((filled - self.mean) / self.scale) @ self.weights + missing @ self.missing_weights \
             + self.bias
+
+    def probability(self, scores: np.ndarray) -> np.ndarray:
+        """Return the calibrated probability of a match for each of SCORES (from score())."""
+        slope, intercept = self.calibration
+        return 1.0 / (1.0 + np.exp(-(slope * np.asarray(scores) + intercept)))
+
+
+class Reranker:
+    """Two linear scorers: one for queries with metadata, one for queries without any.
+
+    A query whose rows have no METADATA_FEATURES (the caller knew no claimant or date, or no
+    candidate has a claimant or date to compare) is scored by the model's "without_metadata"
+    part, trained on the train queries with their metadata removed; when that part has all
+    weights 0, such a query keeps the fusion's order. A model file without that part scores
+    every query with its main part.
+    """
+
+    def __init__(self, model: dict) -> None:
+        if tuple(model.get("features", ())) != FEATURES:
+            raise RerankerError("The re-ranking model was trained on other features than "
+                                "factcheck.matching.rerank.FEATURES: run bench/train_reranker.py.")
+        self.with_metadata = _Linear(model)
+        plain = model.get("without_metadata")
+        self.without_metadata = _Linear(plain) if plain is not None else self.with_metadata
+        self.depth = int(model.get("depth", 40))  # how many fused candidates it was chosen for
+
+    def _part(self, rows: np.ndarray) -> _Linear:
+        if np.isnan(rows[:, _METADATA_COLUMNS]).all():
+            return self.without_metadata
+        return self.with_metadata
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        """Return one score per row of ROWS, one query's candidates (higher is a better match)."""
+        return self._part(rows).score(rows)
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        """Return the calibrated probability that each row's candidate is the query's claim."""
+        part = self._part(rows)
+        return part.probability(part.score(rows))
 
 
 def load_reranker(path: str | Path) -> Reranker:

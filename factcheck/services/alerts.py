@@ -19,7 +19,7 @@ from factcheck.models import (MAX_ID, Alert, AlertState, Article, Claim, ClaimLi
                               Relation, Review, Role, User, utcnow)
 from factcheck.services import audit
 from factcheck.services.errors import Conflict, Forbidden, NotFound
-from factcheck.services.links import decide_link
+from factcheck.services.links import Thresholds, decide_link
 
 REPEAT_WINDOW = timedelta(days=7)
 
@@ -99,13 +99,16 @@ def _decide(session: Session, alert_id: int, actor: User) -> Alert:
     return alert
 
 
-def confirm(session: Session, alert_id: int, *, actor: User) -> Alert:
-    """Confirm the repeat: the link becomes a confirmed "same", carrying the verdict; commit."""
+def confirm(session: Session, alert_id: int, *, actor: User,
+            thresholds: Thresholds = Thresholds(), second_review: bool = False) -> Alert:
+    """Confirm the repeat: the link becomes a confirmed "same", carrying the verdict (with
+    SECOND_REVIEW, submitted for another checker's approval, like any such link); commit."""
     alert = _decide(session, alert_id, actor)
     alert.state = AlertState.CONFIRMED
     audit.record(session, actor, "alert.confirmed", "claim", alert.claim_id, alert=alert.id)
     decide_link(session, alert.claim, alert.other, confirm=True, relation=Relation.SAME.value,
-                actor=actor, similarity=alert.similarity)  # commits the alert with the link
+                actor=actor, thresholds=thresholds,
+                second_review=second_review)  # commits the alert with the link
     return alert
 
 

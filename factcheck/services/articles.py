@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -18,7 +18,7 @@ from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import MAX_ID, Article, Claim, ClaimLink, Origin, Review, User, utcnow
 from factcheck.services import alerts, audit, webhooks
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.extraction import ExtractedClaim, extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
@@ -68,11 +68,12 @@ def prepare_body(raw: str, *, fmt: str = "text", max_chars: int = 500_000) -> st
     return body
 
 
-def new_claim(extracted: ExtractedClaim, matcher: Matcher, now: datetime) -> Claim:
-    """Return an unsaved article Claim for an extracted claim."""
+def new_claim(extracted: ExtractedClaim, matcher: Matcher, now: datetime, *,
+              article_date: date | None) -> Claim:
+    """Return an unsaved article Claim for an extracted claim, made on ARTICLE_DATE."""
     draft = extracted.draft
     return Claim(text=draft.text, sentence=draft.sentence, start=draft.start, end=draft.end,
-                 spans=[list(span) for span in draft.spans],
+                 spans=[list(span) for span in draft.spans], claim_date=article_date,
                  checkworthiness=extracted.checkworthiness, kind=draft.kind,
                  origin=Origin.ARTICLE, embedding=to_blob(extracted.embedding),
                  embedding_model=matcher.embedder.name, embedded_at=now)
@@ -105,13 +106,14 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     existing = session.scalar(select(Article).where(Article.content_hash == digest))
     if existing is not None:
         return IngestResult(existing, created=False)
+    article_date = published_at.date() if published_at else None
     extracted = extract_claims(matcher.embedder, body,  # all the work before any write
-                               article_date=published_at.date() if published_at else None)
+                               article_date=article_date)
     now = utcnow()
     article = Article(title=title[:500], body=body, content_hash=digest, url=url or None,
                       outlet=outlet or None, author=author or None, submitted_by=submitted_by,
                       published_at=published_at, is_draft=is_draft, language=language or "en")
-    article.claims = [new_claim(c, matcher, now) for c in extracted]
+    article.claims = [new_claim(c, matcher, now, article_date=article_date) for c in extracted]
     session.add(article)
     if prepare is not None:
         prepare(article)
@@ -128,7 +130,7 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         session.rollback()
         return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
                             created=False)
-    dense_retriever(session, matcher).added([c.id for c in article.claims], vectors)
+    dense_retriever(session, matcher).catch_up()
     webhooks.enqueue_alerts(session, repeats)
     return IngestResult(article, created=True)
 

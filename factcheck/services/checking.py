@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
-from factcheck.matching.nearmiss import differences
-from factcheck.models import Claim, Review
 from factcheck.services.articles import prepare_body
 from factcheck.services.extraction import ExtractedClaim, extract_claims
-from factcheck.services.matching import SimilarClaim, retrieve
+from factcheck.matching.search import SimilarClaim, describe, retrieve
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +28,5 @@ def check_text(session: Session, matcher: Matcher, text: str, *, fmt: str = "tex
         return []
     found = retrieve(session, matcher, np.stack([c.embedding for c in extracted]),
                      [c.draft.text for c in extracted], k=k)
-    ids = {m.claim_id for matches in found for m in matches}
-    loaded = {claim.id: claim for claim in session.scalars(
-        select(Claim).where(Claim.id.in_(ids)).options(
-            selectinload(Claim.reviews).selectinload(Review.sources)))}
-    return [CheckedClaim(claim, tuple(
-        SimilarClaim(loaded[m.claim_id], m.similarity,
-                     tuple(differences(claim.draft.text, loaded[m.claim_id].text)))
-        for m in matches if m.claim_id in loaded))
-        for claim, matches in zip(extracted, found)]
+    similar = describe(session, [c.draft.text for c in extracted], found)
+    return [CheckedClaim(claim, tuple(matches)) for claim, matches in zip(extracted, similar)]

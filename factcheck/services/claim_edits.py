@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
 from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
-from factcheck.matching.embedder import from_blob, to_blob
+from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, ClaimStatus, Role, User, utcnow
 from factcheck.services import audit
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import Forbidden, InvalidInput
 from factcheck.text.checkworthiness import classify_kind, score_claims
 
@@ -52,9 +51,8 @@ def _refresh(claims: Sequence[Claim], matcher: Matcher) -> None:
         claim.kind = classify_kind(claim.text)
 
 
-def _index(session: Session, matcher: Matcher, claims: Sequence[Claim]) -> None:
-    dense_retriever(session, matcher).added(
-        [c.id for c in claims], np.stack([from_blob(c.embedding) for c in claims]))
+def _index(session: Session, matcher: Matcher) -> None:
+    dense_retriever(session, matcher).catch_up()
 
 
 def edit_claim(session: Session, matcher: Matcher, claim: Claim, *, text: str,
@@ -70,7 +68,7 @@ def edit_claim(session: Session, matcher: Matcher, claim: Claim, *, text: str,
     _refresh([claim], matcher)
     audit.record(session, actor, "claim.edited", "claim", claim.id, before=before, after=text)
     session.commit()
-    _index(session, matcher, [claim])
+    _index(session, matcher)
     return claim
 
 
@@ -97,7 +95,7 @@ def split_claim(session: Session, matcher: Matcher, claim: Claim, *, texts: Sequ
     for part in parts[1:]:
         audit.record(session, actor, "claim.split_from", "claim", part.id, source=claim.id)
     session.commit()
-    _index(session, matcher, parts)
+    _index(session, matcher)
     return parts
 
 

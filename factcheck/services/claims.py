@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.matching import Matcher
@@ -18,7 +18,8 @@ from factcheck.models import (MAX_ID, Claim, ClaimStatus, Origin, Review, Review
                               Stance, utcnow)
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
+from factcheck.text.checkworthiness import classify_kind, score_claims
 from factcheck.text.clean import drop_control_characters
 from factcheck.verdicts import normalise_rating
 
@@ -193,7 +194,7 @@ def import_claims(session: Session, matcher: Matcher, records: list[ClaimRecord]
     audit.record(session, None, "claims.imported", "claim", claims[0].id if claims else 0,
                  count=len(claims))
     session.commit()
-    dense_retriever(session, matcher).refresh()
+    dense_retriever(session, matcher).catch_up()
     return ImportReport(imported=len(claims), skipped_duplicates=len(records) - len(fresh))
 
 
@@ -222,14 +223,42 @@ def _claim_from(record: ClaimRecord, blob: bytes, model: str, now) -> Claim:
     return claim
 
 
-def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | None = None) -> int:
-    """Re-embed every claim with the current model (e.g. after a model change); one commit."""
-    claims = list(session.scalars(select(Claim).order_by(Claim.id)))
+def without_current_vector(matcher: Matcher):  # noqa: ANN201 - a SQL condition
+    """Return the condition for claims with no vector of the current model."""
+    return or_(Claim.embedding_model.is_(None), Claim.embedding_model != matcher.embedder.name)
+
+
+def count_without_current_vector(session: Session, matcher: Matcher) -> int:
+    """Return how many claims dense search cannot find until they are embedded again."""
+    return session.scalar(select(func.count(Claim.id)).where(without_current_vector(matcher)))
+
+
+def reindex_claims(session: Session, matcher: Matcher, *, only_missing: bool = False,
+                   progress: Progress | None = None) -> int:
+    """Re-embed every claim with the current model (e.g. after a model change); one commit.
+
+    ONLY_MISSING embeds only the claims without a vector of the current model (a migration
+    that changed their text cleared it) and scores their check-worthiness and kind again.
+    """
+    query = select(Claim).order_by(Claim.id)
+    if only_missing:
+        query = query.where(without_current_vector(matcher))
+    claims = list(session.scalars(query))
+    if not claims:
+        return 0
     now = utcnow()
     for batch in _batches(claims, matcher.embedder.batch_size * 4):
-        vectors, context_vectors = _encode(matcher, [c.text for c in batch],
-                                           [c.context for c in batch])
-        for claim, vector, context_vector in zip(batch, vectors, context_vectors):
+        texts, contexts = [c.text for c in batch], [c.context for c in batch]
+        if only_missing:  # one pass gives the vectors and what check-worthiness reads
+            encoded = matcher.embedder.encode_layers(texts)
+            vectors, scores = encoded.embeddings, score_claims(encoded.layers, texts)
+            context_vectors = _encode(matcher, [], contexts)[1]
+        else:
+            (vectors, context_vectors), scores = _encode(matcher, texts, contexts), None
+        for i, (claim, vector, context_vector) in enumerate(zip(batch, vectors,
+                                                                context_vectors)):
+            if scores is not None and claim.checkworthiness is not None:  # scored claims only
+                claim.checkworthiness, claim.kind = scores[i], classify_kind(claim.text)
             claim.embedding = to_blob(vector)
             claim.context_embedding = context_vector
             claim.embedding_model = matcher.embedder.name
@@ -237,7 +266,7 @@ def reindex_claims(session: Session, matcher: Matcher, *, progress: Progress | N
         if progress:
             progress(len(batch))
     audit.record(session, None, "claims.reindexed", "claim", 0, count=len(claims),
-                 model=matcher.embedder.name)
+                 model=matcher.embedder.name, only_missing=only_missing)
     session.commit()
-    dense_retriever(session, matcher).refresh()
+    dense_retriever(session, matcher).catch_up()
     return len(claims)

@@ -28,7 +28,10 @@ class ExtractedClaim:
         at = (lambda i: offsets[i]) if offsets is not None else (lambda i: i)
         return {"text": d.text, "sentence": d.sentence, "start": at(d.start), "end": at(d.end),
                 "checkworthiness": self.checkworthiness, "kind": d.kind,
-                "spans": [[at(start), at(end)] for start, end in d.spans]}
+                "spans": [[at(start), at(end)] for start, end in d.spans],
+                "dates": [{"phrase": r.phrase, "start": r.start and r.start.isoformat(),
+                           "end": r.end and r.end.isoformat(), "period": r.period}
+                          for r in d.date_references]}
 
 
 def extract_claims(embedder: Embedder, body: str, *,

@@ -19,7 +19,7 @@ from factcheck.matching import Matcher
 from factcheck.models import Article, ArticleRevision, Claim, Role, User, utcnow
 from factcheck.services import alerts, audit, webhooks
 from factcheck.services.articles import content_hash, new_claim, prepare_body, stack_vectors
-from factcheck.services.dense import dense_retriever
+from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput
 from factcheck.services.extraction import ExtractedClaim, extract_claims
 from factcheck.services.links import Thresholds, add_suggestions
@@ -115,7 +115,7 @@ def store_revision(session: Session, matcher: Matcher, article: Article, *, body
         claim.stale_since_revision = number
         audit.record(session, actor, "claim.stale", "claim", claim.id, revision=number,
                      article=article.id)
-    added = [new_claim(item, matcher, now) for item in fresh]
+    added = [new_claim(item, matcher, now, article_date=date) for item in fresh]
     for claim in added:
         claim.article = article
     session.add_all(added)
@@ -133,7 +133,7 @@ def store_revision(session: Session, matcher: Matcher, article: Article, *, body
         session.rollback()
         raise Conflict("The article was revised by someone else at the same time; reload it "
                        "and make your changes again.") from exc
-    dense_retriever(session, matcher).added([c.id for c in added], vectors)
+    dense_retriever(session, matcher).catch_up()
     webhooks.enqueue_alerts(session, repeats)
     return RevisionResult(article, kept=len(kept), added=len(added), stale=len(gone),
                           changed=True)

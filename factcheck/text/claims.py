@@ -11,6 +11,7 @@ import numpy as np
 
 from factcheck.text.checkworthiness import classify_kind
 from factcheck.text.decompose import decompose
+from factcheck.text.dates import DateReference, resolve_dates
 from factcheck.text.decontextualize import EntityMemory, decontextualize
 from factcheck.text.parse import load_parser
 from factcheck.text.pipeline import extract_sentences
@@ -32,6 +33,8 @@ class ClaimDraft:
     end: int
     kind: str
     spans: tuple[tuple[int, int], ...]  # every place it appears (duplicates merged)
+    # Its relative dates ("last week") and what they meant on the article's date.
+    date_references: tuple[DateReference, ...] = ()
 
 
 def _tidy(text: str, terminal: str) -> str:
@@ -66,7 +69,10 @@ def _parse_units(text: str) -> list[tuple[int, str]]:
 
 
 def draft_claims(body: str, *, article_date: date | None = None) -> list[ClaimDraft]:
-    """Return the atomic claims of BODY (clean text), decontextualized, in reading order."""
+    """Return the atomic claims of BODY (clean text), decontextualized, in reading order.
+
+    ARTICLE_DATE, the day the article appeared, resolves each claim's relative dates.
+    """
     nlp = load_parser()
     memory = EntityMemory()
     drafts: list[ClaimDraft] = []
@@ -81,12 +87,13 @@ def draft_claims(body: str, *, article_date: date | None = None) -> list[ClaimDr
                 start = sentence.start + offset + doc[ids[0]].idx
                 end = sentence.start + offset + doc[ids[-1]].idx + len(doc[ids[-1]])
                 text = decontextualize(_tidy(atom.render(doc), terminal), memory,
-                                       people_in_claim=people, article_date=article_date)
+                                       people_in_claim=people)
                 has_verb = any(doc[i].pos_ in {"VERB", "AUX"} for i in ids) or any(
                     " is " in text for _, text in atom.inserts)
                 drafts.append(ClaimDraft(text=text, sentence=sentence.text, start=start, end=end,
                                          kind=classify_kind(text, has_verb=has_verb),
-                                         spans=((start, end),)))
+                                         spans=((start, end),),
+                                         date_references=resolve_dates(text, article_date)))
         for entity in doc.ents:
             memory.remember(entity.label_, entity.text)
         for token in doc:  # "the venture ..., BelGee," names an organisation too

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
 
 _OPENER = re.compile(
     r"^(?:(?:moreover|additionally|furthermore|however|nevertheless|nonetheless|overall|"
@@ -23,12 +22,6 @@ _GENERIC_ORG = re.compile(
     r"^the (?:joint )?(?:enterprise|company|firm|venture|corporation|manufacturer|carmaker|"
     r"automaker|plant|factory|group|organi[sz]ation|business|startup|producer)\b",
     re.IGNORECASE)
-_RELATIVE_TIME = re.compile(
-    r"\b(?:this|last|next|past|coming) (?:week|month|year|weekend|spring|summer|autumn|fall|"
-    r"winter|quarter)\b|\b(?:yesterday|today|tomorrow|recently|earlier this \w+|"
-    r"the (?:first|second) half of the year)\b|\b(?:on )?(?:January|February|March|April|May|"
-    r"June|July|August|September|October|November|December) \d{1,2}(?:st|nd|rd|th)?\b"
-    r"(?!,? \d{4})", re.IGNORECASE)
 
 
 @dataclass
@@ -60,9 +53,12 @@ def drop_openers(text: str) -> str:
     return stripped[:1].upper() + stripped[1:] if stripped != text else text
 
 
-def decontextualize(text: str, memory: EntityMemory, *, people_in_claim: list[str],
-                    article_date: date | None = None) -> str:
-    """Return TEXT rewritten to stand alone, using what MEMORY knows of earlier sentences."""
+def decontextualize(text: str, memory: EntityMemory, *, people_in_claim: list[str]) -> str:
+    """Return TEXT rewritten to stand alone, using what MEMORY knows of earlier sentences.
+
+    Relative dates ("last week") stay as they are: the date they are relative to is kept
+    beside the claim (text.dates), never written into it.
+    """
     text = _TRAILING_ATTRIBUTION.sub(r"\1", drop_openers(text))
     # Short references: "Tikhanovskaya" -> "Svetlana Tikhanovskaya" (first mention only).
     for surname in dict.fromkeys(p.split()[-1] for p in memory.people if len(p.split()) > 1):
@@ -81,7 +77,4 @@ def decontextualize(text: str, memory: EntityMemory, *, people_in_claim: list[st
         text = text[:pronoun.start()] + full_names[-1] + text[pronoun.end():]
     if _GENERIC_ORG.match(text) and memory.organisations:
         text = _GENERIC_ORG.sub(memory.organisations[-1], text, count=1)
-    if article_date is not None:
-        text = _RELATIVE_TIME.sub(
-            lambda m: f"{m.group(0)} (article of {article_date.isoformat()})", text, count=1)
     return text[:1].upper() + text[1:]

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 from wtforms import SubmitField
 
 from factcheck.extensions import db
 from factcheck.models import AlertState, Role
 from factcheck.services import alerts as alert_service
+from factcheck.services.links import Thresholds
 from factcheck.web.forms import BaseForm
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
@@ -51,7 +53,10 @@ def decide(alert_id: int):  # noqa: ANN201
     if not form.validate_on_submit() or form.confirm.data == form.dismiss.data:
         abort(400, description="Choose Confirm or Dismiss.")
     if form.confirm.data:
-        alert = alert_service.confirm(db.session, alert_id, actor=current_user)
+        alert = alert_service.confirm(
+            db.session, alert_id, actor=current_user,
+            thresholds=Thresholds.from_config(current_app.config),
+            second_review=current_app.config["REQUIRE_SECOND_REVIEW"])
         flash(f"Confirmed: claim {alert.claim_id} is the same as claim {alert.other_id} and "
               "carries its verdict.", "success")
     else:

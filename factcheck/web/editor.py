@@ -12,7 +12,7 @@ from factcheck.services import articles as article_service
 from factcheck.services import pages
 from factcheck.services.errors import InvalidInput, ServiceError
 from factcheck.services.links import Thresholds
-from factcheck.services.matching import similar_to_claims
+from factcheck.matching.search import similar_to_claims
 from factcheck.web.forms import ArticleForm, ArticleUrlForm
 from factcheck.web.highlight import claim_flag, flagged_claims, highlight_pieces, piece_flag
 from factcheck.web.permissions import ANY_ROLE, roles_required

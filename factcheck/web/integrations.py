@@ -37,14 +37,15 @@ class RetryDeliveryForm(BaseForm):
     submit = SubmitField("Retry now")
 
 
-def _page(webhook_form: WebhookForm | None = None, status: int = 200):  # noqa: ANN202
+def _page(webhook_form: WebhookForm | None = None, status: int = 200, *,
+          new_secret: tuple[int, str] | None = None):  # noqa: ANN202
     return render_template(
         "integrations/index.html", tokens=tokens.list_tokens(db.session),
         webhooks=webhooks.list_webhooks(db.session),
         deliveries=webhooks.recent_deliveries(db.session),
         revoke_form=RevokeTokenForm(formdata=None), toggle_form=ToggleWebhookForm(formdata=None),
         retry_form=RetryDeliveryForm(formdata=None),
-        webhook_form=webhook_form or WebhookForm(formdata=None)), status
+        webhook_form=webhook_form or WebhookForm(formdata=None), new_secret=new_secret), status
 
 
 @bp.get("/")
@@ -81,10 +82,9 @@ def create_webhook():  # noqa: ANN201
         form.url.errors = [*form.url.errors, exc.message]
         return _page(form, status=exc.status_code)
     if not form.secret.data:
-        flash(f"Webhook {webhook.id} registered. Its generated secret (shown only now): {secret}",
-              "success")
-    else:
-        flash(f"Webhook {webhook.id} registered.", "success")
+        # Shown in this response only: a flash message would carry it in the session cookie.
+        return _page(new_secret=(webhook.id, secret))
+    flash(f"Webhook {webhook.id} registered.", "success")
     return redirect(url_for("integrations.index"))
 
 

@@ -10,7 +10,7 @@ from factcheck.models import Claim, Role
 from factcheck.services import audit, consistency
 from factcheck.services import claims as claim_service
 from factcheck.services.errors import ServiceError
-from factcheck.services.matching import search_claims, similar_to_claims
+from factcheck.matching.search import search_claims, similar_to_claims
 from factcheck.services.reviews import SourceInput, record_verdict, working_review
 from factcheck.web.forms import (ApproveForm, AssignForm, DismissClaimForm, EditClaimForm,
                                 MergeClaimForm, ReopenForm, RequestCheckForm, ReturnForm,
@@ -70,8 +70,9 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):  # noqa: ANN003, 
         approve_form=form(ApproveForm), reopen_form=form(ReopenForm),
         assign_form=form(AssignForm), unassign_form=form(UnassignForm),
         request_form=form(RequestCheckForm),
-        # Below this, claims are not alike enough for a differing detail to matter.
-        near_miss_floor=current_app.config["LINK_SUGGEST_THRESHOLD"] - 0.1,
+        link_errors=[e for errors in forms["LinkForm"].errors.values() for e in errors]
+        if "LinkForm" in forms else [],
+        suggest_threshold=current_app.config["LINK_SUGGEST_THRESHOLD"],
         link_states={link.other_id: link for link in claim.links}), status
 
 

@@ -15,6 +15,10 @@ def test_search_answers_in_the_fact_check_tools_shape(api, demo):
     assert review["textualRating"] == "False" and review["publisher"]["name"]
     assert review["url"] == "https://factcheck.example/sample/bats-blind"
     assert first["claimDate"] == "2024-01-16"
+    # Ordered by the figure that explains the order: the calibrated match probability.
+    matches = [item["match"] for item in response.json["claims"]]
+    assert all(0 <= m <= 1 for m in matches) and matches == sorted(matches, reverse=True)
+    assert matches[0] > 0.5
 
 
 def test_search_respects_page_size_and_explains_bad_arguments(api, demo):

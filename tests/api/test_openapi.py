@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
 from schemathesis.core.parameters import ParameterLocation
 from werkzeug.serving import make_server
@@ -21,6 +23,41 @@ from factcheck.services.tokens import create_token
 from factcheck.services.users import create_user
 
 MAX_EXAMPLES = 15  # per operation and mode: about 300 requests, a minute or so
+
+# What a careless or hostile client sends that a schema does not generate: each case is sent
+# as generated, or with one of these (tests/api/test_malformed.py checks each answer's words).
+HOSTILE = ("as generated", "lone surrogate", "deep nesting", "extreme date")
+EXTREME_DATES = ("9999-12-31T23:59:59-23:59", "0001-01-01T00:30:00+01:00",
+                 "9999-12-31T23:59:59.999999-00:01")
+DEPTH = 1_000
+
+
+def make_hostile(case, label: str, kind: str, pick: int) -> None:  # noqa: ANN001
+    """Change CASE (of operation LABEL) into the KIND of malformed request; PICK chooses."""
+    method, path = label.split(" ", 1)
+    operation = document()["paths"][path][method.lower()]
+    dates = [p["name"] for p in operation.get("parameters", [])
+             if p["schema"].get("format") == "date-time"]
+    if kind == "extreme date" and dates:
+        case.query = {**(case.query or {}), dates[pick % len(dates)]:
+                      EXTREME_DATES[pick % len(EXTREME_DATES)]}
+    if kind not in ("lone surrogate", "deep nesting") or "requestBody" not in operation:
+        return
+    # A field the API reads (it ignores others, whatever they hold).
+    schema = operation["requestBody"]["content"]["application/json"]["schema"][
+        "$ref"].rsplit("/", 1)[1]
+    fields = sorted(document()["components"]["schemas"][schema]["properties"])
+    body = case.body if isinstance(case.body, dict) else {}
+    key = fields[pick % len(fields)]
+    if kind == "lone surrogate":
+        value = body.get(key) if isinstance(body.get(key), str) else ""
+        cut = pick % (len(value) + 1)
+        # JSON escapes it as \ud800 (ensure_ascii): how such a client sends it.
+        case.body = json.dumps({**body, key: value[:cut] + "\ud800" + value[cut:]}).encode()
+    elif kind == "deep nesting":
+        rest = {k: v for k, v in body.items() if k != key}
+        case.body = (json.dumps(rest)[:-1] + (", " if rest else "")
+                     + f'"{key}": ' + "[" * DEPTH + "]" * DEPTH + "}").encode()
 
 
 @pytest.fixture(scope="module")
@@ -70,10 +107,12 @@ def test_api_matches_its_openapi_document(api_schema, live_api, label, mode):  #
     assert label in labels, sorted(labels)
     operation = labels[label]
 
-    @given(case=operation.as_strategy(generation_mode=mode))
+    @given(case=operation.as_strategy(generation_mode=mode), hostile=st.sampled_from(HOSTILE),
+           pick=st.integers(min_value=0, max_value=1_000))
     @settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=True, database=None,
               suppress_health_check=list(HealthCheck))
-    def check(case) -> None:  # noqa: ANN001
+    def check(case, hostile: str, pick: int) -> None:  # noqa: ANN001
+        make_hostile(case, label, hostile, pick)
         # Not checked: that every schema-valid request gets a 2xx. An opaque pageToken, or a
         # text that is only control characters, is valid by the schema and refused by design
         # with a 400/422 that says why (the status codes themselves are checked).

@@ -1,3 +1,5 @@
+import threading
+
 import numpy as np
 
 from factcheck.matching import VectorIndex
@@ -44,3 +46,35 @@ def test_batch_queries_and_an_empty_index():
     index.replace_all([7, 8], np.stack([unit(1, 0), unit(0, 1)]))
     first, second = index.search(np.stack([unit(1, 0), unit(0, 1)]), 1)
     assert first[0].claim_id == 7 and second[0].claim_id == 8
+
+
+def test_searches_during_adds_and_removes_show_each_ids_own_cosine():
+    # Removing fills the hole with the last row and adding replaces a row in place, while
+    # searches read the rows without the lock: every similarity must still be the cosine of
+    # the id shown beside it, and no id may appear twice.
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(400, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    index = VectorIndex(16)
+    index.replace_all(list(range(400)), vectors)
+    stop = threading.Event()
+
+    def churn() -> None:
+        ids = np.arange(400)
+        while not stop.is_set():
+            gone = rng.choice(ids, 40, replace=False)
+            index.remove(gone.tolist())
+            index.add(gone.tolist(), vectors[gone])
+
+    worker = threading.Thread(target=churn)
+    worker.start()
+    try:
+        for query in vectors[:200]:
+            found = index.search(query, 25)[0]
+            ids = [m.claim_id for m in found]
+            assert len(ids) == len(set(ids)), ids
+            for match in found:
+                assert abs(match.similarity - float(vectors[match.claim_id] @ query)) < 1e-5
+    finally:
+        stop.set()
+        worker.join()

@@ -85,3 +85,36 @@ def test_a_model_for_other_features_or_a_broken_file_is_refused(tmp_path):
         load_reranker(broken)
     with pytest.raises(RerankerError):
         load_reranker(tmp_path / "missing.json")
+
+
+def linear(weights: dict[str, float]) -> dict:
+    n = len(FEATURES)
+    return {"fill": [0.0] * n, "mean": [0.0] * n, "scale": [1.0] * n,
+            "weights": [weights.get(name, 0.0) for name in FEATURES],
+            "missing_weights": [0.0] * n, "bias": 0.0}
+
+
+def test_queries_without_metadata_are_scored_by_the_part_trained_without_it():
+    # The main part follows the claimant; the part without metadata follows BM25 on the text.
+    model = {"features": list(FEATURES), "depth": 10, **linear({"claimant_match": 1.0}),
+             "without_metadata": linear({"bm25_text": 1.0})}
+    reranker = Reranker(model)
+    pair = [Candidate(fused=1.0, dense=0.9, context_dense=math.nan, title_dense=math.nan,
+                      context_title_dense=math.nan, bm25_text=bm25, bm25_context=0.0,
+                      text="Bats are blind.", claimant=claimant, claim_date=None)
+            for bm25, claimant in ((0.2, "Jane Roe"), (1.0, "John Doe"))]
+    with_claimant = feature_rows("Bats are blind.", QueryMeta(claimant="ROE"), pair,
+                                 has_context=False)
+    without = feature_rows("Bats are blind.", None, pair, has_context=False)
+    assert reranker.score(with_claimant).argmax() == 0
+    assert reranker.score(without).argmax() == 1
+    # A date the candidates cannot be compared with is no metadata either.
+    dated = feature_rows("Bats are blind.", QueryMeta(date=date(2020, 1, 1)), pair,
+                         has_context=False)
+    assert reranker.score(dated).argmax() == 1
+    # All weights 0 keeps the fusion's order (the re-ranking sort is stable).
+    keep = Reranker({**model, "without_metadata": linear({})})
+    assert len(set(keep.score(without).tolist())) == 1
+    # An older model file without that part scores every query with its main part.
+    old = Reranker({key: value for key, value in model.items() if key != "without_metadata"})
+    assert old.score(without).tolist() == old.with_metadata.score(without).tolist()

@@ -1,3 +1,5 @@
+from datetime import date, datetime, timezone
+
 import pytest
 from sqlalchemy import func, select
 
@@ -5,7 +7,7 @@ from factcheck.models import Article, AuditEvent, Claim
 from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_demo
 from factcheck.services.errors import InvalidInput, TooLarge
-from factcheck.services.matching import search_claims, similar_to_claims
+from factcheck.matching.search import search_claims, similar_to_claims
 
 
 def count(session, model) -> int:
@@ -63,6 +65,21 @@ def test_seed_article_is_ingested_and_matched_against_stored_claims(session, mat
     assert best.claim.verdict.rating == "true"
     # Matches come from stored claims, never from the article's own sentences.
     assert all(s.claim.article_id != result.article.id for found in similar.values() for s in found)
+
+
+def test_the_claim_text_is_the_claim_and_its_dates_are_fields(session, matcher, seed_text):
+    published = datetime(2020, 11, 27, tzinfo=timezone.utc)
+    claims = ingest_article(session, matcher, title="Belarus drifting", body=seed_text,
+                            published_at=published).article.claims
+    assert not [c.text for c in claims if "article of" in c.text or "2020-11-27" in c.text]
+    assert {c.claim_date for c in claims} == {date(2020, 11, 27)}
+    belgee = next(c for c in claims if "11%" in c.text)
+    assert belgee.text == ("BelGee increased its production capacity by 11% in the first half "
+                           "of the year.")
+    assert [str(r) for r in belgee.date_references] == [
+        "the first half of the year: first half of 2020"]
+    lavrov = next(c for c in claims if c.text.startswith("On November 25th"))
+    assert [str(r) for r in lavrov.date_references] == ["November 25th: 2020-11-25"]
 
 
 def test_search_finds_a_paraphrase_of_a_stored_claim(session, matcher):

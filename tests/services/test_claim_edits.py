@@ -5,7 +5,7 @@ from factcheck.models import AuditEvent, Claim, ClaimStatus
 from factcheck.services.articles import ingest_article
 from factcheck.services.claim_edits import dismiss_claim, edit_claim, merge_claims, split_claim
 from factcheck.services.errors import Forbidden, InvalidInput
-from factcheck.services.matching import search_claims
+from factcheck.matching.search import search_claims
 
 
 @pytest.fixture

@@ -7,8 +7,9 @@ from sqlalchemy import select
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Origin, utcnow
 from factcheck.services.claims import import_claims, read_jsonl, reindex_claims
-from factcheck.services.dense import dense_retriever
-from factcheck.services.matching import search_claims, sync_index
+from factcheck.matching.dense import dense_retriever
+from factcheck.matching.dense import sync_index
+from factcheck.matching.search import search_claims
 
 LINES = [
     json.dumps({"text": "The river flooded 12 times in 2023.", "rating": "Barely True",

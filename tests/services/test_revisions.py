@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from factcheck.models import ArticleRevision, AuditEvent, Claim
 from factcheck.services.articles import ingest_article
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput, TooLarge
-from factcheck.services.matching import search_claims
+from factcheck.matching.search import search_claims
 from factcheck.services.reviews import SourceInput, record_verdict
 from factcheck.services.revisions import normalise_claim_text, revise_article
 

@@ -63,11 +63,16 @@ def test_decontextualization(text, expected):
     assert claims(text) == expected
 
 
-def test_relative_dates_keep_the_article_date():
+def test_relative_dates_are_resolved_beside_the_claim_not_written_into_it():
     from datetime import date
 
     [draft] = draft_claims("The museum reopened last week.", article_date=date(2024, 3, 8))
-    assert draft.text == "The museum reopened last week (article of 2024-03-08)."
+    assert draft.text == "The museum reopened last week."
+    [reference] = draft.date_references
+    assert (reference.phrase, reference.made_on) == ("last week", date(2024, 3, 8))
+    assert (reference.start, reference.end) == (date(2024, 2, 26), date(2024, 3, 3))
+    assert str(reference) == "last week: week of 2024-02-26"
+    assert draft_claims("The museum reopened last week.")[0].date_references == ()
 
 
 @pytest.mark.parametrize("text", [

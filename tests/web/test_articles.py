@@ -7,6 +7,7 @@ from werkzeug.test import encode_multipart
 
 from factcheck.models import Article, Claim
 from factcheck.services.demo import load_demo
+from tests.conftest import login
 
 BODY = "The mayor said unemployment fell to 3.2 percent last year. Bats are blind."
 
@@ -40,11 +41,15 @@ def test_pasted_article_is_highlighted_with_its_nearest_stored_claims(editor, se
     assert "rating-false" in page.text  # "Bats are blind." matches a stored False verdict
 
 
-def test_the_publication_date_is_kept_with_relative_dates(editor, session):
+def test_relative_dates_are_shown_beside_the_claim_not_written_into_it(editor, session):
     post_article(editor, body="The museum reopened last week.", published_on="2024-03-08")
     claim = session.scalar(select(Claim))
-    assert claim.text == "The museum reopened last week (article of 2024-03-08)."
+    assert claim.text == "The museum reopened last week."
+    assert claim.claim_date.isoformat() == "2024-03-08"
     assert claim.article.published_at.date().isoformat() == "2024-03-08"
+    page = login(editor, "checker").get(f"/claims/{claim.id}").text
+    assert '<h1 class="claim-text">The museum reopened last week.</h1>' in page
+    assert ">last week: week of 2024-02-26</span>" in page and "made on 2024-03-08" in page
 
 
 def test_resubmitting_the_same_text_shows_the_existing_article(editor, session):
@@ -64,7 +69,7 @@ def test_uploaded_html_is_cleaned(editor, session):
 
 @pytest.mark.parametrize("data, status, message", [
     ({"body": "   \n  "}, 422, "the article is empty"),
-    ({"body": "x" * 500_001}, 413, "too long (500,001 characters; the limit is 500,000)"),
+    ({"body": "x" * 50_001}, 413, "too long (50,001 characters; the limit is 50,000)"),
     ({"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n\x00\x00\x00"), "photo.txt")}, 422, "binary file"),
     ({"file": (io.BytesIO("Caf\u00e9".encode("latin-1")), "a.txt")}, 422, "not valid UTF-8"),
     ({"file": (io.BytesIO(b"a" * (2 * 1024 * 1024 + 1)), "big.txt")}, 422, "larger than 2 MB"),

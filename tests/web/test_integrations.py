@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask import current_app
 from sqlalchemy import select
@@ -85,5 +87,17 @@ def test_forms_need_the_csrf_token(tmp_path):
         token = csrf_token(client.get("/admin/integrations/").text)
         accepted = client.post("/admin/integrations/webhooks",
                                data={"url": "https://x.example/h", "csrf_token": token})
-        assert accepted.status_code == 302
+        assert accepted.status_code == 200 and "Webhook 1 registered" in accepted.text
         db.session.remove()
+
+
+def test_a_generated_webhook_secret_is_shown_once_and_not_kept_in_the_cookie(admin, session,
+                                                                              app):
+    current_app.config["WEBHOOK_WORKER"] = False
+    response = admin.post("/admin/integrations/webhooks", data={"url": "https://hooks.example/in"})
+    webhook = session.scalar(select(Webhook))
+    assert response.status_code == 200 and webhook.secret in response.text
+    cookie = admin.get_cookie("session")
+    kept = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    assert webhook.secret not in json.dumps(kept)
+    assert webhook.secret not in admin.get("/admin/integrations/").text

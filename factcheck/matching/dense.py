@@ -1,20 +1,28 @@
 """Dense retrieval, chosen by the database: exact numpy search on SQLite, pgvector on PostgreSQL.
 
-Callers ask `dense_retriever(session, matcher)` and use the same four methods either way:
-search, similarities, added (after a commit that stored new vectors) and refresh.
+Callers ask `dense_retriever(session, matcher)` and use the same three methods either way:
+search, similarities, catch_up (after a commit that changed vectors) and load (at boot).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
-from sqlalchemy import Float, func, select, text
+from sqlalchemy import Column, Float, Integer, MetaData, Table, func, select, text
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
-from factcheck.matching import Match, Matcher, VectorIndex
+from factcheck.matching.index import Match, VectorIndex
+from factcheck.matching.matcher import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim
+
+# SQLite only, made by DDL (factcheck.models.SQLITE_VECTOR_LOG): which claims' vectors changed.
+VECTOR_LOG = Table("claim_vector_log", MetaData(), Column("seq", Integer, primary_key=True),
+                   Column("claim_id", Integer))
 
 # ORDER BY the distance to the outer row's vector keeps each LATERAL scan on the HNSW index.
 BATCH_SEARCH = text(
@@ -30,60 +38,68 @@ def vector_literal(vector: np.ndarray) -> str:
     return "[" + ",".join(map(repr, np.asarray(vector, dtype=np.float32).tolist())) + "]"
 
 
-def _state(session: Session, model: str, *, counting: bool) -> tuple:
-    """Return (largest claim id, latest embedding time of MODEL, its vector count or None).
+@contextmanager
+def _committed(session: Session) -> Iterator[Connection]:
+    """Yield a connection that sees only committed rows, whatever SESSION has written.
 
-    The first two are index lookups; the count reads every entry of the model (250 ms at a
-    million claims), so it is only taken when COUNTING (to notice deleted claims).
+    An in-memory SQLite database has one connection for the whole process (a test setup):
+    there the session's own connection is the only one.
     """
-    return (session.scalar(select(func.max(Claim.id))),
-            session.scalar(select(func.max(Claim.embedded_at)).where(
-                Claim.embedding_model == model)),
-            session.scalar(select(func.count(Claim.id)).where(
-                Claim.embedding_model == model)) if counting else None)
+    engine = session.get_bind()
+    if isinstance(engine.pool, StaticPool):
+        yield session.connection()
+        return
+    with engine.connect() as connection:
+        yield connection
 
 
-def sync_index(session: Session, matcher: Matcher, *, force: bool = False) -> VectorIndex:
-    """Return the matcher's index after loading claims embedded since it was last synced.
+def sync_index(session: Session, matcher: Matcher, *, force: bool = False,
+               reload: bool = False) -> VectorIndex:
+    """Return the matcher's index after applying the vector changes committed since last time.
 
-    Other processes (web workers, CLI imports) write claims too, so the index is compared
-    with the database at most every INDEX_REFRESH_SECONDS (two index lookups), and counted
-    for deletions every 30 such periods.
+    Every process (web workers, CLI imports, job consumers) writes claims, and each change of
+    a claim's vector is in claim_vector_log under a new sequence number: the index asks for
+    the entries after the last one it applied, at most every INDEX_REFRESH_SECONDS unless
+    FORCE, and re-reads those claims' current vectors. It only ever reads committed rows, so
+    a transaction that is rolled back later leaves no trace in it. RELOAD reads every vector.
     """
     index = matcher.index
-    if not (force or matcher.due_for_check()):
+    if not (force or reload or matcher.due_for_check()):
         return index
-    with matcher.sync_lock:
+    with matcher.sync_lock, _committed(session) as connection:
         model = matcher.embedder.name
-        previous = None if force else matcher.synced_state
-        counting = previous is None or matcher.due_for_count()
-        newest, embedded, count = _state(session, model, counting=counting)
-        everything = select(Claim.id, Claim.embedding).where(Claim.embedding_model == model)
-        if previous is not None and len(index):
-            # Two indexed queries, not one OR (which would scan every row and its blob).
-            if newest != previous[0]:
-                index.add(*_fetch(session, everything.where(Claim.id > index.max_id),
-                                  index.dimension))
-            if previous[1] is not None and embedded != previous[1]:
-                index.add(*_fetch(session, everything.where(
-                    Claim.embedded_at > previous[1]), index.dimension))
-            if counting and len(index) > count:  # claims were deleted: their ids tell which
-                stored = session.scalars(select(Claim.id).where(
-                    Claim.embedding_model == model)).all()
-                index.remove(np.setdiff1d(index.ids(), np.asarray(stored, dtype=np.int64)))
-        if previous is None or not len(index) or (counting and len(index) != count):
-            index.replace_all(*_fetch(session, everything, index.dimension))
-        matcher.mark_checked((newest, embedded), counted=counting)
+        if reload or matcher.synced_seq is None:
+            # The sequence number first: a change committed while the vectors are read comes
+            # again with a larger number, and is applied (again) by the next sync.
+            seq = connection.scalar(select(func.max(VECTOR_LOG.c.seq))) or 0
+            index.replace_all(*_fetch(connection, select(Claim.id, Claim.embedding).where(
+                Claim.embedding_model == model, Claim.embedding.is_not(None)), index.dimension))
+        else:
+            rows = connection.execute(
+                select(VECTOR_LOG.c.seq, VECTOR_LOG.c.claim_id, Claim.embedding,
+                       Claim.embedding_model)
+                .outerjoin(Claim, Claim.id == VECTOR_LOG.c.claim_id)
+                .where(VECTOR_LOG.c.seq > matcher.synced_seq).order_by(VECTOR_LOG.c.seq)).all()
+            seq = rows[-1].seq if rows else matcher.synced_seq
+            current = [row for row in rows if row.embedding is not None
+                       and row.embedding_model == model]
+            kept = {row.claim_id for row in current}
+            index.remove(row.claim_id for row in rows if row.claim_id not in kept)
+            if current:
+                index.add([row.claim_id for row in current], _stack(
+                    [row.embedding for row in current], index.dimension))
+        matcher.mark_checked(seq)
     return index
 
 
-def _fetch(session: Session, query, dimension: int) -> tuple[list[int], np.ndarray]:
-    rows = session.execute(query).all()
-    if not rows:
-        return [], np.zeros((0, dimension), dtype=np.float32)
+def _stack(blobs: Sequence[bytes], dimension: int) -> np.ndarray:
     # One join and one buffer: a million small arrays stacked one by one take seconds.
-    matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype=np.float32)
-    return [row[0] for row in rows], matrix.reshape(len(rows), dimension)
+    return np.frombuffer(b"".join(blobs), dtype=np.float32).reshape(len(blobs), dimension)
+
+
+def _fetch(connection: Connection, query, dimension: int) -> tuple[list[int], np.ndarray]:
+    rows = connection.execute(query).all()
+    return [row[0] for row in rows], _stack([row[1] for row in rows], dimension)
 
 
 class MemoryDense:
@@ -105,12 +121,17 @@ class MemoryDense:
         return {claim_id: float(stored @ vector) for claim_id, stored in found.items()
                 if stored is not None}
 
-    def added(self, ids: Sequence[int], vectors: np.ndarray) -> None:
-        """Take in claims just committed with VECTORS, so this process finds them at once."""
-        self.matcher.index.add(ids, vectors)
+    def catch_up(self) -> None:
+        """Apply the vector changes just committed, so this process finds them at once.
 
-    def refresh(self) -> None:
-        """Reload every stored vector (after a bulk import or a re-embedding)."""
+        A process that has not searched yet (a CLI import) has no index to bring up to date:
+        its first search loads one.
+        """
+        if self.matcher.synced_seq is not None:
+            sync_index(self.session, self.matcher, force=True)
+
+    def load(self) -> None:
+        """Load the index now (a web worker at boot), rather than on the first search."""
         sync_index(self.session, self.matcher, force=True)
 
 
@@ -164,10 +185,10 @@ class PgvectorDense:
             Claim.id.in_(ids), Claim.embedding_model == self.matcher.embedder.name))
         return {claim_id: 1.0 - d for claim_id, d in rows}
 
-    def added(self, ids: Sequence[int], vectors: np.ndarray) -> None:
+    def catch_up(self) -> None:
         """Nothing to do: the committed rows are in the HNSW index already."""
 
-    def refresh(self) -> None:
+    def load(self) -> None:
         """Nothing to do: the database is the index."""
 
 

@@ -1,22 +1,67 @@
-"""Re-rank each query's best fused candidates with the learned model (matching.rerank)."""
+"""What the retrievers find for a batch of queries: dense and lexical runs, fused, re-ranked."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factcheck.matching import Matcher
+from factcheck.matching.dense import MemoryDense, PgvectorDense, dense_retriever
 from factcheck.matching.embedder import from_blob
+from factcheck.matching.fulltext import lexical_fields_many
+from factcheck.matching.lexical import fuse_scores
+from factcheck.matching.matcher import Matcher
 from factcheck.matching.rerank import Candidate, QueryMeta, feature_rows
 from factcheck.models import Claim
 
-if TYPE_CHECKING:
-    from factcheck.services.matching import Candidates
+
+@dataclass(slots=True)
+class Candidates:
+    """What the retrievers found for a batch of queries, fused: the re-ranker's input."""
+
+    dense_search: MemoryDense | PgvectorDense
+    vectors: np.ndarray
+    context_vectors: np.ndarray | None
+    texts: Sequence[str]
+    fused: list[list[tuple[int, float]]]  # per query: (claim id, fused score), best first
+    dense: list[dict[int, float]]  # per query: cosines known (dense search, then lookups)
+    around: list[dict[int, float]]  # per query: cosines of its context's vector
+    fields: list[dict[int, tuple[float, float]]]  # per query: lexical score on text, context
+
+
+def gather(session: Session, matcher: Matcher, vectors: np.ndarray, texts: Sequence[str], *,
+           exclude: Iterable[int] = (), contexts: Sequence[str] | None = None) -> Candidates:
+    """Search densely and lexically for each query and fuse the two (z-scores, weighted sums).
+
+    CONTEXTS, when given, is the text around each query (the transcript lines before a debate
+    sentence): BM25 searches it instead of the query, and a second dense search with it joins
+    the fusion at CONTEXT_DENSE_WEIGHT.
+    """
+    dense_search = dense_retriever(session, matcher)
+    exclude = set(exclude)
+    dense = dense_search.search(vectors, matcher.candidates, exclude=exclude)
+    context_vectors = matcher.embedder.encode(list(contexts)) if contexts else None
+    around = (dense_search.search(context_vectors, matcher.candidates, exclude=exclude)
+              if contexts else [[] for _ in texts])
+    lexical_runs = lexical_fields_many(session, list(contexts) if contexts else list(texts),
+                                       matcher)
+    fused, fields = [], []
+    for found, near, lexical_run in zip(dense, around, lexical_runs):
+        lexical = [row for row in lexical_run if row[0] not in exclude]
+        fields.append({c: on_fields for c, _, on_fields in lexical})
+        lexical = [(c, score) for c, score, _ in lexical]
+        fused.append(fuse_scores([([(m.claim_id, m.similarity) for m in found], 1.0),
+                                  (lexical, matcher.lexical_weight),
+                                  ([(m.claim_id, m.similarity) for m in near],
+                                   matcher.context_dense_weight)]))
+    return Candidates(dense_search, vectors, context_vectors, texts, fused,
+                      [{m.claim_id: m.similarity for m in found} for found in dense],
+                      [{m.claim_id: m.similarity for m in near} for near in around], fields)
+
 
 def _relative(values: list[float]) -> list[float]:
     """Scale scores by the best of them: BM25 and ts_rank differ in scale, not in order."""
@@ -27,7 +72,7 @@ def _relative(values: list[float]) -> list[float]:
 def _cosines(candidates: Candidates, known: dict[int, float], vector: np.ndarray | None,
              ids: list[int]) -> list[float]:
     """Return VECTOR's cosine with each of IDS; those looked up are added to KNOWN, so the
-    caller (services.matching.retrieve) does not look them up again."""
+    caller (matching.search.retrieve) does not look them up again."""
     if vector is None:
         return [math.nan] * len(ids)
     missing = [c for c in ids if c not in known]
@@ -75,13 +120,16 @@ def candidate_features(session: Session, matcher: Matcher, candidates: Candidate
 
 
 def rerank(session: Session, matcher: Matcher, candidates: Candidates,
-           metadata: Sequence[QueryMeta | None] | None) -> list[list[int]]:
-    """Return each query's fused claim ids with the best RERANK_DEPTH re-ordered by the model."""
-    orders = []
+           metadata: Sequence[QueryMeta | None] | None) -> list[tuple[list[int], dict[int, float]]]:
+    """Return each query's fused claim ids with the best RERANK_DEPTH re-ordered by the model,
+    and the calibrated match probability of each of those."""
+    ranked = []
     features = candidate_features(session, matcher, candidates, metadata,
                                   depth=matcher.rerank_depth)
     for fused, (head, rows) in zip(candidates.fused, features):
         scores = matcher.reranker.score(rows) if len(head) else np.zeros(0)
         order = np.argsort(-scores, kind="stable")
-        orders.append([head[j] for j in order] + [c for c, _ in fused[len(head):]])
-    return orders
+        probabilities = matcher.reranker.probability(rows).tolist() if len(head) else []
+        ranked.append(([head[j] for j in order] + [c for c, _ in fused[len(head):]],
+                       dict(zip(head, probabilities))))
+    return ranked

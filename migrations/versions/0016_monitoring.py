@@ -1,7 +1,7 @@
 """Watching the media: articles by URL, jobs, monitored sources, alerts on repeats
 
-Revision ID: 0011_monitoring
-Revises: 0010_rerank
+Revision ID: 0016_monitoring
+Revises: 0015_session_version
 Create Date: 2026-11-30 17:00:00
 
 """
@@ -10,8 +10,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_monitoring'
-down_revision = '0010_rerank'
+revision = '0016_monitoring'
+down_revision = '0015_session_version'
 branch_labels = None
 depends_on = None
 

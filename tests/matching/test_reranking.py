@@ -9,7 +9,8 @@ from sqlalchemy import select
 from factcheck.matching.embedder import from_blob
 from factcheck.models import Claim
 from factcheck.services.claims import ClaimRecord, import_claims
-from factcheck.services.matching import QueryMeta, lexical_fields, retrieve
+from factcheck.matching.fulltext import lexical_fields
+from factcheck.matching.search import QueryMeta, retrieve
 
 SAME = "The unemployment rate fell to four percent last year."
 
@@ -74,3 +75,24 @@ def test_import_stores_the_context_vector_and_lexical_fields_tell_text_from_cont
     assert scores[twins["bats"]][0] > 0 and scores[twins["bats"]][1] > 0
     assert scores[twins["roe"]][0] > 0 and scores[twins["roe"]][1] == 0
     assert lexical_fields(session, "the of and", matcher) == []
+
+
+def test_an_article_claim_brings_its_article_date_to_the_re_ranker(session, matcher):
+    """The same words in articles years apart: the query's date picks the right one."""
+    from datetime import datetime, timezone
+
+    from factcheck.services.articles import ingest_article
+
+    ids = {}
+    for year, day in ((2008, date(2008, 1, 5)), (2016, date(2016, 9, 20))):
+        article = ingest_article(session, matcher, title=f"Jobs {year}",
+                                 body=f"{SAME}\n\nThe report came out in {year}.",
+                                 published_at=datetime.combine(day, datetime.min.time(),
+                                                               timezone.utc)).article
+        ids[year] = article.claims[0].id
+        assert article.claims[0].claim_date == day
+    query = "Unemployment fell to four percent last year."
+    assert best(session, matcher, query, QueryMeta(date=date(2008, 1, 9))) == [ids[2008],
+                                                                                ids[2016]]
+    assert best(session, matcher, query, QueryMeta(date=date(2016, 9, 26))) == [ids[2016],
+                                                                                 ids[2008]]

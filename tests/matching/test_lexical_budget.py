@@ -7,7 +7,7 @@ from flask import Flask
 from factcheck.extensions import db, get_matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Origin, utcnow
-from factcheck.services.matching import lexical_search
+from factcheck.matching.fulltext import lexical_search
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.sqlite_only  # the budget is for FTS5; PostgreSQL ranks its own way

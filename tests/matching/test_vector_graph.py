@@ -18,8 +18,8 @@ from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Role
 from factcheck.services.claim_edits import edit_claim
 from factcheck.services.claims import ClaimRecord, import_claims
-from factcheck.services.dense import dense_retriever, sync_index
-from factcheck.services.matching import search_claims
+from factcheck.matching.dense import dense_retriever, sync_index
+from factcheck.matching.search import search_claims
 from factcheck.services.users import create_user
 from tests.conftest import make_app
 
@@ -62,6 +62,7 @@ def test_graph_search_matches_exact_search_and_follows_edits_and_deletions(tmp_p
     with app.app_context():
         matcher = get_matcher()
         import_claims(db.session, matcher, [ClaimRecord(text=t) for t in TEXTS])
+        sync_index(db.session, matcher)  # the first search loads the index (and the graph)
         assert matcher.index.approximate and len(matcher.index) == len(TEXTS)
         assert (tmp_path / "claims.sqlite3.hnsw").exists()
         queries = matcher.embedder.encode(QUERIES)
@@ -97,6 +98,7 @@ def test_a_restart_loads_the_saved_graph_and_fixes_what_changed_behind_its_back(
     first = graph_app(tmp_path)
     with first.app_context():
         import_claims(db.session, get_matcher(), [ClaimRecord(text=t) for t in TEXTS])
+        sync_index(db.session, get_matcher())  # builds and saves the graph
         db.engine.dispose()
     with graph_app(tmp_path).app_context():  # a new worker on the same database
         matcher = get_matcher()

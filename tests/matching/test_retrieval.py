@@ -6,8 +6,8 @@ from sqlalchemy import func, select
 
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Origin, utcnow
-from factcheck.services.dense import dense_retriever
-from factcheck.services.matching import lexical_search
+from factcheck.matching.dense import dense_retriever
+from factcheck.matching.fulltext import lexical_search
 
 
 def store(session, text: str, vector: np.ndarray, *, model: str, context: str | None = None) -> Claim:
