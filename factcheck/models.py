@@ -249,8 +249,8 @@ class Claim(Base):
     __tablename__ = "claim"
     __table_args__ = (
         Index("ix_claim_status", "status"),
-        # Covers the vector index's "anything new?" check (count, max id, max embedded_at per
-        # model) so it never reads the rows and their embedding blobs.
+        # Finds and counts a model's claims without reading the rows and their embedding
+        # blobs (the in-memory index follows claim_vector_log instead, on SQLite).
         Index("ix_claim_embedding_state", "embedding_model", "embedded_at"),
     )
 
