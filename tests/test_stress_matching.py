@@ -124,13 +124,13 @@ class Desk:
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
 
     def _token(self, path: str) -> str:
-        with self.opener.open(self.base + path, timeout=60) as response:
+        with self.opener.open(self.base + path, timeout=180) as response:
             page = response.read().decode()
         return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
 
     def post(self, path: str, form_page: str, **fields: object) -> int:
         data = urllib.parse.urlencode({"csrf_token": self._token(form_page), **fields}).encode()
-        with self.opener.open(self.base + path, data=data, timeout=60) as response:
+        with self.opener.open(self.base + path, data=data, timeout=180) as response:
             return response.status
 
 
@@ -151,7 +151,7 @@ class Stress:
             data=json.dumps(body).encode() if body is not None else None,
             headers={"Authorization": f"Bearer {self.tokens[scope]}",
                      "Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=120) as response:
+        with urllib.request.urlopen(request, timeout=180) as response:
             return json.loads(response.read())
 
     def stored(self, ids: list[int]) -> dict[int, np.ndarray]:
@@ -365,9 +365,13 @@ def test_similarities_stay_true_under_concurrent_writers_and_worker_restarts(
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
+        with app.app_context():
+            db.engine.dispose()
     assert during > 100 and stress.checked > during, "too few results were checked"
     assert stress.failures == []
     with app.app_context():  # the run did what it says: imports, edits, deletions happened
-        assert db.session.scalar(select(func.count(Claim.id)).where(
-            Claim.external_id.like("stress-%"))) == 900 - 40
+        imported = db.session.scalar(select(func.count(Claim.id)).where(
+            Claim.external_id.like("stress-%")))
         db.session.remove()
+        db.engine.dispose()  # close this process's connections before the database goes
+    assert imported == 900 - 40
