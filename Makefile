@@ -25,9 +25,22 @@ run: $(VENV)/.installed
 	$(FLASK) users ensure-admin
 	$(FLASK) demo load
 	@echo "factcheck is starting on http://127.0.0.1:5000 (log in with the admin account above; Ctrl-C stops it)"
+	@# One job consumer (fetching, polling, webhooks) beside gunicorn; both stop together.
+	@$(FLASK) jobs work & consumer=$$!; \
+	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
 	$(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
-test: $(VENV)/.installed-dev
+# What the tests need besides Python, from Debian's packages: redis-server for the job
+# engine's Redis tests and chromium for the browser tests (Playwright drives it). Neither
+# skips; each is installed once, when missing.
+REDIS_SERVER := $(shell command -v redis-server || echo /usr/bin/redis-server)
+CHROMIUM := $(shell command -v chromium || echo /usr/bin/chromium)
+$(REDIS_SERVER):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
+$(CHROMIUM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.installed-dev
@@ -36,6 +49,7 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/pg_scale.py
 	$(BIN)/python bench/import_rate.py
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/article_limit.py
 
 DATA := ../shared/data
 eval: $(VENV)/.installed-dev

@@ -13,7 +13,7 @@ from sqlalchemy.engine import Engine
 
 from factcheck.config import Defaults
 from factcheck.extensions import MATCHER_KEY, csrf, db, limiter, login_manager, migrate
-from factcheck import webhook_worker
+from factcheck import job_engine, security
 from factcheck.matching import Matcher
 
 
@@ -70,8 +70,13 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
+    security.init_app(app)
     app.extensions[MATCHER_KEY] = Matcher.from_config(app.config)
-    webhook_worker.init_app(app)
+    job_engine.init_app(app)
+    from factcheck.jobs import on_deliveries_queued
+    from factcheck.services.webhooks import deliveries_queued
+
+    deliveries_queued.connect(on_deliveries_queued)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+import urllib.parse
 from datetime import timezone
 from pathlib import Path
 
@@ -13,10 +14,10 @@ from sqlalchemy import func, inspect, select
 from flask import current_app
 from flask.cli import with_appcontext
 
-from factcheck.extensions import db, get_matcher
+from factcheck.extensions import db, get_fetcher, get_matcher, outbound_policy
 from factcheck.matching import ModelLoadError
 from factcheck.matching.metrics import evaluate, threshold_table
-from factcheck.models import Claim, Role, TokenScope
+from factcheck.models import Claim, JobStatus, Role, TokenScope
 from factcheck.services import articles as article_service
 from factcheck.services import claims as claim_service
 from factcheck.services import tokens as token_service
@@ -91,18 +92,26 @@ articles = click.Group("articles", help="Ingest and inspect articles.")
 
 
 @articles.command("ingest")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--title", help="Title (default: the file's name).")
-@click.option("--url", default=None)
+@click.argument("file", required=False,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--title", help="Title (default: the file's name, or the page's title).")
+@click.option("--url", default=None, help="Without FILE: fetch the article from this address "
+                                          "(text, title, author, date from the page). With "
+                                          "FILE: where the article was published.")
 @click.option("--outlet", default=None)
 @click.option("--format", "fmt", type=click.Choice(list(article_service.FORMATS)),
               help="Default: from the file's suffix (.md, .html, otherwise plain text).")
 @click.option("--date", "published", type=click.DateTime(["%Y-%m-%d"]),
               help="Publication date (YYYY-MM-DD), kept with relative dates in claims.")
 @with_appcontext
-def ingest(file: Path, title: str | None, url: str | None, outlet: str | None,
+def ingest(file: Path | None, title: str | None, url: str | None, outlet: str | None,
            fmt: str | None, published) -> None:  # noqa: ANN001
-    """Ingest FILE as an article: one claim per content sentence, matched to stored claims."""
+    """Ingest FILE (or the page at --url) as an article: claims matched to stored claims."""
+    if file is None:
+        if not url:
+            _fail("Give a FILE to ingest, or --url URL to fetch the article from its address.")
+        _ingest_url(url, title=title, outlet=outlet)
+        return
     try:
         body, fmt = article_service.read_document(file.read_bytes(), file.name, fmt=fmt)
         result = article_service.ingest_article(
@@ -115,6 +124,22 @@ def ingest(file: Path, title: str | None, url: str | None, outlet: str | None,
     article = result.article
     verb = "Ingested" if result.created else "Already stored:"
     click.echo(f"{verb} article {article.id} with {len(article.claims)} claims.")
+
+
+def _ingest_url(url: str, *, title: str | None, outlet: str | None) -> None:
+    from factcheck.services.pages import ingest_url
+
+    try:
+        result = ingest_url(db.session, get_matcher(), get_fetcher(), url, title=title,
+                            outlet=outlet, thresholds=Thresholds.from_config(current_app.config),
+                            max_chars=current_app.config["MAX_ARTICLE_CHARS"])
+    except ServiceError as exc:
+        _fail(exc.message)
+    article = result.article
+    verb = {"created": "Ingested", "unchanged": "Already stored, unchanged:",
+            "revised": f"Stored revision {article.revision} of"}[result.outcome]
+    click.echo(f"{verb} article {article.id} ({article.title}) with "
+               f"{sum(not c.stale for c in article.claims)} claims.")
 
 
 claims = click.Group("claims", help="Import and re-embed stored claims.")
@@ -251,11 +276,11 @@ webhooks_group = click.Group("webhooks", help="Webhook deliveries of published v
                                           "(retries included, with their backoff).")
 @with_appcontext
 def deliver(wait: bool) -> None:
-    """Send the webhook deliveries that are due now (the web workers do this on their own)."""
+    """Send the webhook deliveries that are due now (the job consumer does this on its own)."""
     import time
 
+    from factcheck.jobs import deliver_due_now
     from factcheck.services import webhooks
-    from factcheck.webhook_worker import deliver_due_now
 
     app = current_app._get_current_object()
     total = 0
@@ -270,6 +295,188 @@ def deliver(wait: bool) -> None:
             break
         time.sleep(min(pending, 60.0) or 0.05)
     click.echo(f"Attempted {total} deliveries.")
+
+
+@click.group("jobs", invoke_without_command=True)
+@click.pass_context
+def jobs_group(context: click.Context) -> None:
+    """Background jobs: list them (the default), show, retry failed ones, run a consumer."""
+    if context.invoked_subcommand is None:
+        context.invoke(list_jobs)
+
+
+@jobs_group.command("list")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice([s.value for s in JobStatus]),
+              help="Only jobs in this status (repeatable). Default: queued, running, failed.")
+@click.option("--limit", default=50, show_default=True, type=click.IntRange(1, 10_000))
+@with_appcontext
+def list_jobs(statuses: tuple[str, ...], limit: int) -> None:
+    """List jobs, newest first, with their attempts and last error."""
+    _print_jobs(tuple(JobStatus(s) for s in statuses) or ACTIVE_JOBS, limit)
+
+
+ACTIVE_JOBS = (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.FAILED)
+
+
+def _print_jobs(statuses: tuple[JobStatus, ...], limit: int) -> None:
+    from factcheck.services import jobs as job_service
+
+    counts = job_service.counts(db.session)
+    click.echo(", ".join(f"{counts[s]} {s.value}" for s in JobStatus))
+    for job in job_service.list_jobs(db.session, statuses=statuses, limit=limit):
+        args = json.dumps(job.args, ensure_ascii=False)
+        click.echo(f"{job.id:>6}  {job.status.value:<8} {job.name:<16} attempts "
+                   f"{job.attempts}/{job.max_attempts}  {args[:80]}")
+        if job.status is JobStatus.RUNNING:
+            click.echo(f"        on {job.worker} since {job.started_at:%Y-%m-%d %H:%M:%S}")
+        if job.error and job.status is not JobStatus.DONE:
+            click.echo("        error: " + job.error.strip().splitlines()[-1][:300])
+
+
+@jobs_group.command("show")
+@click.argument("job_id", type=click.IntRange(min=1))
+@with_appcontext
+def show_job(job_id: int) -> None:
+    """Show one job with its arguments, result and full error."""
+    from factcheck.services import jobs as job_service
+
+    try:
+        job = job_service.get_job(db.session, job_id)
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"Job {job.id}: {job.name} {json.dumps(job.args, ensure_ascii=False)[:2000]}")
+    click.echo(f"Status {job.status.value}, attempts {job.attempts}/{job.max_attempts}")
+    if job.result is not None:
+        click.echo(f"Result {json.dumps(job.result)}")
+    if job.error:
+        click.echo(f"Error:\n{job.error}")
+
+
+@jobs_group.command("retry")
+@click.argument("job_id", type=click.IntRange(min=1))
+@with_appcontext
+def retry_job(job_id: int) -> None:
+    """Queue a failed job again, with a fresh round of attempts."""
+    from factcheck.job_engine import get_engine
+    from factcheck.services import jobs as job_service
+
+    try:
+        job = job_service.retry(db.session, job_id)
+    except ServiceError as exc:
+        _fail(exc.message)
+    get_engine().send(job.id)
+    click.echo(f"Job {job.id} ({job.name}) is queued again.")
+
+
+@jobs_group.command("work")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Jobs run at once in this process (threads).")
+@click.option("--no-periodic", is_flag=True,
+              help="Leave the once-a-minute upkeep (polling, recovery) to other consumers.")
+@with_appcontext
+def work(workers: int, no_periodic: bool) -> None:
+    """Run a job consumer until Ctrl-C or SIGTERM (make run starts one beside gunicorn)."""
+    from factcheck.job_engine import get_engine
+
+    app = current_app._get_current_object()
+    get_matcher().embedder.load()
+    parts = urllib.parse.urlsplit(app.config["JOBS_URL"] or "")
+    queue = (f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path}"
+             if parts.scheme.startswith("redis") else
+             app.config["JOBS_URL"] or "the SQLite queue in the instance folder")  # no password
+    click.echo(f"Job consumer {os.getpid()} on {queue} with {workers} worker(s).")
+    get_engine().work(workers=workers, periodic=not no_periodic)
+
+
+sources_group = click.Group("sources", help="Monitored feeds and news sitemaps.")
+
+
+@sources_group.command("add")
+@click.argument("name")
+@click.option("--feed", "feed_url", required=True, help="The RSS/Atom feed or news sitemap URL.")
+@click.option("--interval", default=30, show_default=True, type=click.IntRange(1, 10080),
+              help="Minutes between polls.")
+@click.option("--language", default=None, help="The articles' language when a page does not "
+                                               "say (two letters, e.g. en).")
+@with_appcontext
+def add_source(name: str, feed_url: str, interval: int, language: str | None) -> None:
+    """Register a feed NAME (also its articles' outlet), polled every --interval minutes."""
+    from factcheck.services import sources
+
+    try:
+        source = sources.add_source(db.session, name=name, feed_url=feed_url,
+                                    interval_minutes=interval, language=language,
+                                    policy=outbound_policy())
+    except ServiceError as exc:
+        _fail(exc.message)
+    click.echo(f"Source {source.id} ({source.name}) will be polled every {interval} minutes.")
+
+
+def _when(moment) -> str:  # noqa: ANN001
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "never"
+
+
+@sources_group.command("list")
+@with_appcontext
+def list_sources() -> None:
+    """List sources with their health: last poll, last success, counts, failures, last error."""
+    from factcheck.services import sources
+
+    for source in sources.list_sources(db.session):
+        state = "active" if source.active else "PAUSED"
+        click.echo(f"{source.id:>4}  {source.name}  [{state}, every {source.interval_minutes} "
+                   f"min]  {source.feed_url}")
+        click.echo(f"      last poll {_when(source.last_polled_at)}, last success "
+                   f"{_when(source.last_success_at)}; found {source.items_found}, queued "
+                   f"{source.items_queued}, ingested {source.items_ingested}, skipped "
+                   f"{source.items_skipped}; failures in a row {source.consecutive_failures}")
+        if source.paused_reason or source.last_error:
+            click.echo(f"      {source.paused_reason or source.last_error}")
+
+
+@sources_group.command("poll")
+@click.argument("name", required=False)
+@click.option("--wait", is_flag=True, help="Poll and ingest the new items here, now, instead "
+                                           "of queueing jobs for the consumer.")
+@with_appcontext
+def poll_sources(name: str | None, wait: bool) -> None:
+    """Poll source NAME (every active source without it) now."""
+    from factcheck.job_engine import get_engine
+    from factcheck.services import pages, sources
+
+    try:
+        chosen = ([sources.find_source(db.session, name)] if name else
+                  [s for s in sources.list_sources(db.session) if s.active])
+    except ServiceError as exc:
+        _fail(exc.message)
+    for source in chosen:
+        if not wait:
+            job = get_engine().enqueue("poll_source", {"source_id": source.id},
+                                       key=f"poll:{source.id}")
+            click.echo(f"{source.name}: poll queued (job {job.id}).")
+            continue
+        result = sources.poll(db.session, get_fetcher(), source)
+        if result.error:
+            click.echo(f"{source.name}: poll failed: {result.error}", err=True)
+            continue
+        ingested = failed = 0
+        for url in result.new_urls:
+            try:
+                outcome = pages.ingest_url(
+                    db.session, get_matcher(), get_fetcher(), url, source=source,
+                    thresholds=Thresholds.from_config(current_app.config),
+                    max_chars=current_app.config["MAX_ARTICLE_CHARS"])
+            except ServiceError as exc:
+                db.session.rollback()
+                failed += 1
+                click.echo(f"  {url}: {exc.message}", err=True)
+                continue
+            sources.record_ingest(db.session, source.id, outcome.created)
+            ingested += outcome.created
+        click.echo(f"{source.name}: {result.found} items, {len(result.new_urls)} new, "
+                   f"{ingested} ingested, {failed} failed, {result.known} known"
+                   + (f", {result.deferred} left for the next poll" if result.deferred else ""))
 
 
 demo = click.Group("demo", help="Sample data for trying the workbench.")
@@ -321,9 +528,12 @@ evaluation = click.Group("eval", help="Measure retrieval quality on benchmark fi
               help="Relevance judgements in TREC format: qid 0 vclaim_id 1.")
 @click.option("--context-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Transcripts (line<TAB>speaker<TAB>text) giving each query its context.")
+@click.option("--no-metadata", is_flag=True,
+              help="Withhold the queries' claimants and dates from the re-ranker, as for a "
+                   "caller that knows neither.")
 @with_appcontext
 def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
-                  context_dir: Path | None) -> None:
+                  context_dir: Path | None, no_metadata: bool) -> None:
     """Rank every judged query against the claims, loaded into a temporary database.
 
     Prints MAP@1, MAP@5, MRR and Recall@10, then the same numbers as one JSON line.
@@ -334,7 +544,14 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     queries = {q: t for q, t in ev.read_tsv_pairs(queries_path).items() if q in qrels}
     records = ev.read_vclaims(claims_path)
     context = ev.with_context(queries, context_dir) if context_dir else None
-    metadata = ev.query_metadata(queries, context_dir)
+    metadata = None if no_metadata else ev.query_metadata(queries, context_dir)
+    if metadata is None:
+        click.echo("Query metadata: withheld (--no-metadata).")
+    else:
+        click.echo(f"Query metadata: a claimant for "
+                   f"{sum(m.claimant is not None for m in metadata.values())}, a date for "
+                   f"{sum(m.date is not None for m in metadata.values())} "
+                   f"of {len(queries)} queries.")
     settings = {key: current_app.config[key] for key in (
         "EMBEDDING_MODEL", "EMBEDDING_BATCH_SIZE", "EMBEDDING_BACKEND", "ENCODER_PRECISION",
         "MODEL_CACHE_DIR", "LEXICAL_WEIGHT", "CONTEXT_WEIGHT", "CONTEXT_DENSE_WEIGHT",
@@ -368,4 +585,5 @@ def eval_matching(claims_path: Path, queries_path: Path, qrels_path: Path,
     click.echo(json.dumps(results))
 
 
-COMMANDS = (users, tokens, webhooks_group, articles, claims, demo, model, evaluation)
+COMMANDS = (users, tokens, webhooks_group, jobs_group, sources_group, articles, claims, demo,
+            model, evaluation)

@@ -12,23 +12,22 @@ class Defaults:
     # Embedding model: a path or model name; None means the packaged all-MiniLM-L6-v2.
     EMBEDDING_MODEL = None
     EMBEDDING_BATCH_SIZE = 64
-    # "onnx": encode with ONNX Runtime (same vectors as torch, ~1.3x faster; the model is
-    # exported into MODEL_CACHE_DIR on first start, about 20 s); "torch": sentence-transformers.
+    # "onnx": encode with ONNX Runtime (same vectors as torch, faster on a CPU; the model is
+    # exported into MODEL_CACHE_DIR on first start); "torch": sentence-transformers.
     EMBEDDING_BACKEND = "onnx"
     # ONNX only: "int8" embeds imported claims and search queries with a quantized copy made
-    # once into MODEL_CACHE_DIR (vectors within cosine 0.98 of fp32, so stored fp32 vectors
-    # stay comparable; 1.3-2.6x the fp32 rate). Dev MAP@5 with the re-ranker, same hour:
-    # 2A 0.9765 / 2B 0.5628 against fp32's 0.9749 / 0.5649. Off by default all the same:
-    # activations are quantized per batch, so a sentence's vector depends on the sentences
-    # encoded with it (an exact duplicate scores 0.997, not 1.0, against its stored vector).
-    # Article extraction and its check-worthiness scores always stay fp32.
+    # once into MODEL_CACHE_DIR (close enough to fp32 that stored fp32 vectors stay
+    # comparable, and faster). Off by default: activations are quantized per batch, so a
+    # sentence's vector depends on the sentences encoded with it (an exact duplicate no longer
+    # scores 1.0 against its stored vector). Article extraction and its check-worthiness
+    # scores always stay fp32. Its speed and retrieval quality: bench/README.md.
     ENCODER_PRECISION = "fp32"
     MODEL_CACHE_DIR = None  # None: <instance>/models
     MATCH_TOP_K = 5
     # Hybrid retrieval: dense cosine and BM25 are each standardised (z-scores) over their top
     # RETRIEVAL_CANDIDATES and summed with BM25 weighted by LEXICAL_WEIGHT; CONTEXT_WEIGHT is
     # BM25's weight for a stored claim's context (headline, summary) against its text. Chosen
-    # on the CheckThat! 2021 train queries with bench/tune_matching.py (see README).
+    # on the CheckThat! 2021 train queries with bench/tune_matching.py (docs/matching.md).
     LEXICAL_WEIGHT = 0.75
     CONTEXT_WEIGHT = 2.0
     CONTEXT_DENSE_WEIGHT = 0.25  # when a query comes with context (debate transcripts)
@@ -37,7 +36,7 @@ class Defaults:
     # terms' document counts. Past LEXICAL_ROW_BUDGET rows, the commonest terms (lowest IDF)
     # stop selecting rows and only add to the score of rows that have a rarer term, at half
     # weight. No effect on collections smaller than the budget (the CheckThat! dev sets);
-    # see the README for its cost and effect at 1,000,000 claims. 0: no budget.
+    # its cost and effect at 1,000,000 claims: bench/README.md. 0: no budget.
     LEXICAL_ROW_BUDGET = 50_000
     # Re-ranking: the best RERANK_DEPTH fused candidates are ordered again by a learned model
     # (factcheck/matching/reranker.json, made by bench/train_reranker.py) over dense, context
@@ -52,17 +51,17 @@ class Defaults:
     HNSW_EF_SEARCH = 200
     # SQLite: from VECTOR_GRAPH_MIN_CLAIMS stored vectors on, dense search asks an HNSW graph
     # (usearch) for candidates and re-scores them with the exact cosine instead of scanning
-    # every vector (the scan is linear: about 80-110 ms at 1,000,000). Below it the scan is
-    # exact and fast enough (under 10 ms at 100,000), and needs no graph to build or keep.
+    # every vector (the scan's time is linear in the number of claims). Below it the exact
+    # scan is fast enough and needs no graph to build or keep (bench/README.md).
     VECTOR_GRAPH_MIN_CLAIMS = 100_000
     # The graph's links per node and candidate list while inserting (recall vs build time),
     # its element type ("i8": a quarter of float32's memory; candidates are re-scored exactly
     # anyway) and the threads that build it.
     VECTOR_GRAPH_CONNECTIVITY = 16
     VECTOR_GRAPH_EXPANSION_ADD = 64
-    # Candidates the SQLite graph visits (and hands over for exact re-scoring) per query. At
-    # 1,000,000 claims: recall@10 against the exact scan 0.88 / 0.90 / 0.95 / 0.98 at 200 /
-    # 400 / 800 / 1600, for 1.1 / 1.7 / 3.4 / 10.8 ms p50 (bench/search_scale.py, README).
+    # Candidates the SQLite graph visits (and hands over for exact re-scoring) per query:
+    # more finds more of the exact top claims and costs time (measured with
+    # bench/search_scale.py: bench/README.md).
     VECTOR_GRAPH_EXPANSION_SEARCH = 800
     VECTOR_GRAPH_DTYPE = "i8"
     VECTOR_GRAPH_THREADS = 2
@@ -73,9 +72,8 @@ class Defaults:
     # None: next to the SQLite database file (<database>.hnsw); "": never saved.
     VECTOR_GRAPH_PATH = None
     # Links from a new claim to stored claims: proposed to a checker above the first, confirmed
-    # automatically above the second (never across a near miss). On the CheckThat! 2A dev set
-    # (`make eval`) suggestions >= 0.65 were right 96% of the time and found 54% of the matches;
-    # >= 0.92 nothing was wrong.
+    # automatically above the second (never across a near miss). Chosen from the precision
+    # and recall `make eval` prints per threshold on the CheckThat! 2A dev set (bench/README.md).
     LINK_SUGGEST_THRESHOLD = 0.65
     # Similar claims whose re-ranked match probability is below this wait behind "show more"
     # (without re-ranking: a cosine below LINK_SUGGEST_THRESHOLD - 0.1).
@@ -87,7 +85,13 @@ class Defaults:
     # Four eyes: when True, a submitted verdict is published only after a second fact-checker
     # (not its author) approves it; when False, submitting publishes at once.
     REQUIRE_SECOND_REVIEW = False
-    MAX_ARTICLE_CHARS = 500_000
+    # The longest article a request may submit (the web form, an upload, POST
+    # /api/v1/articles): ingesting runs in the request, so the limit is what a worker ingests
+    # in well under half a minute. Measured with bench/article_limit.py (bench/README.md):
+    # 50,000 characters (about 8,000 words, 600 claims) took 22.5 s on a busy 2-core machine;
+    # 500,000 took minutes and answered with megabytes. `flask articles ingest` (no request
+    # to time out) takes up to 500,000.
+    MAX_ARTICLE_CHARS = 50_000
     MAX_UPLOAD_BYTES = 2 * 1024 * 1024
     # The whole request may be larger than one upload (form fields, encoding overhead).
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
@@ -100,21 +104,62 @@ class Defaults:
     PUBLIC_BASE_URL = None
     # The API: reads need a token unless this is True; writes always need a `write` token.
     API_OPEN_READS = False
-    API_MAX_BODY_BYTES = 4 * 1024 * 1024  # 500,000 characters of JSON-escaped article text
+    # An article of MAX_ARTICLE_CHARS as HTML, JSON-escaped (\uXXXX is 6 bytes a character).
+    API_MAX_BODY_BYTES = 1024 * 1024
     API_CHECK_MAX_CHARS = 50_000  # POST /api/v1/check extracts claims on the spot
+    # Longer URLs get 414 in the API's error shape. Below gunicorn's longest request line
+    # (limit_request_line 8190 in gunicorn.conf.py), which it would refuse in its own words.
+    API_MAX_URL_CHARS = 8_000
     # Per token (per address without one). In-memory counts are per process: with several
     # workers, point RATELIMIT_STORAGE_URI at a shared store (redis://, memcached://).
     API_RATE_LIMIT = "600 per minute"
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    # Webhooks: a background thread per process sends queued deliveries; failures are retried
-    # after WEBHOOK_RETRY_BASE_SECONDS, doubling each time (capped), WEBHOOK_MAX_ATTEMPTS times.
-    WEBHOOK_WORKER = True
-    WEBHOOK_POLL_SECONDS = 30.0
+    # Jobs (fetching, ingesting, polling, webhook deliveries, imports, reindexing) run in a
+    # consumer (`flask jobs work`; `make run` starts one beside gunicorn). The engine is Huey:
+    # None = a SQLite file in the instance folder (no server); "redis://HOST:PORT/DB" = a
+    # shared broker, with consumers on several machines (they share the database too).
+    JOBS_URL = None
+    JOBS_MAX_ATTEMPTS = 3  # for failures that may pass (timeouts, 5xx); others fail at once
+    JOBS_RETRY_BASE_SECONDS = 30.0  # then doubled after each failure, up to an hour
+    JOBS_HEARTBEAT_SECONDS = 10.0  # a consumer tells its jobs are alive this often
+    JOBS_SILENT_AFTER_SECONDS = 90.0  # a running job silent this long is queued again
+    JOBS_KEEP_DAYS = 7  # finished jobs are listed this long (failed ones until retried)
+    # The API sends articles longer than this to the background (202 and a status URL): below
+    # MAX_ARTICLE_CHARS, so the long ones allowed never keep a client waiting on the ingest.
+    API_SYNC_MAX_CHARS = 20_000
+    # Webhooks: deliveries are sent by a job; failures are retried after
+    # WEBHOOK_RETRY_BASE_SECONDS, doubling each time (capped), WEBHOOK_MAX_ATTEMPTS times.
     WEBHOOK_MAX_ATTEMPTS = 8
     WEBHOOK_RETRY_BASE_SECONDS = 30.0
     WEBHOOK_RETRY_MAX_SECONDS = 3600.0
     WEBHOOK_TIMEOUT_SECONDS = 10.0
+    # Failed logins (wrong password or unknown email) allowed per account and per client
+    # address before logins are refused with 429 until the window has passed (a lockout
+    # that ends by itself). Successful logins do not count.
+    LOGIN_FAILURES_PER_ACCOUNT = "5 per 15 minutes"
+    LOGIN_FAILURES_PER_ADDRESS = "20 per 15 minutes"
+    # The site is served over HTTPS (by a proxy in front, or directly): cookies are sent only
+    # over HTTPS (Secure), plain-HTTP requests are redirected to HTTPS and browsers are told
+    # to keep to it (HSTS). False for `make run` on http://127.0.0.1.
+    HTTPS = False
+    # How many reverse proxies stand in front of the app (0: none). Their X-Forwarded-For,
+    # -Proto, -Host, -Port and -Prefix headers are then believed (werkzeug's ProxyFix): the
+    # client's address (login limits) and whether it came over HTTPS.
+    TRUSTED_PROXIES = 0
+    # Every request the server sends (pages, feeds, webhooks) goes to public addresses only:
+    # loopback (IPv4 and IPv6 alike), private, link-local, unique-local, cloud metadata and
+    # reserved addresses are refused after DNS resolution and after every redirect. A
+    # deployment names what it trusts here, a comma list of host names, addresses or networks
+    # ("hooks.newsroom.internal,10.1.2.0/24"); tests allow 127.0.0.1.
+    FETCH_ALLOW_HOSTS = ""
+    FETCH_CONNECT_TIMEOUT_SECONDS = 5.0
+    FETCH_READ_TIMEOUT_SECONDS = 10.0
+    FETCH_DEADLINE_SECONDS = 30.0  # a whole page, however slowly it arrives
+    FETCH_MAX_BYTES = 5 * 1024 * 1024  # reading stops past it
+    FETCH_MIN_INTERVAL_SECONDS = 1.0  # per host, per process
+    FETCH_RESPECT_ROBOTS = True
+    FETCH_USER_AGENT = None  # None: "factcheck/<version> (+<PUBLIC_BASE_URL or PUBLISHER_SITE>)"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session

@@ -1,5 +1,8 @@
 """Flask extensions, created unbound here and bound to an app in create_app."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from flask import current_app
 from flask_limiter import Limiter
 from flask_login import LoginManager
@@ -9,8 +12,10 @@ from flask_wtf.csrf import CSRFProtect
 
 from factcheck.matching import Matcher
 from factcheck.models import Base
+from factcheck.outbound import Fetcher, FetchSettings, OutboundPolicy
 
 MATCHER_KEY = "factcheck.matcher"
+FETCHER_KEY = "factcheck.fetcher"
 
 db = SQLAlchemy(metadata=Base.metadata)
 migrate = Migrate()
@@ -26,3 +31,37 @@ login_manager.login_message_category = "info"
 def get_matcher() -> Matcher:
     """Return the current app's matcher (embedder and vector index)."""
     return current_app.extensions[MATCHER_KEY]
+
+
+def outbound_policy(config: Mapping[str, Any] | None = None) -> OutboundPolicy:
+    """Return the outbound address policy of CONFIG (the current app's by default)."""
+    config = current_app.config if config is None else config
+    return OutboundPolicy.from_setting(config["FETCH_ALLOW_HOSTS"])
+
+
+def make_fetcher(config: Mapping[str, Any]) -> Fetcher:
+    """Return a Fetcher with the FETCH_* settings of CONFIG."""
+    site = config["PUBLIC_BASE_URL"] or f"https://{config['PUBLISHER_SITE']}"
+    agent = config["FETCH_USER_AGENT"] or f"factcheck/0.1 (fact-checking workbench; +{site})"
+    return Fetcher(outbound_policy(config), FetchSettings(
+        user_agent=agent, connect_timeout=float(config["FETCH_CONNECT_TIMEOUT_SECONDS"]),
+        read_timeout=float(config["FETCH_READ_TIMEOUT_SECONDS"]),
+        deadline_seconds=float(config["FETCH_DEADLINE_SECONDS"]),
+        max_bytes=int(config["FETCH_MAX_BYTES"]),
+        min_interval_seconds=float(config["FETCH_MIN_INTERVAL_SECONDS"]),
+        respect_robots=bool(config["FETCH_RESPECT_ROBOTS"])))
+
+
+def get_fetcher() -> Fetcher:
+    """Return the current app's fetcher (it keeps robots.txt and pacing between requests).
+
+    Made on first use, and again if a FETCH_* setting changed since.
+    """
+    settings = tuple((key, str(value)) for key, value in current_app.config.items()
+                     if key.startswith("FETCH_"))
+    cached = current_app.extensions.get(FETCHER_KEY)
+    if cached is None or cached[0] != settings:
+        if cached is not None:
+            cached[1].close()
+        cached = current_app.extensions[FETCHER_KEY] = (settings, make_fetcher(current_app.config))
+    return cached[1]

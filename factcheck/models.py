@@ -113,6 +113,9 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(_enum(Role))
     active: Mapped[bool] = mapped_column(default=True)
+    # Part of the id kept in the session cookie: counting it up (logout, password reset) ends
+    # every session of the user, copies of the cookie included.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     # The three members Flask-Login expects, without importing Flask here.
@@ -129,7 +132,8 @@ class User(Base):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """Return the id the session keeps (Flask-Login's alternative id): id:session_version."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def display_name(self) -> str:
@@ -157,12 +161,69 @@ class Article(Base):
     # A draft is not published yet: its editor pastes it, reads the flags and revises it.
     is_draft: Mapped[bool] = mapped_column(default=False, server_default=false())
     revision: Mapped[int] = mapped_column(default=1, server_default="1")  # 1, 2, ... (body's)
+    # Fetched from its URL: when last, and the validators for the next conditional GET.
+    fetched_at: Mapped[datetime | None]
+    http_etag: Mapped[str | None] = mapped_column(String(200))
+    http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    # The monitored feed it came from, if any.
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("monitored_source.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submitted_by: Mapped[User | None] = relationship()
+    source: Mapped[MonitoredSource | None] = relationship()
+    urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article",
+                                                  order_by="ArticleUrl.id")
     claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.start")
     revisions: Mapped[list[ArticleRevision]] = relationship(
         back_populates="article", order_by="ArticleRevision.number")
+
+
+class MonitoredSource(Base):
+    """A feed or news sitemap polled on its interval; its new items are fetched and ingested."""
+
+    __tablename__ = "monitored_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # also the articles' outlet
+    feed_url: Mapped[str] = mapped_column(String(2000))
+    kind: Mapped[str | None] = mapped_column(String(16))  # rss, atom, sitemap (once polled)
+    interval_minutes: Mapped[int] = mapped_column(default=30)
+    language: Mapped[str | None] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(default=True)
+    paused_reason: Mapped[str | None] = mapped_column(String(1000))
+    next_poll_at: Mapped[datetime | None] = mapped_column(default=utcnow)
+    # Health: the last poll, the last good one, what it found, and what went wrong.
+    last_polled_at: Mapped[datetime | None]
+    last_success_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    consecutive_failures: Mapped[int] = mapped_column(default=0)
+    items_found: Mapped[int] = mapped_column(default=0)  # in the last good poll
+    items_queued: Mapped[int] = mapped_column(default=0)  # new links, in all polls
+    items_ingested: Mapped[int] = mapped_column(default=0)  # new articles, in all polls
+    items_skipped: Mapped[int] = mapped_column(default=0)  # known links or texts, in all polls
+    http_etag: Mapped[str | None] = mapped_column(String(200))
+    http_last_modified: Mapped[str | None] = mapped_column(String(100))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    created_by: Mapped[User | None] = relationship()
+
+
+class ArticleUrl(Base):
+    """An address an article was found at (normalised): the link, the final URL, the canonical.
+
+    One story reached by several links is one article; a URL seen before is not fetched again
+    by the monitors.
+    """
+
+    __tablename__ = "article_url"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("article.id"), index=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    article: Mapped[Article] = relationship(back_populates="urls")
 
 
 class ArticleRevision(Base):
@@ -188,8 +249,8 @@ class Claim(Base):
     __tablename__ = "claim"
     __table_args__ = (
         Index("ix_claim_status", "status"),
-        # Covers the vector index's "anything new?" check (count, max id, max embedded_at per
-        # model) so it never reads the rows and their embedding blobs.
+        # Finds and counts a model's claims without reading the rows and their embedding
+        # blobs (the in-memory index follows claim_vector_log instead, on SQLite).
         Index("ix_claim_embedding_state", "embedding_model", "embedded_at"),
     )
 
@@ -298,7 +359,13 @@ class Review(Base):
     # A correction of a published verdict names the review it corrects and why.
     correction_of_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
     correction_reason: Mapped[str | None] = mapped_column(String(500))
+    # Counts the saves of a review in progress. A second checker's sign-off names the version
+    # it read, and every UPDATE of the row matches only the version loaded (SQLAlchemy's
+    # optimistic locking), so a verdict changed meanwhile is never published as approved.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __mapper_args__ = {"version_id_col": version, "version_id_generator": False}
 
     claim: Mapped[Claim] = relationship(back_populates="reviews")
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
@@ -325,6 +392,9 @@ class Source(Base):
 
 class LinkState(str, enum.Enum):
     SUGGESTED = "suggested"
+    # A same/paraphrase link a checker confirmed, waiting for a second checker's approval
+    # (REQUIRE_SECOND_REVIEW): it carries no verdict until then.
+    SUBMITTED = "submitted"
     CONFIRMED = "confirmed"
     REJECTED = "rejected"
 
@@ -357,10 +427,49 @@ class ClaimLink(Base):
     near_miss: Mapped[list[str]] = mapped_column(JSON, default=list)  # "11% vs 15%", ...
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     decided_at: Mapped[datetime | None]
+    # Why the checker says the claims are the same when they are not a candidate pair
+    # (similarity below the suggestion threshold): written down, audited, shown.
+    reason: Mapped[str | None] = mapped_column(String(500))
+    # The second checker who approved a verdict-carrying link (REQUIRE_SECOND_REVIEW).
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     claim: Mapped[Claim] = relationship(foreign_keys=[claim_id], back_populates="links")
     other: Mapped[Claim] = relationship(foreign_keys=[other_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+
+class AlertState(str, enum.Enum):
+    OPEN = "open"
+    CONFIRMED = "confirmed"  # a checker confirmed the link: the earlier verdict is carried
+    DISMISSED = "dismissed"
+
+
+class Alert(Base):
+    """A newly ingested claim matched to a claim with a published verdict: a repeat to check."""
+
+    __tablename__ = "alert"
+    __table_args__ = (UniqueConstraint("claim_id", "other_id"),
+                      Index("ix_alert_state", "state", "id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)  # the new one
+    other_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)  # checked before
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("claim_link.id"))
+    review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))  # verdict then
+    similarity: Mapped[float] = mapped_column(Float)
+    automatic: Mapped[bool] = mapped_column(default=False)  # the link was confirmed at ingest
+    state: Mapped[AlertState] = mapped_column(_enum(AlertState), default=AlertState.OPEN)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship(foreign_keys=[claim_id])
+    other: Mapped[Claim] = relationship(foreign_keys=[other_id])
+    link: Mapped[ClaimLink | None] = relationship()
+    review: Mapped[Review | None] = relationship()
     decided_by: Mapped[User | None] = relationship()
 
 
@@ -436,6 +545,8 @@ class WebhookDelivery(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     webhook_id: Mapped[int] = mapped_column(ForeignKey("webhook.id"), index=True)
     review_id: Mapped[int | None] = mapped_column(ForeignKey("review.id"))
+    # claim.repeated: the alert whose earlier verdict and new appearance are sent.
+    alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
     event: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text)
     status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus),
@@ -451,6 +562,47 @@ class WebhookDelivery(Base):
 
     webhook: Mapped[Webhook] = relationship()
     review: Mapped[Review | None] = relationship()
+    alert: Mapped[Alert | None] = relationship()
+
+
+class JobStatus(str, enum.Enum):
+    QUEUED = "queued"  # waiting for a consumer (maybe not before run_after)
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"  # gave up after max_attempts; an admin can retry it
+
+
+class Job(Base):
+    """Background work (fetch, ingest, poll, deliver, import, reindex) and how it went.
+
+    The job engine (Huey) carries only the job's id; this row is the job: a consumer claims it
+    (queued -> running) before doing anything, so a message delivered twice runs it once, and
+    a job whose consumer died (its heartbeat stopped) is queued again.
+    """
+
+    __tablename__ = "job"
+    __table_args__ = (Index("ix_job_status_run_after", "status", "run_after"),
+                      Index("ix_job_key_status", "key", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Jobs with the same key are not queued twice (e.g. one pending webhook round).
+    key: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus), default=JobStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    max_attempts: Mapped[int] = mapped_column(default=3)
+    run_after: Mapped[datetime] = mapped_column(default=utcnow)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid of the consumer
+    heartbeat_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+
+    created_by: Mapped[User | None] = relationship()
 
 
 # Lexical search on SQLite: an FTS5 index over claim text and context (BM25), kept in step with

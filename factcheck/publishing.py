@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import current_app, has_request_context, url_for
 
-from factcheck.models import Claim, Review
+from factcheck.models import Alert, Claim, Review
 from factcheck.services.claimreview import Publisher, claim_review, is_own
 
 
@@ -40,3 +40,24 @@ def own_claim_review(claim: Claim) -> dict[str, Any] | None:
     if verdict is None or not is_own(verdict):
         return None
     return claim_review_of(verdict)
+
+
+def repeated_claim_review(alert: Alert, review: dict[str, Any]) -> dict[str, Any]:
+    """Return REVIEW (the earlier verdict's ClaimReview) with ALERT's new appearance first
+    among the claim's appearances, and what matched (our own `repeat` member)."""
+    claim, article = alert.claim, alert.claim.article
+    appearance: dict[str, Any] = {"@type": "CreativeWork"}
+    if article is not None:
+        appearance["headline"] = article.title
+        if article.url:
+            appearance["url"] = article.url
+        if article.outlet:
+            appearance["publisher"] = {"@type": "Organization", "name": article.outlet}
+        if article.published_at:
+            appearance["datePublished"] = article.published_at.date().isoformat()
+    item = dict(review["itemReviewed"])
+    item["appearance"] = [appearance, *item.get("appearance", [])]
+    return {**review, "itemReviewed": item, "repeat": {
+        "alertId": alert.id, "claimId": claim.id, "text": claim.text,
+        "sentence": claim.sentence, "similarity": alert.similarity,
+        "articleId": claim.article_id, "automatic": alert.automatic}}

@@ -19,9 +19,9 @@ from factcheck import create_app
 from factcheck.extensions import db, get_matcher
 from factcheck.matching import Matcher
 from factcheck.models import Role, User
-from factcheck.webhook_worker import WEBHOOKS_KEY
 from factcheck.services.users import create_user
 from tests.postgres import EmbeddedPostgres
+from tests.redis_server import RedisServer
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 SEED_ARTICLE = SHARED / "seed" / "000_5fc0cae9969d1887.txt"
@@ -56,6 +56,22 @@ def postgres() -> Iterator[EmbeddedPostgres]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A redis-server for the job engine's distributed mode (fails, never skips)."""
+    server = RedisServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> Iterator[str]:
+    """The URL of an empty Redis database, emptied again afterwards."""
+    redis_server.flush()
+    yield redis_server.url
+    redis_server.flush()
+
+
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The database URL a test's app uses: in-memory SQLite, or PostgreSQL emptied afterwards."""
@@ -69,7 +85,8 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def make_app(tmp_path: Path, **overrides: object) -> Flask:
     config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-              "SQLALCHEMY_DATABASE_URI": "sqlite://", "INDEX_REFRESH_SECONDS": 0.0}
+              "SQLALCHEMY_DATABASE_URI": "sqlite://", "INDEX_REFRESH_SECONDS": 0.0,
+              "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}"}
     config.update(overrides)
     app = create_app(config)
     with app.app_context():
@@ -82,9 +99,6 @@ def app(tmp_path: Path, database_url: str) -> Iterator[Flask]:
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         yield app
-        # The webhook worker thread may be mid-delivery on the shared in-memory SQLite
-        # connection: closing that connection under it crashes the process (a segfault).
-        app.extensions[WEBHOOKS_KEY].stop()
         db.session.remove()
         db.engine.dispose()  # PostgreSQL: close the connections before the tables are emptied
 

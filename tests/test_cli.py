@@ -163,3 +163,84 @@ def test_eval_matching_uses_the_transcript_as_context(app):
                  "--context-dir", str(FIXTURES / "transcripts"))
     assert result.exit_code == 0, result.output
     assert json.loads(result.output.strip().splitlines()[-1])["MAP@1"] == 1.0
+    assert "Query metadata: a claimant for 1, a date for 0 of 1 queries." in result.output
+
+
+def test_eval_matching_can_withhold_the_queries_metadata(app):
+    args = ["eval", "matching", "--claims", str(FIXTURES / "vclaims.jsonl"),
+            "--queries", str(FIXTURES / "debate-queries.tsv"),
+            "--qrels", str(FIXTURES / "debate-qrels.tsv"),
+            "--context-dir", str(FIXTURES / "transcripts"), "--no-metadata"]
+    result = run(app, *args)
+    assert result.exit_code == 0, result.output
+    assert "Query metadata: withheld (--no-metadata)." in result.output
+    assert json.loads(result.output.strip().splitlines()[-1])["MAP@1"] == 1.0
+
+
+def test_articles_ingest_a_url_fetches_the_page(app, session):
+    from tests.http_server import Reply, Site, article_html
+    from tests.services.test_pages import PARAGRAPHS
+
+    app.config.update(FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0)
+    with Site({"/story": Reply(article_html("Crime falls", PARAGRAPHS))}) as site:
+        first = run(app, "articles", "ingest", "--url", f"{site.url}/story")
+        again = run(app, "articles", "ingest", "--url", f"{site.url}/story")
+        gone = run(app, "articles", "ingest", "--url", f"{site.url}/gone")
+    assert first.exit_code == 0 and "Ingested article 1 (Crime falls) with" in first.output
+    assert again.exit_code == 0 and "Already stored, unchanged: article 1" in again.output
+    assert gone.exit_code == 1 and "answered HTTP 404" in gone.output
+    nothing = run(app, "articles", "ingest")
+    assert nothing.exit_code != 0 and "--url URL" in nothing.output
+    assert session.scalar(select(func.count(Article.id))) == 1
+
+
+def test_jobs_lists_queued_running_and_failed_jobs_and_retries_one(app, session):
+    from factcheck.models import Job, JobStatus
+    from factcheck.services import jobs as job_service
+
+    queued, _ = job_service.create_job(session, "ingest_url", {"url": "https://a.example/1"})
+    failed, _ = job_service.create_job(session, "ingest_url", {"url": "https://a.example/2"})
+    job_service.claim(session, failed.id, "host:1")
+    job_service.fail(session, session.get(Job, failed.id), "https://a.example/2 answered "
+                     "HTTP 404 Not Found.", permanent=True, retry_base_seconds=1)
+    listed = run(app, "jobs")
+    assert listed.exit_code == 0, listed.output
+    assert "1 queued, 0 running, 0 done, 1 failed" in listed.output
+    assert "answered HTTP 404 Not Found" in listed.output and "a.example/1" in listed.output
+    shown = run(app, "jobs", "show", str(failed.id))
+    assert "Status failed, attempts 1/3" in shown.output
+    retried = run(app, "jobs", "retry", str(failed.id))
+    assert retried.exit_code == 0 and f"Job {failed.id} (ingest_url) is queued again" in \
+        retried.output
+    assert session.get(Job, failed.id).status is JobStatus.QUEUED
+    again = run(app, "jobs", "retry", str(queued.id))
+    assert again.exit_code == 1 and "only failed jobs are retried" in again.output
+    assert run(app, "jobs", "show", "999").exit_code == 1
+
+
+def test_sources_add_list_and_poll_with_wait(app, session):
+    from tests.http_server import FEED, Reply, Site, article_html, rss
+    from tests.services.test_pages import PARAGRAPHS
+
+    app.config.update(FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0)
+    with Site() as site:
+        site.routes.update({"/feed": Reply(rss([("/a", "A"), ("/gone", "Gone")]), headers=FEED),
+                            "/a": Reply(article_html("Crime falls", PARAGRAPHS))})
+        added = run(app, "sources", "add", "Gazette", "--feed", f"{site.url}/feed",
+                    "--interval", "10", "--language", "en")
+        assert added.exit_code == 0 and "polled every 10 minutes" in added.output
+        assert "exists already" in run(app, "sources", "add", "Gazette", "--feed",
+                                       f"{site.url}/feed").output
+        polled = run(app, "sources", "poll", "Gazette", "--wait")
+        assert polled.exit_code == 0, polled.output
+        assert "Gazette: 2 items, 2 new, 1 ingested, 1 failed, 0 known" in polled.output
+        assert "answered HTTP 404" in polled.output
+        again = run(app, "sources", "poll", "--wait")
+        assert "Gazette: 2 items, 1 new, 0 ingested, 1 failed, 1 known" in again.output
+        queued = run(app, "sources", "poll", "Gazette")
+        assert "Gazette: poll queued (job 1)." in queued.output
+    listed = run(app, "sources", "list")
+    assert "Gazette  [active, every 10 min]" in listed.output
+    assert "found 2, queued 3, ingested 1, skipped 1; failures in a row 0" in listed.output
+    assert run(app, "sources", "poll", "Nope").exit_code == 1
+    assert session.scalar(select(func.count(Article.id))) == 1

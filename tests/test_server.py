@@ -98,3 +98,21 @@ def test_gunicorn_stops_with_an_install_hint_when_the_model_is_missing(tmp_path)
     assert result.returncode != 0
     assert "factcheck cannot start: Could not load the embedding model" in result.stderr
     assert "pip install -r requirements.txt" in result.stderr
+
+
+def test_gunicorn_stops_with_our_message_when_the_database_is_read_only(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    app = create_app({"TESTING": True, "SECRET_KEY": "x",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    env = {**os.environ, "FACTCHECK_DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true",
+           "FACTCHECK_SECRET_KEY": "x"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run([str(gunicorn), "--config", "gunicorn.conf.py", "--bind",
+                             "127.0.0.1:0", "--workers", "1", "wsgi:app"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert "factcheck cannot start: The database cannot be written" in result.stderr
+    assert "Traceback" not in result.stderr

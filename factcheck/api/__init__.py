@@ -1,7 +1,7 @@
 """The JSON API under /api/v1: bearer tokens, one error shape, cursor pagination, OpenAPI."""
 
 from flask import Blueprint, current_app, request
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestURITooLarge
 
 from factcheck.api.auth import rate_limit_key
 from factcheck.extensions import limiter
@@ -13,6 +13,16 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 def limit_body_size() -> None:
     """Refuse large bodies before reading them (413 in the API's error shape)."""
     request.max_content_length = current_app.config["API_MAX_BODY_BYTES"]
+
+
+@bp.before_request
+def refuse_long_urls() -> None:
+    """Answer 414 in the API's error shape to a URL past API_MAX_URL_CHARS."""
+    limit = current_app.config["API_MAX_URL_CHARS"]
+    if len(request.path) + len(request.query_string) > limit:
+        raise RequestURITooLarge(f"The URL is too long: the limit is {limit:,} characters "
+                                 "(a search query can have at most "
+                                 f"{current_app.config['MAX_SEARCH_CHARS']:,}).")
 
 
 @bp.before_request
@@ -34,4 +44,5 @@ limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_
               error_message="Too many requests: slow down and retry after the time in the "
                             "Retry-After header.")(bp)
 
-from factcheck.api import errors, views, articles, reviews, openapi  # noqa: E402,F401  (routes)
+from factcheck.api import (errors, views, articles, alerts, jobs, reviews,  # noqa: E402,F401
+                           openapi)

@@ -6,13 +6,17 @@ import re
 from datetime import date, datetime, time, timezone
 
 from flask import current_app, jsonify
+from werkzeug.exceptions import BadRequest
 
-from factcheck.api import bp, serializers
+from factcheck.api import bp, pagination, serializers
 from factcheck.api.auth import current_token, scope_required
-from factcheck.api.views import json_body, text_field
-from factcheck.extensions import db, get_matcher
-from factcheck.models import TokenScope
+from factcheck.api.jobs import accepted
+from factcheck.api.views import int_arg, json_body, text_field
+from factcheck.extensions import db, get_fetcher, get_matcher
+from factcheck.job_engine import get_engine
+from factcheck.models import MAX_ID, TokenScope
 from factcheck.services import articles as article_service
+from factcheck.services import pages
 from factcheck.services.checking import check_text
 from factcheck.services.errors import InvalidInput
 from factcheck.services.links import Thresholds
@@ -40,9 +44,11 @@ def create_article():  # noqa: ANN201
     """Store an article: its claims come back with their best matches and carried verdicts."""
     data = json_body()
     max_chars = current_app.config["MAX_ARTICLE_CHARS"]
+    if data.get("url") is not None and data.get("body") is None:
+        return _article_from_url(data)
     body = text_field(data, "body", required=True, limit=None)  # 413 past the limit, below
     title = text_field(data, "title", required=True, limit=500)
-    url = text_field(data, "url", limit=2000)
+    url = text_field(data, "url", limit=2000, required=data.get("url") is not None)
     if url is not None and not _WEB_URL.fullmatch(url.strip()):
         raise InvalidInput("'url' must be an http:// or https:// address.")
     published = text_field(data, "publishedAt", limit=10)
@@ -51,13 +57,57 @@ def create_article():  # noqa: ANN201
                         if published else None)
     except ValueError as exc:
         raise InvalidInput("'publishedAt' must be a date, YYYY-MM-DD.") from exc
+    fields = {"title": title, "body": body, "fmt": _format(data),
+              "url": url.strip() if url else None,
+              "outlet": text_field(data, "outlet", limit=200),
+              "author": text_field(data, "author", limit=200)}
+    if len(body) > current_app.config["API_SYNC_MAX_CHARS"]:
+        article_service.prepare_body(body, fmt=fields["fmt"], max_chars=max_chars)  # 413/422 now
+        if not title.strip():
+            raise InvalidInput("The article needs a title.")
+        user = current_token().user
+        return accepted(get_engine().enqueue("ingest_text", {
+            **fields, "published_at": published_at.isoformat() if published_at else None,
+            "submitted_by_id": user.id}, created_by=user))
     result = article_service.ingest_article(
-        db.session, get_matcher(), title=title, body=body, fmt=_format(data),
-        url=url.strip() if url else None, outlet=text_field(data, "outlet", limit=200),
-        author=text_field(data, "author", limit=200), published_at=published_at,
+        db.session, get_matcher(), **fields, published_at=published_at,
         submitted_by=current_token().user, max_chars=max_chars,
         thresholds=Thresholds.from_config(current_app.config))
     return _article_json(result.article, 201 if result.created else 200)
+
+
+def _article_from_url(data: dict):  # noqa: ANN202
+    """Queue fetching the article at data["url"]: 202 with the job to follow."""
+    unknown = set(data) - {"url", "title", "outlet"}
+    if unknown:
+        raise InvalidInput(f"With 'url', send only 'title' and 'outlet' (the rest comes from "
+                           f"the page), not {', '.join(sorted(unknown))}.")
+    url = pages.checked_url(text_field(data, "url", required=True), get_fetcher())
+    user = current_token().user
+    job = get_engine().enqueue("ingest_url", {
+        "url": url, "title": text_field(data, "title", limit=500),
+        "outlet": text_field(data, "outlet", limit=200), "submitted_by_id": user.id},
+        created_by=user)
+    return accepted(job)
+
+
+@bp.get("/articles")
+@scope_required(TokenScope.READ)
+def list_articles():  # noqa: ANN201
+    """Return stored articles by id (oldest first), optionally those of one monitored source."""
+    size = pagination.page_size()
+    source_id = int_arg("sourceId")
+    key = pagination.fingerprint("articles", source_id)
+    cursor = pagination.read_token(key)
+    after = cursor.get("a", 0) if cursor else 0
+    if not isinstance(after, int) or not 0 <= after <= MAX_ID:
+        raise BadRequest("pageToken is out of range.")
+    found = article_service.page_articles(db.session, after_id=after, source_id=source_id,
+                                          limit=size + 1)
+    body = {"articles": [serializers.article_summary(a) for a in found[:size]]}
+    if len(found) > size:
+        body["nextPageToken"] = pagination.make_token(key, {"a": found[size - 1].id})
+    return jsonify(body)
 
 
 @bp.get("/articles/<int:article_id>")

@@ -8,8 +8,9 @@ from werkzeug.exceptions import HTTPException
 from factcheck.api import bp
 
 CODES = {400: "invalid_argument", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
-         405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type",
-         422: "invalid_input", 429: "rate_limited"}
+         405: "method_not_allowed", 413: "too_large", 414: "uri_too_long",
+         415: "unsupported_media_type",
+         422: "invalid_input", 429: "rate_limited", 503: "unavailable"}
 
 
 def json_error(status: int, code: str, message: str) -> tuple[Response, int]:

@@ -9,7 +9,7 @@ from flask import jsonify
 
 from factcheck.api import bp
 from factcheck.api.pagination import MAX_PAGE_SIZE
-from factcheck.models import ClaimStatus
+from factcheck.models import MAX_ID, ClaimStatus
 from factcheck.verdicts import RATINGS
 
 
@@ -73,22 +73,67 @@ SCHEMAS: dict[str, Any] = {
         "id": INTEGER, "title": STRING, "url": _nullable("string"),
         "outlet": _nullable("string"), "author": _nullable("string"),
         "publishedAt": _nullable("string"), "languageCode": STRING, "createdAt": STRING,
+        "revision": {"type": "integer", "minimum": 1},
+        "fetchedAt": _nullable("string", format="date-time"),
         "claims": {"type": "array", "items": _ref("ArticleClaim")}}),
-    "ArticleInput": {**_object({
+    "ArticleInput": {"oneOf": [_ref("ArticleTextInput"), _ref("ArticleUrlInput")]},
+    "ArticleUrlInput": {**_object({
+        "url": {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": "^https?://",
+                "description": "The page to fetch: its main text, title, author, date and "
+                               "language come from it. A URL stored before gives the stored "
+                               "article (a new revision when the page's text changed)."},
+        "title": {"type": "string", "minLength": 1, "maxLength": 500,
+                  "description": "Instead of the page's title."},
+        "outlet": {"type": "string", "maxLength": 200,
+                   "description": "Instead of the site's name."}}, required=["url"]),
+        "additionalProperties": False},
+    "ArticleTextInput": {**_object({
         "title": {"type": "string", "minLength": 1, "maxLength": 500,
                   "description": "Must contain a visible character."},
         "body": {"type": "string", "minLength": 1,
-                 "description": "The article text (plain text, Markdown or HTML, see format)."},
-        # An optional field may be null: the API takes null as "not given".
+                 "description": "The article text (plain text, Markdown or HTML, see format): "
+                                "at most MAX_ARTICLE_CHARS characters once cleaned (50,000 by "
+                                "default), or 413."},
+        # Optional fields may be null, which means the same as leaving them out.
         "url": _nullable("string", format="uri", pattern="^https?://"),
         "outlet": _nullable("string", maxLength=200),
         "author": _nullable("string", maxLength=200),
         "format": {"enum": ["text", "markdown", "html", None]},
-        "publishedAt": _nullable("string", format="date")}, required=["title", "body"])},
-    "CheckInput": _object({
+        "publishedAt": _nullable("string", format="date")}, required=["title", "body"]),
+        "description": "Text fields must be valid Unicode (no unpaired surrogates such as "
+                       "\\ud800); the object must be flat."},
+    "ArticleSummary": _object({
+        "id": INTEGER, "title": STRING, "url": _nullable("string"),
+        "outlet": _nullable("string"), "languageCode": STRING,
+        "source": {"oneOf": [{"type": "null"}, _object({"id": INTEGER, "name": STRING})]},
+        "publishedAt": _nullable("string"), "createdAt": STRING, "revision": INTEGER}),
+    "ArticleList": _object({"articles": {"type": "array", "items": _ref("ArticleSummary")},
+                            "nextPageToken": STRING}, required=["articles"]),
+    "Alert": _object({
+        "id": INTEGER, "state": {"type": "string", "enum": ["open", "confirmed", "dismissed"]},
+        "createdAt": STRING, "similarity": NUMBER, "automatic": {"type": "boolean"},
+        "claim": _object({
+            "id": INTEGER, "text": STRING, "sentence": _nullable("string"),
+            "article": {"oneOf": [{"type": "null"}, _object({
+                "id": INTEGER, "title": STRING, "url": _nullable("string"),
+                "outlet": _nullable("string"), "publishedAt": _nullable("string")})]}}),
+        "earlier": _object({"claimId": INTEGER, "text": STRING, "claimReview": {
+            "oneOf": [{"type": "null"}, _ref("ClaimReviewSummary")]}}),
+        "outletsThisWeek": INTEGER}),
+    "AlertList": _object({"alerts": {"type": "array", "items": _ref("Alert")},
+                          "nextPageToken": STRING}, required=["alerts"]),
+    "Job": _object({
+        "id": INTEGER, "kind": STRING,
+        "status": {"type": "string", "enum": ["queued", "running", "done", "failed"]},
+        "attempts": INTEGER, "maxAttempts": INTEGER,
+        "error": _nullable("string", description="Why the last attempt failed."),
+        "createdAt": STRING, "startedAt": _nullable("string"), "finishedAt": _nullable("string"),
+        "outcome": {"type": ["string", "null"], "enum": ["created", "unchanged", "revised", None]},
+        "article": {"oneOf": [{"type": "null"}, _object({"id": INTEGER, "url": STRING})]}}),
+    "CheckInput": {**_object({
         "text": {"type": "string", "minLength": 1},
-        "format": {"enum": ["text", "markdown", "html", None]}},
-        required=["text"]),
+        "format": {"enum": ["text", "markdown", "html", None]}}, required=["text"]),
+        "description": "text must be valid Unicode (no unpaired surrogates)."},
     "CheckedClaim": _object({
         "text": STRING, "sentence": STRING, "start": INTEGER, "end": INTEGER,
         "checkworthiness": NUMBER, "kind": STRING,
@@ -131,9 +176,12 @@ ERRORS = {
     "403": "The token's scope does not allow this.",
     "404": "No such resource.",
     "413": "The request body is too large.",
+    "414": "The URL is longer than API_MAX_URL_CHARS (8,000 characters by default): a long "
+           "query of non-ASCII text, percent-encoded, can reach it.",
     "415": "The body is not JSON.",
     "422": "The input is well-formed but unusable (the message says why).",
     "429": "Too many requests for this token: see Retry-After.",
+    "503": "The database cannot be written (read-only, or its disk is full): nothing was saved.",
 }
 
 
@@ -155,13 +203,18 @@ def _operation(summary: str, schema: str, *, params: list | None = None, codes: 
     content = {media: {"schema": _ref(schema)}}
     if extra_media:
         content[extra_media] = {"schema": _ref("ClaimReview")}
+    accepted = {"202": {"description": "Accepted: the work goes on in the background; follow "
+                                       "the job at the Location header.",
+                        "headers": {"Location": {"schema": STRING}},
+                        "content": {"application/json": {"schema": _ref("Job")}}}}
     operation: dict[str, Any] = {
         "summary": summary, "parameters": params or [],
         "responses": {**{status: {"description": "OK", "content": content}
-                         for status in ok.split()}, **{
+                         for status in ok.split() if status != "202"},
+                      **(accepted if "202" in ok.split() else {}), **{
             code: {"description": ERRORS[code],
                    "content": {"application/json": {"schema": _ref("Error")}}}
-            for code in ["401", "429", *codes.split()]}}}
+            for code in ["401", "414", "429", *codes.split()]}}}
     if body:
         operation["requestBody"] = {"required": True, "content": {
             "application/json": {"schema": _ref(body)}}}
@@ -170,10 +223,11 @@ def _operation(summary: str, schema: str, *, params: list | None = None, codes: 
 
 def document() -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of the API."""
-    claim_id = _param("claimId", {"type": "integer", "minimum": 1}, "A claim's id.", "path")
-    article_id = _param("articleId", {"type": "integer", "minimum": 1}, "An article's id.",
-                        "path")
-    review_id = _param("reviewId", {"type": "integer", "minimum": 1}, "A review's id.", "path")
+    key = {"type": "integer", "minimum": 1, "maximum": MAX_ID}  # larger ids: 404
+    claim_id = _param("claimId", key, "A claim's id.", "path")
+    article_id = _param("articleId", key, "An article's id.", "path")
+    review_id = _param("reviewId", key, "A review's id.", "path")
+    job_id = _param("jobId", key, "A job's id.", "path")
     search_params = [
         _param("query", {"type": "string", "minLength": 1, "maxLength": 2000, "pattern": r"\S"},
                "Free text: the claim to look for.", required=True),
@@ -192,9 +246,10 @@ def document() -> dict[str, Any]:
                "Only claims in this status."),
         _param("rating", {"type": "string", "enum": list(RATINGS)},
                "Only claims whose current verdict has this rating."),
-        _param("articleId", {"type": "integer", "minimum": 1}, "Only claims of this article."),
+        _param("articleId", key, "Only claims of this article."),
         _param("updatedSince", {"type": "string", "format": "date-time"},
-               "Only claims changed or reviewed since (ISO 8601 date or date-time)."), *PAGE]
+               "Only claims changed or reviewed since (ISO 8601 date or date-time, within "
+               "0001-01-01 and 9999-12-31 in UTC)."), *PAGE]
     return {
         "openapi": "3.1.0",
         "info": {"title": "factcheck API", "version": "1.0.0",
@@ -214,10 +269,28 @@ def document() -> dict[str, Any]:
                                           "ClaimList", params=list_params, codes="400")},
             "/claims/{claimId}": {"get": _operation("One claim with its verdict.", "Claim",
                                                     params=[claim_id], codes="404")},
-            "/articles": {"post": _operation(
-                "Submit an article: its claims with their best matches and carried verdicts. "
-                "201 when stored, 200 when the same text was stored before.",
-                "Article", body="ArticleInput", ok="201 200", codes="400 403 413 415 422")},
+            "/articles": {"get": _operation(
+                "List stored articles by id, oldest first (createdAt: when ingested).",
+                "ArticleList", codes="400", params=[
+                    _param("sourceId", {"type": "integer", "minimum": 1},
+                           "Only articles from this monitored source."), *PAGE]),
+                          "post": _operation(
+                "Submit an article: its claims with their best matches and carried "
+                "verdicts, 201 when stored, 200 when the same text was stored before. An "
+                "article by URL, or a text longer than the API's synchronous limit, is "
+                "stored in the background: 202 with the job (GET /jobs/{jobId}); an address "
+                "stored before gives the stored article, a new revision if the page changed.",
+                "Article", body="ArticleInput", ok="201 200 202", codes="400 403 413 415 422 503")},
+            "/alerts": {"get": _operation(
+                "Alerts on repeats, newest first: a newly ingested claim matching a claim "
+                "with a published verdict (also sent to webhooks as claim.repeated).",
+                "AlertList", codes="400", params=[
+                    _param("state", {"type": "string",
+                                     "enum": ["open", "confirmed", "dismissed"]},
+                           "Only alerts in this state."), *PAGE])},
+            "/jobs/{jobId}": {"get": _operation(
+                "A background job this token's user started: its status, and the article "
+                "once stored.", "Job", params=[job_id], codes="404")},
             "/articles/{articleId}": {"get": _operation(
                 "An article with its claims, verdicts and matches.", "Article",
                 params=[article_id], codes="404")},
@@ -232,7 +305,8 @@ def document() -> dict[str, Any]:
                 "Our published verdicts as a ClaimReview DataFeed, by dateModified.",
                 "ClaimReviewFeed", media="application/ld+json", codes="400",
                 params=[_param("since", {"type": "string", "format": "date-time"},
-                               "Only verdicts published or corrected since then."), *PAGE])},
+                               "Only verdicts published or corrected since then (within "
+                               "0001-01-01 and 9999-12-31 in UTC)."), *PAGE])},
             "/openapi.json": {"get": {"summary": "This document.", "security": [],
                                       "responses": {"200": {"description": "OK", "content": {
                                           "application/json": {"schema": {"type": "object"}}}}}}},
@@ -241,7 +315,7 @@ def document() -> dict[str, Any]:
 
 
 _PATH_PARAMS = {"<int:claim_id>": "{claimId}", "<int:article_id>": "{articleId}",
-                "<int:review_id>": "{reviewId}"}
+                "<int:review_id>": "{reviewId}", "<int:job_id>": "{jobId}"}
 
 
 def document_path(rule: str) -> str:

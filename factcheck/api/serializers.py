@@ -102,6 +102,16 @@ def match_items(found: Iterable[SimilarClaim]) -> list[dict[str, Any]]:
     return [search_item(item) for item in found]
 
 
+def article_summary(article: Article) -> dict[str, Any]:
+    """Return an article's details without its text or claims (for lists)."""
+    return {"id": article.id, "title": article.title, "url": article.url,
+            "outlet": article.outlet, "languageCode": article.language,
+            "source": None if article.source is None else {
+                "id": article.source.id, "name": article.source.name},
+            "publishedAt": iso(article.published_at), "createdAt": iso(article.created_at),
+            "revision": article.revision}
+
+
 def article_detail(article: Article, matches: dict[int, list[SimilarClaim]]) -> dict[str, Any]:
     """Return an article with its claims, each with its best stored matches."""
     return {
@@ -113,6 +123,8 @@ def article_detail(article: Article, matches: dict[int, list[SimilarClaim]]) -> 
         "publishedAt": iso(article.published_at),
         "languageCode": article.language,
         "createdAt": iso(article.created_at),
+        "revision": article.revision,
+        "fetchedAt": iso(article.fetched_at),
         "claims": [{**claim_detail(claim), "matches": match_items(matches.get(claim.id, []))}
                    for claim in article.claims],
     }

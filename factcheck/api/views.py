@@ -18,12 +18,13 @@ from factcheck.services.errors import InvalidInput
 from factcheck.matching.search import SimilarClaim, search_claims
 from factcheck.verdicts import RATINGS
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # claims:search pages through at most this many results (the fused candidate lists are
 # only so long, and a relevance ranking is no place to read every claim).
 MAX_SEARCH_RESULTS = 100
 
 
-def _int_arg(name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
+def int_arg(name: str, *, low: int = 1, high: int = MAX_ID) -> int | None:
     raw = request.args.get(name)
     if raw is None:
         return None
@@ -53,7 +54,12 @@ def parse_time(raw: str, name: str) -> datetime:
     except ValueError as exc:
         raise BadRequest(f"{name} must be an ISO 8601 date or date-time, "
                          "e.g. 2025-01-31 or 2025-01-31T12:00:00Z.") from exc
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    try:
+        return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(
+            timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59-01:00 is in year 10000 in UTC
+        raise BadRequest(f"{name} is out of range: in UTC it must fall between 0001-01-01 and "
+                         "9999-12-31.") from None
 
 
 def _aware(value: datetime) -> datetime:
@@ -85,7 +91,7 @@ def search():  # noqa: ANN201
     language = request.args.get("languageCode", "").strip().lower() or None
     if language and not re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", language):
         raise BadRequest("languageCode must be a BCP-47 language code such as en or en-US.")
-    max_age = _int_arg("maxAgeDays", high=100_000)
+    max_age = int_arg("maxAgeDays", high=100_000)
     site = request.args.get("reviewPublisherSiteFilter", "").strip().lower() or None
     claimant = request.args.get("claimant", "").strip() or None
     if claimant and len(claimant) > 200:
@@ -130,7 +136,7 @@ def list_claims():  # noqa: ANN201
     rating = request.args.get("rating")
     if rating is not None and rating not in RATINGS:
         raise BadRequest(f"rating must be one of {', '.join(RATINGS)}.")
-    article_id = _int_arg("articleId")
+    article_id = int_arg("articleId")
     raw_since = request.args.get("updatedSince")
     since = parse_time(raw_since, "updatedSince") if raw_since is not None else None
     key = pagination.fingerprint("claims", status, rating, article_id, raw_since)
@@ -151,7 +157,11 @@ def json_body() -> dict:
     """Return the request's JSON object, or 400/415/422 saying what is wrong with it."""
     if not request.is_json:
         raise UnsupportedMediaType("Send a JSON object with 'Content-Type: application/json'.")
-    data = request.get_json(silent=True)
+    try:
+        data = request.get_json(silent=True)
+    except RecursionError:  # the parser gives up past the interpreter's recursion limit
+        raise BadRequest("The request body is nested too deeply: every field of this API "
+                         "is a string, so send a flat JSON object.") from None
     if data is None:
         raise BadRequest("The request body is not valid JSON.")
     if not isinstance(data, dict):
@@ -169,6 +179,11 @@ def text_field(data: dict, name: str, *, required: bool = False,
         return None
     if not isinstance(value, str):
         raise InvalidInput(f"'{name}' must be a string.")
+    surrogate = _LONE_SURROGATE.search(value)
+    if surrogate:  # JSON allows "\ud800" alone; no text can hold it (nor be stored, hashed)
+        where = f"\\u{ord(surrogate.group()):04x} at character {surrogate.start():,}"
+        raise InvalidInput(f"'{name}' contains an unpaired UTF-16 surrogate ({where}): send "
+                           "valid Unicode text.")
     if limit is not None and len(value) > limit:
         raise InvalidInput(f"'{name}' is too long ({len(value):,} characters; limit {limit:,}).")
     return value

@@ -129,7 +129,8 @@ def rerank(session: Session, matcher: Matcher, candidates: Candidates,
     for fused, (head, rows) in zip(candidates.fused, features):
         scores = matcher.reranker.score(rows) if len(head) else np.zeros(0)
         order = np.argsort(-scores, kind="stable")
-        probabilities = matcher.reranker.probability(scores).tolist()
+        probabilities = matcher.reranker.probability(rows) if len(head) else None
+        probabilities = [] if probabilities is None else probabilities.tolist()
         ranked.append(([head[j] for j in order] + [c for c, _ in fused[len(head):]],
                        dict(zip(head, probabilities))))
     return ranked

@@ -1,4 +1,5 @@
-"""The one module that imports the ML runtime: loads the sentence model and encodes text."""
+"""Load the sentence model and encode text: with onnx_backend, the only modules that import the
+ML runtime (sentence-transformers, transformers, torch, onnx, onnxruntime)."""
 
 from __future__ import annotations
 
@@ -55,9 +56,9 @@ PRECISIONS = ("fp32", "int8")
 
 @functools.lru_cache(maxsize=4)
 def _load_onnx(path: str, folder: str, precision: str):  # noqa: ANN202 - an OnnxLayerEncoder
-    """Export the model to ONNX in FOLDER once (about 20 s), then open it with ONNX Runtime.
+    """Export the model to ONNX in FOLDER once, then open it with ONNX Runtime.
 
-    PRECISION int8 also writes the quantized copy there once (a few seconds) and opens that.
+    PRECISION int8 also writes the quantized copy there once and opens that.
     """
     from factcheck.matching.onnx_backend import (FP32_FILE, INT8_FILE, OnnxLayerEncoder,
                                                  export_onnx, quantize_onnx)
@@ -78,11 +79,13 @@ class Embedder:
     """Encode text as L2-normalised float32 vectors with a sentence-transformers model.
 
     With ONNX_DIR set, encoding runs on ONNX Runtime (fp32: the same vectors as torch, to
-    1e-6, about 1.3x faster on a CPU); the model is exported there on first use. PRECISION
-    int8 makes encode() (bulk imports, search queries) run a quantized copy (see
-    onnx_backend.quantize_onnx): its vectors stay within cosine 0.98 of fp32 ones, so they
-    keep the model's name. encode_layers() (extraction, whose check-worthiness classifier
-    lost 1.4 points of F1 on int8 features) stays fp32.
+    1e-6, and faster on a CPU); the model is exported there on first use. PRECISION int8
+    makes encode() (bulk imports, search queries) run a quantized copy (see
+    onnx_backend.quantize_onnx): its vectors stay close enough to fp32 ones to keep the
+    model's name. Its activations are quantized per batch, so a text's int8 vector varies
+    slightly with the other texts encoded with it (a query encoded alone does not).
+    encode_layers() (extraction and its check-worthiness classifier, which loses accuracy on
+    int8 features) stays fp32. Measurements: bench/README.md.
     """
 
     def __init__(self, model: str | None = None, *, batch_size: int = 64,

@@ -45,9 +45,8 @@ class Matcher:
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> Matcher:
         """Build a matcher from app config (the model itself loads on first use)."""
-        # numpy's BLAS threads busy-wait after each product and starve torch's threads: one
-        # query's cosine scan is memory-bound anyway. Measured at 35,000 claims: search p95
-        # 119 ms with BLAS threads, 22 ms without.
+        # numpy's BLAS threads busy-wait after each product and starve the encoder's threads:
+        # one query's cosine scan is memory-bound anyway (the effect on search: bench/README.md).
         threadpool_limits(1, user_api="blas")
         onnx = config.get("EMBEDDING_BACKEND", "onnx") == "onnx" and config.get("MODEL_CACHE_DIR")
         reranker = (load_reranker(config.get("RERANK_MODEL") or DEFAULT_MODEL)

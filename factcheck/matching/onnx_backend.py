@@ -67,8 +67,8 @@ def quantize_onnx(model_dir: str | Path) -> Path:
     """Write an int8 copy of the exported model: dynamic, per-channel MatMul weights.
 
     The first layer and every layer's FFN input projection (intermediate.dense) stay fp32:
-    quantizing all MatMuls gave cosine 0.964 to fp32 on the worst of 3,000 real sentences;
-    this mix keeps it at 0.98 or more (bench/onnx_encoder.py).
+    quantizing them too moves the vectors much further from fp32 ones (measured with
+    bench/onnx_encoder.py: bench/README.md).
     """
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic

@@ -34,6 +34,10 @@ FEATURES = (
     "claim_later",      # 1 when the claim was made after the query's date
     "has_context",      # the query came with context
 )
+# Known only when the caller knows the query's claimant or date; missing (NaN) otherwise.
+METADATA_FEATURES = ("claimant_match", "date_distance", "claim_later")
+_METADATA_COLUMNS = [FEATURES.index(name) for name in METADATA_FEATURES]
+_HAS_CONTEXT = FEATURES.index("has_context")
 _KINDS = ("number", "date", "name", "negation", "quantifier")
 _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
 _NOT_SURNAMES = frozenset({"jr", "sr", "ii", "iii", "dr", "mr", "mrs", "ms", "says", "posts",
@@ -109,36 +113,75 @@ class RerankerError(RuntimeError):
     """The re-ranking model file is missing, unreadable or made for other features."""
 
 
-class Reranker:
+class _Linear:
     """A linear scorer over standardised FEATURES (missing values filled, and flagged)."""
 
     def __init__(self, model: dict) -> None:
-        if tuple(model.get("features", ())) != FEATURES:
-            raise RerankerError("The re-ranking model was trained on other features than "
-                                "factcheck.matching.rerank.FEATURES: run bench/train_reranker.py.")
         self.fill = np.asarray(model["fill"], dtype=np.float64)
         self.mean = np.asarray(model["mean"], dtype=np.float64)
         self.scale = np.asarray(model["scale"], dtype=np.float64)
         self.weights = np.asarray(model["weights"], dtype=np.float64)
         self.missing_weights = np.asarray(model["missing_weights"], dtype=np.float64)
         self.bias = float(model.get("bias", 0.0))
-        # Platt scaling fitted on held-out queries: turns a score into the probability that
-        # the candidate is the query's claim (the training weighs classes, so raw logits are
-        # not probabilities). A file without it is read as the identity.
+        # An optional Platt scaling (slope, intercept) applied to the score before the logistic
+        # function. The shipped parts have none: scaling fitted on CheckThat! dev made a
+        # verbatim duplicate in a small collection read 0.3%, because the fusion features
+        # depend on the collection; a desk would fit it on its own confirmed links.
         self.calibration = tuple(float(v) for v in model.get("calibration", (1.0, 0.0)))
-        self.depth = int(model.get("depth", 40))  # how many fused candidates it was chosen for
 
     def score(self, rows: np.ndarray) -> np.ndarray:
-        """Return one score per row of ROWS (higher is a better match)."""
         missing = np.isnan(rows)
         filled = np.where(missing, self.fill, rows)
         return ((filled - self.mean) / self.scale) @ self.weights + missing @ self.missing_weights \
             + self.bias
 
+    @property
+    def keeps_fusion(self) -> bool:
+        """True for a part trained to keep the fusion's order (all its weights are 0)."""
+        return not (self.weights.any() or self.missing_weights.any())
+
     def probability(self, scores: np.ndarray) -> np.ndarray:
         """Return the calibrated probability of a match for each of SCORES (from score())."""
         slope, intercept = self.calibration
         return 1.0 / (1.0 + np.exp(-(slope * np.asarray(scores) + intercept)))
+
+
+class Reranker:
+    """Linear scorers: one for queries with metadata, others for queries without any.
+
+    A query whose rows have no METADATA_FEATURES (the caller knew no claimant or date, or no
+    candidate has a claimant or date to compare) is scored by the model's "without_metadata"
+    parts, trained on the train queries with their metadata removed: one for queries with
+    context, one for queries without. A part with all weights 0 keeps the fusion's order. A
+    model file without such a part scores those queries with its main part.
+    """
+
+    def __init__(self, model: dict) -> None:
+        if tuple(model.get("features", ())) != FEATURES:
+            raise RerankerError("The re-ranking model was trained on other features than "
+                                "factcheck.matching.rerank.FEATURES: run bench/train_reranker.py.")
+        self.with_metadata = _Linear(model)
+        plain = model.get("without_metadata") or {}
+        self.without_metadata = {
+            context: _Linear(plain[key]) if key in plain else self.with_metadata
+            for context, key in ((False, "without_context"), (True, "with_context"))}
+        self.depth = int(model.get("depth", 40))  # how many fused candidates it was chosen for
+
+    def _part(self, rows: np.ndarray) -> _Linear:
+        """Return the part that scores ROWS, one query's candidates."""
+        if not len(rows) or not np.isnan(rows[:, _METADATA_COLUMNS]).all():
+            return self.with_metadata
+        return self.without_metadata[bool(rows[0, _HAS_CONTEXT] == 1.0)]
+
+    def score(self, rows: np.ndarray) -> np.ndarray:
+        """Return one score per row of ROWS, one query's candidates (higher is a better match)."""
+        return self._part(rows).score(rows)
+
+    def probability(self, rows: np.ndarray) -> np.ndarray | None:
+        """Return the calibrated probability that each row's candidate is the query's claim,
+        or None when the part for these rows keeps the fusion's order (it scores nothing)."""
+        part = self._part(rows)
+        return None if part.keeps_fusion else part.probability(part.score(rows))
 
 
 def load_reranker(path: str | Path) -> Reranker:

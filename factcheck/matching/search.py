@@ -49,7 +49,11 @@ class SimilarClaim:
         return self.similarity if self.match is None else self.match
 
     def likely(self, *, match_floor: float, cosine_floor: float) -> bool:
-        """True when this is worth a checker's look: at or above the floor of its figure."""
+        """True when this is worth a checker's look: at or above the floor of its figure, or
+        a near miss that reads alike (the re-ranker rightly doubts it is the same claim, and
+        that is what the checker must see)."""
+        if self.near_miss and self.similarity >= cosine_floor:
+            return True
         return (self.similarity >= cosine_floor if self.match is None
                 else self.match >= match_floor)
 

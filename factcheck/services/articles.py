@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 from factcheck.matching import Matcher
 from factcheck.matching.embedder import to_blob
 from factcheck.models import MAX_ID, Article, Claim, ClaimLink, Origin, Review, User, utcnow
-from factcheck.services import audit
+from factcheck.services import alerts, audit, webhooks
 from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.extraction import ExtractedClaim, extract_claims
@@ -89,9 +90,14 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
                    fmt: str = "text", url: str | None = None, outlet: str | None = None,
                    author: str | None = None, published_at: datetime | None = None,
                    is_draft: bool = False, submitted_by: User | None = None,
-                   max_chars: int = 500_000,
+                   max_chars: int = 500_000, language: str | None = None,
+                   prepare: Callable[[Article], None] | None = None,
                    thresholds: Thresholds = Thresholds()) -> IngestResult:
-    """Store an article and its atomic claims, scored and embedded; idempotent on the text."""
+    """Store an article and its atomic claims, scored and embedded; idempotent on the text.
+
+    PREPARE, when given, is called with the new article before its one commit (to add where
+    it was fetched from, say).
+    """
     body = prepare_body(body, fmt=fmt, max_chars=max_chars)
     title = " ".join(title.split())
     if not title:
@@ -106,12 +112,15 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     now = utcnow()
     article = Article(title=title[:500], body=body, content_hash=digest, url=url or None,
                       outlet=outlet or None, author=author or None, submitted_by=submitted_by,
-                      published_at=published_at, is_draft=is_draft)
+                      published_at=published_at, is_draft=is_draft, language=language or "en")
     article.claims = [new_claim(c, matcher, now, article_date=article_date) for c in extracted]
     session.add(article)
+    if prepare is not None:
+        prepare(article)
     session.flush()
     vectors = stack_vectors(matcher, extracted)
-    add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)
+    links = add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)
+    repeats = alerts.raise_for_links(session, links)
     audit.record(session, submitted_by, "article.ingested", "article", article.id,
                  title=article.title, claims=len(article.claims))
     try:
@@ -122,6 +131,7 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
         return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
                             created=False)
     dense_retriever(session, matcher).catch_up()
+    webhooks.enqueue_alerts(session, repeats)
     return IngestResult(article, created=True)
 
 
@@ -145,3 +155,12 @@ def get_article(session: Session, article_id: int, *, with_claims: bool = False)
 def list_articles(session: Session, *, limit: int = 50) -> list[Article]:
     """Return the most recently ingested articles."""
     return list(session.scalars(select(Article).order_by(Article.id.desc()).limit(limit)))
+
+
+def page_articles(session: Session, *, after_id: int = 0, source_id: int | None = None,
+                  limit: int = 10) -> list[Article]:
+    """Return up to LIMIT articles with id > AFTER_ID (from SOURCE_ID when given), by id."""
+    query = select(Article).where(Article.id > after_id).options(selectinload(Article.source))
+    if source_id is not None:
+        query = query.where(Article.source_id == source_id)
+    return list(session.scalars(query.order_by(Article.id).limit(limit)))

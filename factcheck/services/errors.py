@@ -1,11 +1,18 @@
 """Errors services raise; web, api and cli turn them into pages, JSON or messages."""
 
+SQLITE_READONLY, SQLITE_FULL = 8, 13  # primary result codes (extended codes keep them low)
+# PostgreSQL: read_only_sql_transaction (a replica, default_transaction_read_only), disk_full.
+POSTGRES_CANNOT_WRITE = {"25006", "53100"}
+CANNOT_WRITE = ("The database cannot be written: nothing was saved. It is read-only or its "
+                "disk is full: tell whoever runs this server, then try again.")
+
 
 class ServiceError(Exception):
     """Base class: the message is written for the person who made the request."""
 
     status_code = 400
     code = "bad_request"
+    transient = False  # True: trying again later may succeed (a timeout, a server error)
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -35,3 +42,29 @@ class Conflict(ServiceError):
 class Forbidden(ServiceError):
     status_code = 403
     code = "forbidden"
+
+
+class Unavailable(ServiceError):
+    status_code = 503
+    code = "unavailable"
+
+
+def cannot_write(error: BaseException) -> bool:
+    """Return True if ERROR (a driver's, or SQLAlchemy's around one) says the database refuses
+    writes: a read-only file or server, or a full disk."""
+    error = getattr(error, "orig", None) or error
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (SQLITE_READONLY, SQLITE_FULL)
+    return getattr(error, "sqlstate", None) in POSTGRES_CANNOT_WRITE
+
+
+class FetchFailed(ServiceError):
+    """A page or feed could not be fetched or used (refused, timed out, not HTML, ...)."""
+
+    status_code = 422
+    code = "fetch_failed"
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient

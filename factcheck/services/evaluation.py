@@ -7,7 +7,8 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -22,10 +23,21 @@ from factcheck.matching.search import retrieve
 from factcheck.verdicts import normalise_rating
 
 csv.field_size_limit(10_000_000)
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-_DATES = ((re.compile(_MONTH + r" (\d{1,2}),? (\d{4})"), "%B %d %Y"),
-          (re.compile(r"(\d{1,2}) " + _MONTH + r",? (\d{4})"), "%d %B %Y"))
 _SIGNATURE_DATE = re.compile(r"\(@\w+\)\s+(\w+ \d{1,2}, \d{4})\s*$")
+# Dates in fields, names (query ids, transcript files) and header lines: 20160926, 2016-09-26,
+# 2016_9_26, 2019_oct_03, oct_03_2019, 03_oct_2019, "September 12, 2019", "3 October 2019".
+_Y, _D = r"(?P<y>\d{4})", r"(?P<d>\d{1,2})"
+_MON = (r"(?P<m>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+        r"(?:uary|ruary|ch|il|e|y|ust|t|tember|ober|ember)?\.?(?![a-z])")
+_SEP = r"[-_. ,]{0,2}"
+_NAME_DATES = tuple(re.compile(pattern, re.IGNORECASE) for pattern in (
+    r"(?<!\d)(?P<y>\d{4})(?P<s>[-_.]?)(?P<m>\d{2})(?P=s)(?P<d>\d{2})(?!\d)",
+    r"(?<!\d)(?P<y>\d{4})(?P<s>[-_.])(?P<m>\d{1,2})(?P=s)(?P<d>\d{1,2})(?!\d)",
+    rf"(?<![\da-z]){_Y}{_SEP}{_MON}{_SEP}{_D}(?!\d)",
+    rf"(?<![a-z]){_MON}{_SEP}{_D}{_SEP}{_Y}(?!\d)",
+    rf"(?<!\d){_D}{_SEP}{_MON}{_SEP}{_Y}(?!\d)",
+))
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def read_vclaims(path: Path) -> list[ClaimRecord]:
@@ -47,15 +59,21 @@ def read_vclaims(path: Path) -> list[ClaimRecord]:
 
 
 def parse_date(value: str | None) -> date | None:
-    """Return the date in VALUE: "stated on October 22, 2019 in a tweet:", "26 May 2015"."""
-    for pattern, layout in _DATES:
-        match = pattern.search(value or "")
-        if match:
+    """Return the first date VALUE spells in a common way, or None: "stated on October 22,
+    2019 in a tweet:", "26 May 2015", "2019_oct_03_221", "20160926_1pres", "2016-09-26"."""
+    found = []
+    for pattern in _NAME_DATES:
+        for match in pattern.finditer(value or ""):
+            month = match["m"]
             try:
-                return datetime.strptime(" ".join(match.groups()), layout).date()
+                when = date(int(match["y"]), int(month) if month.isdigit()
+                            else _MONTHS.index(month.lower()) + 1, int(match["d"]))
             except ValueError:
                 continue
-    return None
+            if 1900 <= when.year <= 2100:
+                found.append((match.start(), when))
+                break
+    return min(found)[1] if found else None
 
 
 def read_tsv_pairs(path: Path) -> dict[str, str]:
@@ -75,22 +93,44 @@ def read_qrels(path: Path) -> dict[str, set[str]]:
     return dict(qrels)
 
 
-def _transcripts(queries: Mapping[str, str], context_dir: Path
-                 ) -> dict[str, dict[int, tuple[str, str]]]:
-    """Return {query id: {line number: (speaker, text)}} of each query's transcript."""
+@dataclass(frozen=True, slots=True)
+class Transcript:
+    """A debate's numbered lines {number: (speaker, text)}, and its date when it gives one."""
+
+    lines: dict[int, tuple[str, str]]
+    date: date | None = None
+
+
+def read_transcript(path: Path) -> Transcript:
+    """Return the transcript at PATH, dated by its file name or else by its header lines.
+
+    The header is whatever precedes the first numbered line ("# Democratic debate, Houston,
+    September 12, 2019", a column header).
+    """
+    lines: dict[int, tuple[str, str]] = {}
+    header: list[str] = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if row and row[0].strip().isdigit():
+                if len(row) >= 3:
+                    lines[int(row[0])] = (row[1], row[2])
+            elif not lines:
+                header.append(" ".join(row))
+    when = parse_date(path.stem) or next(
+        (d for d in map(parse_date, header) if d), None)
+    return Transcript(lines, when)
+
+
+def _transcripts(queries: Mapping[str, str], context_dir: Path) -> dict[str, Transcript]:
+    """Return each query's transcript (an empty one when none is found)."""
     files = sorted(context_dir.glob("*.tsv"))
-    by_stem: dict[str, dict[int, tuple[str, str]]] = {}
+    by_stem: dict[str, Transcript] = {}
     result = {}
     for query_id in queries:
         stem = query_id.rpartition("_")[0]
         if stem not in by_stem:
             path = transcript_file(stem, files)
-            by_stem[stem] = {}
-            if path is not None:
-                with path.open(encoding="utf-8", newline="") as f:
-                    for row in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
-                        if len(row) >= 3 and row[0].isdigit():
-                            by_stem[stem][int(row[0])] = (row[1], row[2])
+            by_stem[stem] = read_transcript(path) if path is not None else Transcript({})
         result[query_id] = by_stem[stem]
     return result
 
@@ -109,7 +149,7 @@ def with_context(queries: Mapping[str, str], context_dir: Path, *, before: int =
     transcripts = _transcripts(queries, context_dir)
     result = {}
     for query_id, text in queries.items():
-        lines, line = transcripts[query_id], _line(query_id)
+        lines, line = transcripts[query_id].lines, _line(query_id)
         previous = [lines[i][1] for i in range(line - before, line) if i in lines]
         result[query_id] = " ".join(previous + [text])
     return result
@@ -119,21 +159,20 @@ def query_metadata(queries: Mapping[str, str],
                    context_dir: Path | None = None) -> dict[str, QueryMeta]:
     """Return what each query says of its claimant and date, for the re-ranker.
 
-    A debate sentence: the speaker of its transcript line, and the debate's date (the query
-    id starts with it, `20160926_...`). A tweet: the date of its signature ("— Jane (@jane)
-    January 6, 2020"); its author is not a claimant the stored fact-checks would name.
+    A debate sentence: the speaker of its transcript line, and the debate's date, from the
+    transcript (its file name or header) or else the query id, in any common spelling
+    (`20160926_1pres_3`, `2019_oct_03_221`; see parse_date). A tweet: the date of its
+    signature ("— Jane (@jane) January 6, 2020"); its author is not a claimant the stored
+    fact-checks would name.
     """
     transcripts = _transcripts(queries, context_dir) if context_dir else {}
     result = {}
     for query_id, text in queries.items():
         if context_dir:
-            speaker = transcripts[query_id].get(_line(query_id), ("", ""))[0]
-            day = query_id.split("_", 1)[0]
-            try:
-                when = datetime.strptime(day, "%Y%m%d").date()
-            except ValueError:
-                when = None
-            result[query_id] = QueryMeta(claimant=speaker or None, date=when)
+            transcript = transcripts[query_id]
+            speaker = transcript.lines.get(_line(query_id), ("", ""))[0]
+            result[query_id] = QueryMeta(claimant=speaker or None,
+                                         date=transcript.date or parse_date(query_id))
         else:
             signature = _SIGNATURE_DATE.search(text)
             result[query_id] = QueryMeta(date=parse_date(signature.group(1)) if signature else None)
@@ -145,13 +184,14 @@ def transcript_file(stem: str, files: Sequence[Path]) -> Path | None:
 
     Query ids do not always spell the file name as it is stored ("20160115_GOP_charlston"
     for 20160115_GOP_Charleston.tsv, "20160926_1pres" for 20160926_first_presidential_debate):
-    the case is ignored, and failing that the date prefix decides when it is unambiguous.
+    the case is ignored, and failing that the date (in any spelling) decides when it is
+    unambiguous.
     """
     for path in files:
         if path.stem.lower() == stem.lower():
             return path
-    date = stem.split("_", 1)[0]
-    same_date = [path for path in files if path.stem.split("_", 1)[0] == date]
+    when = parse_date(stem)
+    same_date = [path for path in files if when is not None and parse_date(path.stem) == when]
     return same_date[0] if len(same_date) == 1 else None
 
 

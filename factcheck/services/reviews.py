@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from factcheck.models import (Claim, ClaimStatus, Review, ReviewStatus, Role, Source, Stance,
                               User, utcnow)
@@ -20,6 +21,9 @@ from factcheck.services.errors import Conflict, Forbidden, InvalidInput
 from factcheck.verdicts import RATINGS
 
 MAX_REASON_CHARS = 500
+CHANGED = "This verdict changed since you opened it: review again."
+SAVED_MEANWHILE = ("Someone else saved this verdict while you were editing it: reload the page "
+                   "and review again; nothing was saved.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,53 +85,68 @@ def record_verdict(session: Session, claim: Claim, *, rating: str, reviewer: Use
         if corrects is not None and not correction_reason:
             raise InvalidInput("This corrects a published verdict: say what was wrong with it.")
     new_sources = _sources(sources)
-    if review is None:
-        review = Review(claim=claim, correction_of=corrects)
-        session.add(review)
-    review.reviewer, review.rating, review.conclusion = reviewer, rating, conclusion
-    review.explanation = explanation.strip()
-    review.correction_reason = correction_reason or None
-    review.sources = new_sources
-    old_status = claim.status
-    if claim.assignee is None:
-        claim.assignee = reviewer
-    if not publish:
-        review.status, review.submitted_at = ReviewStatus.DRAFT, None
-        if corrects is None:
-            claim.status = ClaimStatus.IN_REVIEW
-        action = "review.drafted"
-    elif second_review:
-        review.status, review.submitted_at = ReviewStatus.SUBMITTED, utcnow()
-        if corrects is None:
-            claim.status = ClaimStatus.CHECKED
-        action = "review.submitted"
-    else:
-        review.submitted_at = utcnow()
-        action = None
-    session.flush()
-    if action is None:
-        _publish(session, review, actor=reviewer, status_from=old_status)
-    else:
-        audit.record(session, reviewer, action, "claim", claim.id, review_id=review.id,
-                     rating=rating, conclusion=conclusion, sources=_summary(review),
-                     status_from=old_status.value, status_to=claim.status.value,
-                     correction_reason=correction_reason or None)
-    session.commit()
+    try:
+        if review is None:
+            review = Review(claim=claim, correction_of=corrects)
+            session.add(review)
+        else:
+            review.version += 1  # what a second checker read before this save is no longer it
+        review.reviewer, review.rating, review.conclusion = reviewer, rating, conclusion
+        review.explanation = explanation.strip()
+        review.correction_reason = correction_reason or None
+        review.sources = new_sources
+        old_status = claim.status
+        if claim.assignee is None:
+            claim.assignee = reviewer
+        if not publish:
+            review.status, review.submitted_at = ReviewStatus.DRAFT, None
+            if corrects is None:
+                claim.status = ClaimStatus.IN_REVIEW
+            action = "review.drafted"
+        elif second_review:
+            review.status, review.submitted_at = ReviewStatus.SUBMITTED, utcnow()
+            if corrects is None:
+                claim.status = ClaimStatus.CHECKED
+            action = "review.submitted"
+        else:
+            review.submitted_at = utcnow()
+            action = None
+        session.flush()
+        if action is None:
+            _publish(session, review, actor=reviewer, status_from=old_status)
+        else:
+            audit.record(session, reviewer, action, "claim", claim.id, review_id=review.id,
+                         version=review.version, rating=rating, conclusion=conclusion,
+                         sources=_summary(review), status_from=old_status.value,
+                         status_to=claim.status.value, correction_reason=correction_reason or None)
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(SAVED_MEANWHILE) from None
     if review.status is ReviewStatus.PUBLISHED:
         webhooks.enqueue_review(session, review)
     return review
 
 
-def approve_review(session: Session, review: Review, *, approver: User) -> Review:
-    """Sign off a submitted verdict as the second checker, which publishes it; commit."""
+def approve_review(session: Session, review: Review, *, approver: User, version: int) -> Review:
+    """Sign off VERSION of a submitted verdict as the second checker, which publishes it;
+    commit. A verdict saved again since the approver read it is refused (Conflict)."""
     _require_checker(approver)
     if review.status is not ReviewStatus.SUBMITTED:
         raise Conflict("Only a verdict submitted for approval can be approved.")
     if review.reviewer_id == approver.id:
         raise Forbidden("You wrote this verdict: another fact-checker has to approve it.")
+    if review.version != version:
+        raise Conflict(CHANGED)
     review.approved_by, review.approved_at = approver, utcnow()
-    _publish(session, review, actor=approver, status_from=review.claim.status)
-    session.commit()
+    try:
+        # The UPDATE matches only the version read: a save that lands between the check above
+        # and this commit makes it match nothing (StaleDataError) instead of publishing it.
+        _publish(session, review, actor=approver, status_from=review.claim.status)
+        session.commit()
+    except StaleDataError:
+        session.rollback()
+        raise Conflict(CHANGED) from None
     webhooks.enqueue_review(session, review)
     return review
 
@@ -145,6 +164,7 @@ def return_review(session: Session, review: Review, *, actor: User, reason: str)
     claim = review.claim
     old_status = claim.status
     review.status, review.submitted_at = ReviewStatus.DRAFT, None
+    review.version += 1
     if claim.verdict is None:
         claim.status = ClaimStatus.IN_REVIEW
     audit.record(session, actor, "review.returned", "claim", claim.id, review_id=review.id,
@@ -162,7 +182,8 @@ def _publish(session: Session, review: Review, *, actor: User,
     claim.status = ClaimStatus.PUBLISHED
     session.flush()
     audit.record(session, actor, "review.published", "claim", claim.id, review_id=review.id,
-                 rating=review.rating, conclusion=review.conclusion, sources=_summary(review),
+                 version=review.version, rating=review.rating, conclusion=review.conclusion,
+                 sources=_summary(review),
                  author=review.reviewer.display_name if review.reviewer else None,
                  approved_by=review.approved_by.display_name if review.approved_by else None,
                  corrects=review.correction_of_id, correction_reason=review.correction_reason,

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
 from factcheck.models import Article, ArticleRevision, Claim, Role, User, utcnow
-from factcheck.services import audit
+from factcheck.services import alerts, audit, webhooks
 from factcheck.services.articles import content_hash, new_claim, prepare_body, stack_vectors
 from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput
@@ -83,25 +83,37 @@ def revise_article(session: Session, matcher: Matcher, article: Article, *, body
     other = session.scalar(select(Article.id).where(Article.content_hash == digest))
     if other is not None:
         raise Conflict(f"This text is already stored as article {other}.")
+    return store_revision(session, matcher, article, body=body, title=title, is_draft=is_draft,
+                          actor=editor, thresholds=thresholds)
+
+
+def store_revision(session: Session, matcher: Matcher, article: Article, *, body: str,
+                   title: str, is_draft: bool, actor: User | None,
+                   thresholds: Thresholds = Thresholds()) -> RevisionResult:
+    """Store the clean BODY (new text, checked by the caller) as ARTICLE's next revision.
+
+    ACTOR is the editor, or None when the page at the article's URL changed by itself.
+    """
+    digest = content_hash(body)
     date = article.published_at.date() if article.published_at else None
     extracted = extract_claims(matcher.embedder, body, article_date=date)  # before any write
     kept, fresh, gone = _match(list(article.claims), extracted)
 
     now, number = utcnow(), article.revision + 1
     session.add(ArticleRevision(article=article, number=article.revision, title=article.title,
-                                body=article.body, replaced_by=editor, replaced_at=now))
+                                body=article.body, replaced_by=actor, replaced_at=now))
     for claim, item in kept:
         claim.start, claim.end = item.draft.start, item.draft.end
         claim.spans = [list(span) for span in item.draft.spans]
         claim.sentence = item.draft.sentence
         if claim.stale:
-            audit.record(session, editor, "claim.restored", "claim", claim.id, revision=number)
+            audit.record(session, actor, "claim.restored", "claim", claim.id, revision=number)
         claim.stale_since_revision = None
     for claim in gone:
         claim.start = claim.end = None
         claim.spans = []
         claim.stale_since_revision = number
-        audit.record(session, editor, "claim.stale", "claim", claim.id, revision=number,
+        audit.record(session, actor, "claim.stale", "claim", claim.id, revision=number,
                      article=article.id)
     added = [new_claim(item, matcher, now, article_date=date) for item in fresh]
     for claim in added:
@@ -111,16 +123,18 @@ def revise_article(session: Session, matcher: Matcher, article: Article, *, body
     article.title, article.is_draft = title, is_draft
     session.flush()
     vectors = stack_vectors(matcher, fresh)
-    add_suggestions(session, matcher, added, vectors, thresholds=thresholds)
-    audit.record(session, editor, "article.revised", "article", article.id, revision=number,
+    links = add_suggestions(session, matcher, added, vectors, thresholds=thresholds)
+    repeats = alerts.raise_for_links(session, links)
+    audit.record(session, actor, "article.revised", "article", article.id, revision=number,
                  kept=len(kept), added=len(added), stale=[c.id for c in gone])
     try:
         session.commit()
-    except IntegrityError as exc:  # another editor stored the same revision number first
+    except IntegrityError as exc:  # someone else stored the same revision number first
         session.rollback()
         raise Conflict("The article was revised by someone else at the same time; reload it "
                        "and make your changes again.") from exc
     dense_retriever(session, matcher).catch_up()
+    webhooks.enqueue_alerts(session, repeats)
     return RevisionResult(article, kept=len(kept), added=len(added), stale=len(gone),
                           changed=True)
 

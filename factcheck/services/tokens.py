@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, joinedload
 
 from factcheck.models import ApiToken, TokenScope, User, utcnow
 from factcheck.services import audit
-from factcheck.services.errors import InvalidInput, NotFound
+from factcheck.services.errors import InvalidInput, NotFound, cannot_write
 from factcheck.services.users import normalise_email
 
 TOKEN_PREFIX = "fct_"
@@ -68,9 +69,15 @@ def authenticate(session: Session, secret: str) -> ApiToken | None:
     last = token.last_used_at
     if last is None or now - (last if last.tzinfo else last.replace(tzinfo=now.tzinfo)) \
             > LAST_USED_RESOLUTION:
-        session.execute(update(ApiToken).where(ApiToken.id == token.id)
-                        .values(last_used_at=now))
-        session.commit()
+        try:
+            session.execute(update(ApiToken).where(ApiToken.id == token.id)
+                            .values(last_used_at=now))
+            session.commit()
+        except DBAPIError as exc:
+            session.rollback()
+            if not cannot_write(exc):
+                raise
+            # A read-only database still serves reads: only the time of last use is lost.
     return token
 
 

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import secrets
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from factcheck.models import MAX_ID, Role, User
 from factcheck.services import audit
 from factcheck.services.errors import Conflict, InvalidInput, NotFound
 
 MIN_PASSWORD_LENGTH = 10
+# zxcvbn's 0-4 scale: 2 is "somewhat guessable" (about 10^8 guesses), which no common
+# password, repeat ("aaaaaaaaaa"), sequence ("1234567890") or word plus digits reaches.
+MIN_PASSWORD_SCORE = 2
 
 
 def normalise_email(email: str) -> str:
@@ -24,6 +29,25 @@ def normalise_email(email: str) -> str:
         raise InvalidInput(f"Invalid email address: {exc}") from exc
 
 
+def check_password(password: str, *, email: str = "", name: str = "") -> None:
+    """Raise InvalidInput unless PASSWORD is long enough and not easy to guess."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    # zxcvbn knows common passwords, words, names, keyboard patterns, repeats and sequences;
+    # it only looks at the first 100 characters (longer ones are long enough).
+    verdict = zxcvbn(password[:100], user_inputs=[email, *email.split("@"), name, "factcheck"])
+    if verdict["score"] < MIN_PASSWORD_SCORE:
+        hint = verdict["feedback"]["warning"] or "It follows a common pattern."
+        raise InvalidInput(f"This password is too easy to guess. {hint} Use a few unrelated "
+                           "words, or a password manager's random password.")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash of no one's password, checked when the email is unknown (same cost as known)."""
+    return generate_password_hash(secrets.token_urlsafe(16))
+
+
 def create_user(session: Session, *, email: str, password: str, role: Role | str,
                 name: str = "", actor: User | None = None) -> User:
     """Create and commit a user; the password is stored only as a hash."""
@@ -32,8 +56,7 @@ def create_user(session: Session, *, email: str, password: str, role: Role | str
         role = Role(role)
     except ValueError as exc:
         raise InvalidInput(f"Unknown role {role!r}: use checker, editor or admin.") from exc
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    check_password(password, email=email, name=name)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise Conflict(f"A user with the email {email} already exists.")
     user = User(email=email, name=name.strip(), role=role,
@@ -46,13 +69,13 @@ def create_user(session: Session, *, email: str, password: str, role: Role | str
 
 
 def set_password(session: Session, *, email: str, password: str) -> User:
-    """Give the user with EMAIL a new PASSWORD and commit."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput(f"The password must have at least {MIN_PASSWORD_LENGTH} characters.")
+    """Give the user with EMAIL a new PASSWORD, end their sessions and commit."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise NotFound(f"There is no user with the email {email}.")
+    check_password(password, email=user.email, name=user.name)
     user.password_hash = generate_password_hash(password)
+    user.session_version += 1
     audit.record(session, None, "user.password_set", "user", user.id)
     session.commit()
     return user
@@ -114,20 +137,33 @@ def set_active(session: Session, user: User, active: bool, *, actor: User) -> Us
 
 
 def reset_password(session: Session, user: User, *, actor: User) -> str:
-    """Give USER a new generated password, commit, and return it (shown once, never stored)."""
+    """Give USER a new generated password, end their sessions, commit, and return the
+    password (shown once, never stored)."""
     password = secrets.token_urlsafe(12)
     user.password_hash = generate_password_hash(password)
+    user.session_version += 1
     audit.record(session, actor, "user.password_reset", "user", user.id)
     session.commit()
     return password
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """Return the active user with EMAIL and PASSWORD, or None."""
+    """Return the active user with EMAIL and PASSWORD, or None.
+
+    A password is checked whether or not the account exists or is active, so the time an
+    answer takes does not tell which emails have accounts.
+    """
     user = session.scalar(select(User).where(User.email == email.strip().lower()))
-    if user is None or not user.active or not check_password_hash(user.password_hash, password):
+    matches = check_password_hash(user.password_hash if user else _dummy_hash(), password)
+    if user is None or not user.active or not matches:
         return None
     return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of USER (each device, each copy of a cookie) and commit."""
+    user.session_version += 1
+    session.commit()
 
 
 def first_admin(session: Session) -> User | None:

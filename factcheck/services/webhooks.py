@@ -9,33 +9,29 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import logging
 import re
 import secrets
-import socket
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import httpx
 from blinker import Namespace
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from factcheck.models import (DeliveryStatus, Review, ReviewStatus, User, Webhook,
+from factcheck.models import (Alert, DeliveryStatus, Review, ReviewStatus, User, Webhook,
                               WebhookDelivery, utcnow)
+from factcheck import outbound
+from factcheck.outbound import OutboundPolicy, Refused, guarded_client
 from factcheck.services import audit
 from factcheck.services.errors import InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-Factcheck-Signature"
 _WEB_URL = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
-# Names of cloud metadata services: a webhook there would leak the server's credentials (SSRF).
-_METADATA_HOSTS = {"metadata", "metadata.google.internal", "metadata.azure.internal"}
 
 # Sent after deliveries were queued, so the worker of this process can start at once.
 signals = Namespace()
@@ -49,6 +45,7 @@ class DeliverySettings:
     retry_max_seconds: float = 3600.0
     timeout_seconds: float = 10.0
     lease_seconds: float = 60.0  # how long a worker owns a delivery it is sending
+    policy: OutboundPolicy = OutboundPolicy()  # which receivers may be reached
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -70,51 +67,21 @@ def verify(secret: str, header: str, body: bytes, *, tolerance_seconds: float = 
     return hmac.compare_digest(sign(secret, timestamp, body), f"t={timestamp},sha256={digest}")
 
 
-def _refused_address(address: str) -> str | None:
-    """Why ADDRESS (an IP) may not receive webhooks, or None.
-
-    Link-local (the cloud metadata service at 169.254.169.254), unspecified, multicast and
-    reserved addresses are never a receiver. Loopback and private networks stay allowed: a
-    newsroom's own receiver often lives there, and only admins register webhooks.
-    """
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    for kind, refused in (("link-local", ip.is_link_local), ("unspecified", ip.is_unspecified),
-                          ("multicast", ip.is_multicast), ("reserved", ip.is_reserved)):
-        if refused:
-            return f"{address} is a {kind} address"
-    return None
-
-
-def _refused_host(url: str) -> str | None:
-    """Why the host of URL may not receive webhooks, judged without a DNS lookup, or None."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.username is not None or parts.password is not None:
-        return "a user name or password in the URL would be sent in clear; use the secret"
-    host = (parts.hostname or "").rstrip(".").lower()
-    if not host:
-        return "the URL has no host"
-    if host in _METADATA_HOSTS:
-        return f"{host} is a cloud metadata service"
-    return _refused_address(host)
-
-
 def create_webhook(session: Session, *, url: str, secret: str = "",
-                   actor: User | None = None) -> tuple[Webhook, str]:
-    """Register URL (a secret is generated when none is given); return it and the secret."""
+                   actor: User | None = None,
+                   policy: OutboundPolicy = OutboundPolicy()) -> tuple[Webhook, str]:
+    """Register URL (a secret is generated when none is given); return it and the secret.
+
+    The host must pass POLICY (its name and literal address now; every address it resolves
+    to again at each delivery).
+    """
     url = url.strip()
     if not _WEB_URL.fullmatch(url) or len(url) > 2000:
         raise InvalidInput("The webhook URL must be an http:// or https:// address.")
     try:
-        refused = _refused_host(url)
-    except ValueError as exc:  # urlsplit: a malformed port or IPv6 address
-        raise InvalidInput(f"The webhook URL is malformed: {exc}.") from exc
-    if refused:
-        raise InvalidInput(f"The webhook URL cannot be used: {refused}.")
+        policy.check_url(url)
+    except Refused as exc:
+        raise InvalidInput(f"The webhook URL cannot be used: {exc.message}.") from exc
     secret = secret.strip() or secrets.token_urlsafe(32)
     if not 16 <= len(secret) <= 200:
         raise InvalidInput("The secret must have 16 to 200 characters (or leave it empty "
@@ -178,46 +145,43 @@ def enqueue_review(session: Session, review: Review) -> int:
     return len(hooks)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
-        return None  # a redirect is a failed delivery: the receiver must answer itself
+def enqueue_alerts(session: Session, alerts: Sequence[Alert]) -> int:
+    """Queue each of ALERTS (committed) as claim.repeated for every active webhook; commit.
 
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
-
-
-def post(url: str, body: bytes, headers: dict[str, str],
-         timeout: float) -> tuple[int | None, str | None]:
-    """POST BODY to URL; return (status code, error message or None when it was a 2xx)."""
-    refused = _refused_destination(url)
-    if refused:
-        return None, f"Refused: {refused}."
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    Never raises: the article is stored whatever happens here, and a failure is logged.
+    """
+    if not alerts:
+        return 0
     try:
-        with _OPENER.open(request, timeout=timeout) as response:
-            return response.status, None
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code} {exc.reason}"
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        reason = getattr(exc, "reason", exc)
-        return None, f"{type(exc).__name__}: {reason}"[:500]
+        hooks = session.scalars(select(Webhook.id).where(Webhook.active.is_(True))).all()
+        if not hooks:
+            return 0
+        now = utcnow()
+        session.add_all(WebhookDelivery(webhook_id=hook_id, review_id=alert.review_id,
+                                        alert_id=alert.id, event="claim.repeated", payload="",
+                                        next_attempt_at=now)
+                        for alert in alerts for hook_id in hooks)
+        session.commit()
+    except Exception:  # noqa: BLE001  (ingesting must not fail because of a webhook)
+        log.exception("Could not queue claim.repeated deliveries")
+        session.rollback()
+        return 0
+    deliveries_queued.send(session, count=len(hooks) * len(alerts))
+    return len(hooks) * len(alerts)
 
 
-def _refused_destination(url: str) -> str | None:
-    """Why URL may not be posted to now, after resolving its host (DNS may have changed)."""
+def post(url: str, body: bytes, headers: dict[str, str], timeout: float, *,
+         policy: OutboundPolicy = OutboundPolicy()) -> tuple[int | None, str | None]:
+    """POST BODY to URL under POLICY; return (status code, error message or None if a 2xx).
+
+    A redirect is a failed delivery: the receiver must answer itself.
+    """
     try:
-        refused = _refused_host(url)
-        if refused:
-            return refused
-        parts = urllib.parse.urlsplit(url)
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 80, proto=socket.IPPROTO_TCP)
-    except (ValueError, OSError):
-        return None  # the POST itself reports the malformed URL or the failed lookup
-    for info in infos:
-        refused = _refused_address(str(info[4][0]))
-        if refused:
-            return f"{parts.hostname} resolves to {refused}"
-    return None
+        policy.check_url(url)
+    except Refused as exc:
+        return None, f"Refused: {exc.message}."
+    with guarded_client(policy, timeout=httpx.Timeout(timeout)) as client:
+        return outbound.post(client, url, body, headers)
 
 
 def _claim(session: Session, delivery_id: int, now: datetime, lease: timedelta) -> bool:
@@ -238,12 +202,12 @@ def backoff(attempts: int, settings: DeliverySettings) -> timedelta:
                                  settings.retry_base_seconds * 2 ** (attempts - 1)))
 
 
-def deliver_due(session: Session, render: Callable[[Review], str], *,
+def deliver_due(session: Session, render: Callable[[WebhookDelivery], str], *,
                 settings: DeliverySettings = DeliverySettings(), limit: int = 50) -> int:
     """Send every delivery that is due (at most LIMIT); return how many were attempted.
 
-    RENDER turns a review into the JSON body; it is rendered once and kept, so every retry
-    sends the same bytes.
+    RENDER turns a delivery (its event, review, alert) into the JSON body; it is rendered once
+    and kept, so every retry sends the same bytes.
     """
     now = utcnow()
     due = session.scalars(
@@ -261,11 +225,12 @@ def deliver_due(session: Session, render: Callable[[Review], str], *,
     return attempted
 
 
-def _attempt(session: Session, delivery: WebhookDelivery, render: Callable[[Review], str],
+def _attempt(session: Session, delivery: WebhookDelivery,
+             render: Callable[[WebhookDelivery], str],
              settings: DeliverySettings) -> None:
     if not delivery.payload:
         try:
-            delivery.payload = render(delivery.review)
+            delivery.payload = render(delivery)
         except Exception as exc:  # noqa: BLE001  (recorded on the delivery for the admin)
             log.exception("Could not render webhook delivery %s", delivery.id)
             delivery.status, delivery.last_error = DeliveryStatus.FAILED, f"render: {exc}"[:500]
@@ -279,7 +244,8 @@ def _attempt(session: Session, delivery: WebhookDelivery, render: Callable[[Revi
                "X-Factcheck-Event": delivery.event,
                "X-Factcheck-Delivery": str(delivery.id),
                SIGNATURE_HEADER: sign(delivery.webhook.secret, timestamp, body)}
-    status, error = post(delivery.webhook.url, body, headers, settings.timeout_seconds)
+    status, error = post(delivery.webhook.url, body, headers, settings.timeout_seconds,
+                         policy=settings.policy)
     delivery.attempts += 1
     delivery.last_status_code = status
     delivery.last_error = error

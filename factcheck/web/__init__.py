@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Flask, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from factcheck.extensions import db, login_manager
 from factcheck.matching.search import SimilarClaim
-from factcheck.models import Role, User
+from factcheck.models import MAX_ID, Role, User
 from factcheck.publishing import own_claim_review
-from factcheck.services.errors import ServiceError
+from factcheck.services.errors import CANNOT_WRITE, ServiceError, Unavailable, cannot_write
 from factcheck.verdicts import SCALE, rating_label
 from factcheck.web.markdown import render_markdown
 
@@ -25,15 +26,19 @@ def register_web(app: Flask) -> None:
     from factcheck.web.editor import bp as editor_bp
     from factcheck.web.integrations import bp as integrations_bp
     from factcheck.web.review import bp as review_bp
+    from factcheck.web.alerts import bp as alerts_bp
+    from factcheck.web.sources import bp as sources_bp
 
-    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp):
+    for blueprint in (auth_bp, review_bp, editor_bp, dashboard_bp, admin_bp, integrations_bp,
+                      sources_bp, alerts_bp):
         app.register_blueprint(blueprint)
     app.add_url_rule("/", "index", index)
     app.register_error_handler(HTTPException, handle_http_error)
     app.register_error_handler(ServiceError, handle_service_error)
+    app.register_error_handler(DBAPIError, handle_database_error)
     app.jinja_env.filters["rating_label"] = rating_label
     app.jinja_env.filters["markdown"] = render_markdown
-    app.context_processor(lambda: {"SCALE": SCALE})
+    app.context_processor(lambda: {"SCALE": SCALE, "open_alerts": _open_alerts})
     app.jinja_env.globals["own_claim_review"] = own_claim_review
     app.jinja_env.tests["likely"] = likely
 
@@ -46,9 +51,22 @@ def likely(item: SimilarClaim) -> bool:
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+def load_user(session_id: str) -> User | None:
+    """Return the active user of a session id (id:session_version), if the session still holds."""
+    user_id, _, version = session_id.partition(":")
+    if not (user_id.isdigit() and version.isdigit() and 0 < int(user_id) <= MAX_ID):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+def _open_alerts() -> int:
+    """How many alerts wait for a checker (the nav shows it; counted when the page asks)."""
+    from factcheck.services.alerts import open_count
+
+    return open_count(db.session) if current_user.is_authenticated else 0
 
 
 def index():  # noqa: ANN201
@@ -86,3 +104,11 @@ def handle_service_error(error: ServiceError):  # noqa: ANN201
 
 def _code_name(error: HTTPException) -> str:
     return (error.name or "error").lower().replace(" ", "_")
+
+
+def handle_database_error(error: DBAPIError):  # noqa: ANN201
+    """Say so (503) when the database refuses writes; any other database error is a 500."""
+    if not cannot_write(error):
+        raise error
+    db.session.rollback()  # the request's transaction is undone as a whole
+    return handle_service_error(Unavailable(CANNOT_WRITE))

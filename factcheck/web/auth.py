@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from factcheck.extensions import db
+from factcheck.extensions import db, limiter
 from factcheck.services import users
 from factcheck.web.forms import LoginForm, LogoutForm
 
@@ -25,7 +27,29 @@ def safe_next(target: str | None) -> str:
     return url_for("index")
 
 
+def _account_key() -> str:
+    """Rate-limit bucket of a login attempt: the account it names."""
+    email = (request.form.get("email") or "").strip().lower()[:254]
+    return "login-account:" + hashlib.sha256(email.encode("utf-8", "replace")).hexdigest()
+
+
+def _address_key() -> str:
+    return "login-address:" + (request.remote_addr or "unknown")
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302  # a successful login redirects
+
+
+TOO_MANY = ("Too many failed logins for this account or from this address: wait 15 minutes "
+            "and try again, or ask an admin to reset the password.")
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], key_func=_account_key,
+               methods=["POST"], deduct_when=_failed, error_message=TOO_MANY)
+@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"], key_func=_address_key,
+               methods=["POST"], deduct_when=_failed, error_message=TOO_MANY)
 def login():  # noqa: ANN201
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
@@ -43,8 +67,13 @@ def login():  # noqa: ANN201
 @bp.post("/logout")
 @login_required
 def logout():  # noqa: ANN201
-    """Log the user out (a POST with a CSRF token, so a link cannot do it)."""
+    """Log the user out (a POST with a CSRF token, so a link cannot do it).
+
+    Every session of the user ends, on other devices too: a session cookie is kept by the
+    browser, so only a new session version makes a copy of it worthless.
+    """
     if LogoutForm().validate_on_submit():
+        users.end_sessions(db.session, current_user)
         logout_user()
         flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import current_app, flash, redirect, url_for
 from flask_login import current_user
 
 from factcheck.extensions import db, get_matcher
-from factcheck.models import Role
+from factcheck.models import LinkState, Role
 from factcheck.services import claim_edits, links
 from factcheck.services import claims as claim_service
-from factcheck.web.forms import (DismissClaimForm, EditClaimForm, LinkForm, MergeClaimForm,
-                                SplitClaimForm)
+from factcheck.services.errors import Conflict, InvalidInput, NotFound
+from factcheck.services.links import Thresholds
+from factcheck.web.forms import (ApproveLinkForm, DismissClaimForm, EditClaimForm, LinkForm,
+                                MergeClaimForm, SplitClaimForm)
 from factcheck.web.permissions import roles_required
 from factcheck.web.review import bp, render_claim
 
@@ -73,9 +75,41 @@ def decide_link(claim_id: int):  # noqa: ANN201
     claim = claim_service.get_claim(db.session, claim_id)
     other = claim_service.get_claim(db.session, form.other_id.data)
     # A rejection needs no relation: it is kept as "related" when none was chosen.
-    links.decide_link(db.session, claim, other, confirm=bool(form.confirm.data),
-                      relation=form.relation.data or "related", actor=current_user)
-    flash("Link confirmed." if form.confirm.data else "Link rejected.", "success")
+    try:
+        link = links.decide_link(
+            db.session, claim, other, confirm=bool(form.confirm.data),
+            relation=form.relation.data or "related", actor=current_user, reason=form.reason.data or "",
+            thresholds=Thresholds.from_config(current_app.config),
+            second_review=current_app.config["REQUIRE_SECOND_REVIEW"])
+    except InvalidInput as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return render_claim(claim_service.get_claim(db.session, claim_id), status=422)
+    if link.state is LinkState.SUBMITTED:
+        flash("Link submitted: another fact-checker has to approve it before this claim "
+              "shows the other claim's verdict.", "success")
+    else:
+        flash("Link confirmed." if form.confirm.data else "Link rejected.", "success")
+    return redirect(url_for("review.claim_detail", claim_id=claim_id))
+
+
+@bp.post("/claims/<int:claim_id>/links/approve")
+@roles_required(Role.CHECKER)
+def approve_link(claim_id: int):  # noqa: ANN201
+    """Approve another checker's verdict-carrying link (second review)."""
+    form = ApproveLinkForm()
+    if not form.validate_on_submit():
+        return _invalid(claim_id, form)
+    claim = claim_service.get_claim(db.session, claim_id)
+    link = next((link for link in claim.links if link.other_id == form.other_id.data), None)
+    if link is None:
+        raise NotFound(f"Claim {claim_id} has no link to claim {form.other_id.data}.")
+    try:
+        links.approve_link(db.session, link, approver=current_user, relation=form.relation.data)
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return render_claim(claim_service.get_claim(db.session, claim_id), status=409)
+    flash("Link approved: this claim now shows the other claim's verdict.", "success")
     return redirect(url_for("review.claim_detail", claim_id=claim_id))
 
 

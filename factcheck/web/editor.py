@@ -7,12 +7,13 @@ from datetime import date, datetime, time, timezone
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from factcheck.extensions import db, get_matcher
+from factcheck.extensions import db, get_fetcher, get_matcher
 from factcheck.services import articles as article_service
+from factcheck.services import pages
 from factcheck.services.errors import InvalidInput, ServiceError
 from factcheck.services.links import Thresholds
 from factcheck.matching.search import similar_to_claims
-from factcheck.web.forms import ArticleForm
+from factcheck.web.forms import ArticleForm, ArticleUrlForm
 from factcheck.web.highlight import claim_flag, flagged_claims, highlight_pieces, piece_flag
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
@@ -59,13 +60,44 @@ def new_article():  # noqa: ANN201
         except ServiceError as exc:
             db.session.rollback()
             form.body.errors.append(exc.message)
-            return render_template("articles/new.html", form=form,
-                                   accept=ACCEPT), exc.status_code
+            return _new_page(form=form), exc.status_code
         if not result.created:
             flash("This text was ingested before; here is the existing article.", "info")
         return redirect(url_for("editor.article_detail", article_id=result.article.id))
     status = 422 if form.errors else 200
-    return render_template("articles/new.html", form=form, accept=ACCEPT), status
+    return _new_page(form=form), status
+
+
+def _new_page(**forms: object) -> str:
+    forms = {"form": ArticleForm(formdata=None), "url_form": ArticleUrlForm(formdata=None),
+             **forms}
+    return render_template("articles/new.html", accept=ACCEPT, **forms)
+
+
+@bp.post("/fetch")
+@roles_required(*ANY_ROLE)
+def fetch_article():  # noqa: ANN201
+    """Fetch the article at an address, ingest it (or its new revision), then show it."""
+    form = ArticleUrlForm()
+    if not form.validate_on_submit():
+        return _new_page(url_form=form), 422
+    try:
+        result = pages.ingest_url(
+            db.session, get_matcher(), get_fetcher(), form.page_url.data,
+            outlet=form.page_outlet.data or None, submitted_by=current_user,
+            thresholds=Thresholds.from_config(current_app.config),
+            max_chars=current_app.config["MAX_ARTICLE_CHARS"])
+    except ServiceError as exc:
+        db.session.rollback()
+        form.page_url.errors.append(exc.message)
+        return _new_page(url_form=form), exc.status_code
+    messages = {"unchanged": "This page was ingested before and has not changed; here is the "
+                             "stored article.",
+                "revised": "The page changed since it was ingested: its new text is stored as "
+                           f"revision {result.article.revision}."}
+    if result.outcome in messages:
+        flash(messages[result.outcome], "info")
+    return redirect(url_for("editor.article_detail", article_id=result.article.id))
 
 
 @bp.get("/<int:article_id>")

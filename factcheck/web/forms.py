@@ -68,6 +68,18 @@ class ArticleForm(BaseForm):
             raise ValidationError("Paste the article text or upload a file: the article is empty.")
 
 
+class ArticleUrlForm(BaseForm):
+    """Fetch an article from its address: its text and metadata come from the page."""
+
+    page_url = StringField("Article address", validators=[
+        DataRequired("Give the article's address."), URL(require_tld=False,
+                                                         message="Give an http(s):// address."),
+        Length(max=2000)])
+    page_outlet = StringField("Publisher (default: the site's name)",
+                              validators=[Optional(), Length(max=200)])
+    fetch = SubmitField("Fetch and ingest")
+
+
 class RevisionForm(BaseForm):
     """The editor's new text for an article: stored as its next revision."""
 
@@ -163,12 +175,23 @@ class LinkForm(BaseForm):
     # Nothing is chosen for the checker: a weak candidate shows no relation until one is picked.
     relation = SelectField("Relation", default="", choices=[SelectChoice("", "relation…")] + [
         SelectChoice(r.value, r.value) for r in Relation])
+    # Needed to confirm as same/paraphrase a pair below the suggestion threshold.
+    reason = StringField("Why they make the same claim",
+                         validators=[Optional(), Length(max=500)])
     confirm = SubmitField("Confirm link")
     reject = SubmitField("Reject")
 
     def validate_relation(self, field: SelectField) -> None:
         if self.confirm.data and not field.data:
             raise ValidationError("Choose how the two claims relate before confirming the link.")
+
+
+class ApproveLinkForm(BaseForm):
+    """A second checker's approval of a verdict-carrying link, naming the relation read."""
+
+    other_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    relation = SelectField("Relation", choices=[SelectChoice(r.value, r.value) for r in Relation])
+    submit = SubmitField("Approve link")
 
 
 class NextForm(BaseForm):
@@ -191,6 +214,10 @@ class RequestCheckForm(NextForm):
 
 class ApproveForm(BaseForm):
     review_id = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    # The version of the verdict the approver read: a newer one is not signed off.
+    version = IntegerField(validators=[
+        DataRequired("The form does not say which version of the verdict you read: reload the "
+                     "page and review it again."), NumberRange(min=1, max=MAX_ID)])
     submit = SubmitField("Approve and publish")
 
 

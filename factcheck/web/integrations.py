@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
-from factcheck.extensions import db
+from factcheck.extensions import db, outbound_policy
 from factcheck.models import Role
 from factcheck.services import tokens, webhooks
 from factcheck.services.errors import ServiceError
@@ -37,14 +37,15 @@ class RetryDeliveryForm(BaseForm):
     submit = SubmitField("Retry now")
 
 
-def _page(webhook_form: WebhookForm | None = None, status: int = 200):  # noqa: ANN202
+def _page(webhook_form: WebhookForm | None = None, status: int = 200, *,
+          new_secret: tuple[int, str] | None = None):  # noqa: ANN202
     return render_template(
         "integrations/index.html", tokens=tokens.list_tokens(db.session),
         webhooks=webhooks.list_webhooks(db.session),
         deliveries=webhooks.recent_deliveries(db.session),
         revoke_form=RevokeTokenForm(formdata=None), toggle_form=ToggleWebhookForm(formdata=None),
         retry_form=RetryDeliveryForm(formdata=None),
-        webhook_form=webhook_form or WebhookForm(formdata=None)), status
+        webhook_form=webhook_form or WebhookForm(formdata=None), new_secret=new_secret), status
 
 
 @bp.get("/")
@@ -75,15 +76,15 @@ def create_webhook():  # noqa: ANN201
     try:
         webhook, secret = webhooks.create_webhook(db.session, url=form.url.data,
                                                   secret=form.secret.data or "",
-                                                  actor=current_user)
+                                                  actor=current_user,
+                                                  policy=outbound_policy())
     except ServiceError as exc:
         form.url.errors = [*form.url.errors, exc.message]
         return _page(form, status=exc.status_code)
     if not form.secret.data:
-        flash(f"Webhook {webhook.id} registered. Its generated secret (shown only now): {secret}",
-              "success")
-    else:
-        flash(f"Webhook {webhook.id} registered.", "success")
+        # Shown in this response only: a flash message would carry it in the session cookie.
+        return _page(new_secret=(webhook.id, secret))
+    flash(f"Webhook {webhook.id} registered.", "success")
     return redirect(url_for("integrations.index"))
 
 

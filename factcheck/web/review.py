@@ -72,6 +72,7 @@ def render_claim(claim: Claim, *, status: int = 200, **forms):  # noqa: ANN003, 
         request_form=form(RequestCheckForm),
         link_errors=[e for errors in forms["LinkForm"].errors.values() for e in errors]
         if "LinkForm" in forms else [],
+        suggest_threshold=current_app.config["LINK_SUGGEST_THRESHOLD"],
         link_states={link.other_id: link for link in claim.links}), status
 
 

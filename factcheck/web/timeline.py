@@ -44,6 +44,12 @@ def _verdict(verb: str) -> Callable[[dict[str, Any]], tuple[str, str, list[str]]
     return describe
 
 
+def _link_lines(d: dict[str, Any]) -> list[str]:
+    similarity = d.get("similarity")
+    return [f"similarity {similarity:.2f}" if isinstance(similarity, (int, float)) else "",
+            f"because: {d['reason']}" if d.get("reason") else ""]
+
+
 _DESCRIBE: dict[str, Callable[[dict[str, Any]], tuple[str, str, list[str]]]] = {
     "review.drafted": _verdict("saved a draft of"),
     "review.submitted": _verdict("submitted for approval"),
@@ -67,7 +73,12 @@ _DESCRIBE: dict[str, Callable[[dict[str, Any]], tuple[str, str, list[str]]]] = {
     "claim.merged": lambda d: (f"merged claim #{d.get('merged')} into this one", "text",
                                [str(d.get("merged_text") or "")]),
     "link.confirmed": lambda d: (f"confirmed a link to claim #{d.get('other')} as "
-                                 f"{d.get('relation')}", "link", []),
+                                 f"{d.get('relation')}", "link", _link_lines(d)),
+    "link.submitted": lambda d: (f"proposed a link to claim #{d.get('other')} as "
+                                 f"{d.get('relation')}, for a second fact-checker to approve",
+                                 "link", _link_lines(d)),
+    "link.approved": lambda d: (f"approved the link to claim #{d.get('other')} as "
+                                f"{d.get('relation')}", "link", _link_lines(d)),
     "link.rejected": lambda d: (f"rejected a link to claim #{d.get('other')}", "link", []),
     "link.auto_confirmed": lambda d: (f"linked claim #{d.get('other')} as the same claim "
                                       f"(similarity {d.get('similarity')})", "link", []),

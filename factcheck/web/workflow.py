@@ -9,7 +9,7 @@ from factcheck.extensions import db
 from factcheck.models import Review, Role
 from factcheck.services import claim_edits, reviews
 from factcheck.services import claims as claim_service
-from factcheck.services.errors import NotFound
+from factcheck.services.errors import Conflict, NotFound
 from factcheck.web.forms import ApproveForm, ReopenForm, ReturnForm
 from factcheck.web.permissions import roles_required
 from factcheck.web.review import bp, render_claim
@@ -34,8 +34,13 @@ def approve_review(claim_id: int):  # noqa: ANN201
     form = ApproveForm()
     if not form.validate_on_submit():
         return _invalid(claim_id, form)
-    reviews.approve_review(db.session, _review_of(claim_id, form.review_id.data),
-                           approver=current_user)
+    try:
+        reviews.approve_review(db.session, _review_of(claim_id, form.review_id.data),
+                               approver=current_user, version=form.version.data)
+    except Conflict as exc:
+        # Show the claim as it is now, so the approver reads what there is to approve.
+        flash(exc.message, "error")
+        return render_claim(claim_service.get_claim(db.session, claim_id), status=409)
     flash("Verdict approved and published.", "success")
     return redirect(url_for("review.claim_detail", claim_id=claim_id))
 

@@ -47,7 +47,8 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     loopback port."""
     folder = tmp_path_factory.mktemp("e2e-db")
     app = create_app({"SECRET_KEY": "e2e", "REQUIRE_SECOND_REVIEW": True,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite3'}"})
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite3'}",
+                      "JOBS_URL": f"sqlite:///{folder / 'jobs.sqlite3'}"})
     with app.app_context():
         upgrade()
         for name, (full_name, role) in USERS.items():

@@ -7,7 +7,7 @@ from sqlalchemy import text as sql_text
 
 from factcheck.matching import Match
 from factcheck.matching.lexical import clean_query, fts_query, websearch_query
-from factcheck.matching.embedder import to_blob
+from factcheck.matching.embedder import from_blob, to_blob
 from factcheck.models import Claim, Origin, utcnow
 from factcheck.services.articles import ingest_article
 from factcheck.matching.dense import dense_retriever
@@ -71,7 +71,8 @@ def test_batched_dense_search_equals_one_query_at_a_time(session, matcher, store
 def test_batched_dense_search_ranks_by_exact_cosine(session, matcher, stored):
     vectors = matcher.embedder.encode(QUERIES[:3])
     ids = [c.id for c in stored]
-    matrix = matcher.embedder.encode([c.text for c in stored])
+    # The stored vectors, not the texts encoded again: a vector may depend on its batch.
+    matrix = np.stack([from_blob(c.embedding) for c in stored])
     found = dense_retriever(session, matcher).search(vectors, 5)
     for vector, row in zip(vectors, found):
         cosine = matrix @ vector

@@ -50,14 +50,22 @@ def test_the_int8_encoder_stays_within_cosine_098_of_fp32_on_real_sentences(
     from factcheck.text import clean_text
     from factcheck.text.claims import draft_claims
 
-    texts = [d.sentence for d in draft_claims(clean_text(seed_text))] + [
+    texts = list(dict.fromkeys(d.sentence for d in draft_claims(clean_text(seed_text)))) + [
         "RT @user: The senator said unemployment fell to 3.2% https://t.co/abc pic.twitter.com/x",
         "Crime doubled.", "No."]
     int8 = Embedder(onnx_dir=tmp_path, precision="int8")
-    vectors = int8.encode(texts)
-    cosine = (vectors * embedder.encode(texts)).sum(1)
-    assert cosine.min() >= 0.98, [texts[i] for i in np.argsort(cosine)[:3]]
-    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    # Activations are quantized over the whole batch, so a text's int8 vector moves with the
+    # other texts of its batch. Encoded alone (as a search query is), it depends on its text
+    # only, so this bound cannot change with how the sentences happen to fall into batches.
+    alone = np.vstack([int8.encode([text]) for text in texts])
+    cosine = (alone * embedder.encode(texts)).sum(1)
+    assert cosine.min() >= 0.98, [(texts[i], cosine[i]) for i in np.argsort(cosine)[:3]]
+    assert np.allclose(np.linalg.norm(alone, axis=1), 1.0, atol=1e-5)
+    # In a batch (imports), each row is still its own text's vector, in the caller's order.
+    distinct = texts[-3:] + [texts[0]]
+    batched = int8.encode(distinct)
+    assert np.allclose(np.linalg.norm(batched, axis=1), 1.0, atol=1e-5)
+    assert (batched @ embedder.encode(distinct).T).argmax(1).tolist() == [0, 1, 2, 3]
     assert int8.name == embedder.name  # comparable with stored fp32 vectors
     # Extraction's pass (check-worthiness features) stays fp32: the torch vectors, to 1e-5.
     layers = int8.encode_layers(texts[:4]).embeddings

@@ -67,12 +67,15 @@ def test_feature_rows_leave_unknown_metadata_missing():
 def test_the_shipped_model_loads_and_scores_rows_with_missing_values():
     model = json.loads(DEFAULT_MODEL.read_text("utf-8"))
     assert tuple(model["features"]) == FEATURES
+    assert set(model["without_metadata"]) == {"with_context", "without_context"}
     reranker = load_reranker(DEFAULT_MODEL)
-    rows = feature_rows("Bats are blind.", None, [
-        candidate("Bats are blind.", dense=d) for d in (0.9, 0.5, 0.7)], has_context=False)
-    scores = reranker.score(rows)
-    assert scores.shape == (3,) and np.isfinite(scores).all()
-    assert scores[0] > scores[2] > scores[1]  # other things equal, a closer claim scores higher
+    candidates = [candidate("Bats are blind.", dense=d, claimant="Jane Roe")
+                  for d in (0.9, 0.5, 0.7)]
+    for meta, has_context in ((None, False), (None, True), (QueryMeta(claimant="ROE"), False)):
+        scores = reranker.score(feature_rows("Bats are blind.", meta, candidates,
+                                             has_context=has_context))
+        assert scores.shape == (3,) and np.isfinite(scores).all()
+        assert scores[0] > scores[2] > scores[1]  # other things equal, a closer claim is better
 
 
 def test_a_model_for_other_features_or_a_broken_file_is_refused(tmp_path):
@@ -85,3 +88,41 @@ def test_a_model_for_other_features_or_a_broken_file_is_refused(tmp_path):
         load_reranker(broken)
     with pytest.raises(RerankerError):
         load_reranker(tmp_path / "missing.json")
+
+
+def linear(weights: dict[str, float]) -> dict:
+    n = len(FEATURES)
+    return {"fill": [0.0] * n, "mean": [0.0] * n, "scale": [1.0] * n,
+            "weights": [weights.get(name, 0.0) for name in FEATURES],
+            "missing_weights": [0.0] * n, "bias": 0.0}
+
+
+def test_queries_without_metadata_are_scored_by_the_parts_trained_without_it():
+    # The main part follows the claimant; without metadata, BM25 on the text decides for a
+    # query without context, and the cosine for one with context.
+    model = {"features": list(FEATURES), "depth": 10, **linear({"claimant_match": 1.0}),
+             "without_metadata": {"without_context": linear({"bm25_text": 1.0}),
+                                  "with_context": linear({"dense": 1.0})}}
+    reranker = Reranker(model)
+    pair = [Candidate(fused=1.0, dense=dense, context_dense=math.nan, title_dense=math.nan,
+                      context_title_dense=math.nan, bm25_text=bm25, bm25_context=0.0,
+                      text="Bats are blind.", claimant=claimant, claim_date=None)
+            for bm25, dense, claimant in ((0.2, 0.5, "Jane Roe"), (1.0, 0.4, "John Doe"),
+                                          (0.5, 0.9, "Jim Poe"))]
+
+    def best(meta: QueryMeta | None, has_context: bool = False) -> int:
+        rows = feature_rows("Bats are blind.", meta, pair, has_context=has_context)
+        return int(reranker.score(rows).argmax())
+
+    assert best(QueryMeta(claimant="ROE")) == 0
+    assert best(None) == 1
+    assert best(None, has_context=True) == 2
+    assert best(QueryMeta(date=date(2020, 1, 1))) == 1  # no candidate has a date to compare
+    assert reranker.score(np.zeros((0, len(FEATURES)))).shape == (0,)
+    # All weights 0 keep the fusion's order (the re-ranking sort is stable).
+    keep = Reranker({**model, "without_metadata": {"without_context": linear({})}})
+    rows = feature_rows("Bats are blind.", None, pair, has_context=False)
+    assert len(set(keep.score(rows).tolist())) == 1
+    # A part the file lacks (here: with context; in older files: both) is the main part.
+    with_context = feature_rows("Bats are blind.", None, pair, has_context=True)
+    assert keep.score(with_context).tolist() == keep.with_metadata.score(with_context).tolist()

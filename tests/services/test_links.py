@@ -1,13 +1,17 @@
 from datetime import date, datetime, timezone
 
+import pytest
 from sqlalchemy import select
 
 from factcheck.matching.search import search_claims, similar_to_claims
 from factcheck.models import AuditEvent, Claim, ClaimLink, LinkState, Relation
 from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_demo
-from factcheck.services.links import Thresholds, decide_link
+from factcheck.services.errors import Conflict, Forbidden, InvalidInput
+from factcheck.services.links import Thresholds, approve_link, decide_link
 from factcheck.services.reviews import SourceInput, record_verdict
+from factcheck.services.users import create_user
+from tests.conftest import PASSWORD
 
 
 def links_of(claim):  # noqa: ANN001, ANN201
@@ -38,7 +42,7 @@ def test_a_checker_confirms_rejects_and_changes_the_relation(session, matcher, u
     link = next(iter(claim.links))
     assert link.state is LinkState.SUGGESTED and claim.carried_verdict is None
     decide_link(session, claim, link.other, confirm=True, relation="paraphrase",
-                actor=users["checker"])
+                actor=users["checker"], thresholds=Thresholds(0.5, 0.99))
     assert claim.carried_verdict.rating == "false"
     decide_link(session, claim, link.other, confirm=True, relation="related",
                 actor=users["checker"])
@@ -97,3 +101,80 @@ def test_the_same_words_about_another_year_are_a_near_miss(session, matcher):
     assert link.other_id == first.id and link.similarity > 0.99
     assert link.near_miss == ["first half of 2021 vs first half of 2020"]
     assert link.state is LinkState.SUGGESTED
+
+
+BUDGET = "Riverton's city budget for 2025 grew by 40 percent compared with 2024."
+
+
+def stored(session, text):  # noqa: ANN001, ANN201
+    from factcheck.models import Claim
+
+    return session.scalar(select(Claim).where(Claim.text == text))
+
+
+def test_a_verdict_carrying_link_needs_a_real_candidate_or_a_written_reason(session, matcher,
+                                                                           users):
+    load_demo(session, matcher)
+    budget = stored(session, BUDGET)
+    claim = ingest_article(session, matcher, title="T",
+                           body="The BelGee factory makes chocolate in Ghent.").article.claims[0]
+    with pytest.raises(InvalidInput, match="not a candidate") as refused:
+        decide_link(session, claim, budget, confirm=True, relation="same",
+                    actor=users["checker"])
+    assert "Write down why" in refused.value.message
+    session.rollback()
+    assert claim.carried_verdict is None and claim.links == []
+    # A relation that carries no verdict needs no reason.
+    decide_link(session, claim, budget, confirm=True, relation="related", actor=users["checker"])
+    link = decide_link(session, claim, budget, confirm=True, relation="same",
+                       actor=users["checker"], reason="The 2025 budget speech names BelGee.")
+    assert link.state is LinkState.CONFIRMED and claim.carried_verdict.rating == "false"
+    assert link.similarity < 0.65 and link.reason == "The 2025 budget speech names BelGee."
+    event = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "link.confirmed")).all()[-1]
+    assert event.details["reason"] == "The 2025 budget speech names BelGee."
+    assert event.details["similarity"] == link.similarity and not event.details["candidate"]
+
+
+def test_a_candidate_link_is_confirmed_with_its_similarity(session, matcher, users):
+    load_demo(session, matcher)
+    claim = ingest_article(session, matcher, title="T", thresholds=Thresholds(0.99, 0.999),
+                           body="Riverton's budget for 2025 grew by 40 percent.").article.claims[0]
+    budget = stored(session, BUDGET)
+    assert claim.links == []  # nothing suggested at these thresholds: confirmed by hand
+    link = decide_link(session, claim, budget, confirm=True, relation="same",
+                       actor=users["checker"])
+    assert link.state is LinkState.CONFIRMED and link.similarity >= 0.65
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "link.confirmed"))
+    assert event.details["candidate"] and event.details["reason"] is None
+
+
+def test_with_second_review_a_verdict_carrying_link_waits_for_another_checker(session, matcher,
+                                                                              users):
+    load_demo(session, matcher)
+    second = create_user(session, email="second@example.org", password=PASSWORD,
+                         role="checker")
+    claim = ingest_article(session, matcher, title="T", thresholds=Thresholds(0.99, 0.999),
+                           body="Riverton's budget for 2025 grew by 40 percent.").article.claims[0]
+    budget = stored(session, BUDGET)
+    link = decide_link(session, claim, budget, confirm=True, relation="same",
+                       actor=users["checker"], second_review=True)
+    assert link.state is LinkState.SUBMITTED and claim.carried_verdict is None
+    with pytest.raises(Forbidden, match="another fact-checker has to approve"):
+        approve_link(session, link, approver=users["checker"], relation="same")
+    with pytest.raises(Forbidden):
+        approve_link(session, link, approver=users["editor"], relation="same")
+    with pytest.raises(Conflict, match="changed since you opened it"):
+        approve_link(session, link, approver=second, relation="paraphrase")
+    approve_link(session, link, approver=second, relation="same")
+    assert link.state is LinkState.CONFIRMED and link.approved_by == second
+    assert claim.carried_verdict.rating == "false"
+    with pytest.raises(Conflict):
+        approve_link(session, link, approver=second, relation="same")
+    actions = [e.action for e in session.scalars(select(AuditEvent).where(
+        AuditEvent.action.like("link.%"), AuditEvent.entity_id == claim.id))]
+    assert actions == ["link.submitted", "link.approved"]
+    # A relation that carries no verdict is decided by one checker, as before.
+    other = decide_link(session, claim, stored(session, BUDGET), confirm=True,
+                        relation="related", actor=users["checker"], second_review=True)
+    assert other.state is LinkState.CONFIRMED

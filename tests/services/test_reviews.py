@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from factcheck.models import AuditEvent, ClaimStatus, Review, ReviewStatus, Role
 from factcheck.services.articles import ingest_article
@@ -8,6 +8,7 @@ from factcheck.services.errors import Conflict, Forbidden, InvalidInput
 from factcheck.services.reviews import (SourceInput, approve_review, record_verdict,
                                         return_review, working_review)
 from factcheck.services.users import create_user
+from tests.conftest import PASSWORD
 
 SOURCE = SourceInput(url="https://stats.example/report", title="Report", stance="refutes")
 
@@ -20,7 +21,7 @@ def claim(session, matcher):
 
 @pytest.fixture
 def second(session, users):
-    return create_user(session, email="second@example.org", password="x" * 12, role=Role.CHECKER)
+    return create_user(session, email="second@example.org", password=PASSWORD, role=Role.CHECKER)
 
 
 def publish(session, claim, checker, rating="false", **kwargs):
@@ -82,16 +83,16 @@ def test_second_review_author_cannot_approve_another_checker_can(session, claim,
     assert review.status is ReviewStatus.SUBMITTED and claim.status is ClaimStatus.CHECKED
     assert claim.verdict is None and working_review(claim) == review
     with pytest.raises(Forbidden, match="another fact-checker has to approve"):
-        approve_review(session, review, approver=users["checker"])
+        approve_review(session, review, approver=users["checker"], version=review.version)
     with pytest.raises(Forbidden):
-        approve_review(session, review, approver=users["editor"])
+        approve_review(session, review, approver=users["editor"], version=review.version)
     assert review.status is ReviewStatus.SUBMITTED
-    approve_review(session, review, approver=second)
+    approve_review(session, review, approver=second, version=review.version)
     assert review.status is ReviewStatus.PUBLISHED and review.approved_by == second
     assert claim.status is ClaimStatus.PUBLISHED and claim.verdict == review
     assert actions(session, claim) == ["review.submitted", "review.published"]
     with pytest.raises(Conflict):
-        approve_review(session, review, approver=second)
+        approve_review(session, review, approver=second, version=review.version)
 
 
 def test_a_returned_verdict_is_a_draft_again_with_the_reason(session, claim, users, second):
@@ -133,3 +134,30 @@ def test_a_dismissed_claim_takes_no_verdict_until_reopened(session, claim, users
     publish(session, claim, users["checker"])
     with pytest.raises(InvalidInput, match="correct the verdict instead"):
         dismiss_claim(session, claim, reason="changed my mind", actor=users["checker"])
+
+
+def test_an_approval_names_the_version_it_read(session, claim, users, second):
+    review = publish(session, claim, users["checker"], second_review=True)
+    read = review.version
+    publish(session, claim, users["checker"], rating="true", second_review=True)
+    assert review.version == read + 1
+    with pytest.raises(Conflict, match="changed since you opened it: review again"):
+        approve_review(session, review, approver=second, version=read)
+    assert review.status is ReviewStatus.SUBMITTED and claim.verdict is None
+
+
+def test_a_save_that_lands_while_approving_is_not_published(session, claim, users, second):
+    """The author saves "true" after the approver's checks passed on "false": the UPDATE that
+    would publish matches no row, so nothing is published."""
+    review = publish(session, claim, users["checker"], second_review=True)
+    read = review.version
+    # Another worker's save, behind this session's back (its loaded objects are not told).
+    session.execute(update(Review).where(Review.id == review.id)
+                    .values(rating="true", version=Review.version + 1)
+                    .execution_options(synchronize_session=False))
+    assert review.version == read and review.rating == "false"  # what the approver read
+    with pytest.raises(Conflict, match="changed since you opened it"):
+        approve_review(session, review, approver=second, version=read)
+    session.expire_all()
+    assert session.get(Review, review.id).status is ReviewStatus.SUBMITTED
+    assert "review.published" not in actions(session, claim)

@@ -152,3 +152,23 @@ def test_admin_forms_without_a_csrf_token_are_rejected(tmp_path):
         token = csrf_token(client.get("/admin/users").text)
         assert client.post("/admin/users", data={**data, "csrf_token": token}).status_code == 302
         assert client.post("/admin/users/1/password").status_code == 400
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaaaa", "1234567890", "password12", "qwertyuiop",
+                                      "new.person@example.org"])
+def test_common_and_trivial_passwords_are_refused(admin, session, password):
+    response = admin.post("/admin/users", data={"email": "new.person@example.org",
+                                                "role": "editor", "password": password})
+    assert response.status_code == 422 and "too easy to guess" in response.text
+    assert session.scalar(select(User).where(User.email == "new.person@example.org")) is None
+
+
+def test_a_password_reset_ends_the_sessions_of_that_user(live_app):
+    app = live_app
+    editor = login(app.test_client(), "editor")
+    assert editor.get("/articles/").status_code == 200
+    admin = login(app.test_client(), "admin")
+    admin.post("/admin/users/2/password")
+    response = editor.get("/articles/")
+    assert response.status_code == 302 and "/login" in response.location
+    assert admin.get("/admin/users").status_code == 200  # the admin's own session goes on

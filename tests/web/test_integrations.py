@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from flask import current_app
 from sqlalchemy import select
@@ -31,9 +33,7 @@ def test_admins_see_and_revoke_tokens(admin, session, users):
 
 
 def test_admins_register_webhooks_and_see_deliveries(admin, session):
-    # No delivery thread here: it would share the in-memory SQLite connection with the requests
-    # (deliveries themselves are tested with a file database in tests/services/test_webhooks.py).
-    current_app.config["WEBHOOK_WORKER"] = False
+    # No job consumer here: deliveries are tested in tests/services/test_webhooks.py.
     response = admin.post("/admin/integrations/webhooks", data={"url": "https://hooks.example/in"},
                           follow_redirects=True)
     assert "generated secret (shown only now)" in response.text
@@ -44,7 +44,7 @@ def test_admins_register_webhooks_and_see_deliveries(admin, session):
     assert bad.status_code == 422 and "http:// or https://" in bad.text
     metadata = admin.post("/admin/integrations/webhooks",
                           data={"url": "http://169.254.169.254/latest/meta-data/"})
-    assert metadata.status_code == 422 and "link-local address" in metadata.text
+    assert metadata.status_code == 422 and "cloud metadata address" in metadata.text
     assert session.scalars(select(Webhook.url)).all() == ["https://hooks.example/in"]
     session.add(WebhookDelivery(webhook=webhook, event="review.published", payload="{}",
                                 status=DeliveryStatus.FAILED, attempts=8,
@@ -87,5 +87,17 @@ def test_forms_need_the_csrf_token(tmp_path):
         token = csrf_token(client.get("/admin/integrations/").text)
         accepted = client.post("/admin/integrations/webhooks",
                                data={"url": "https://x.example/h", "csrf_token": token})
-        assert accepted.status_code == 302
+        assert accepted.status_code == 200 and "Webhook 1 registered" in accepted.text
         db.session.remove()
+
+
+def test_a_generated_webhook_secret_is_shown_once_and_not_kept_in_the_cookie(admin, session,
+                                                                              app):
+    current_app.config["WEBHOOK_WORKER"] = False
+    response = admin.post("/admin/integrations/webhooks", data={"url": "https://hooks.example/in"})
+    webhook = session.scalar(select(Webhook))
+    assert response.status_code == 200 and webhook.secret in response.text
+    cookie = admin.get_cookie("session")
+    kept = app.session_interface.get_signing_serializer(app).loads(cookie.value)
+    assert webhook.secret not in json.dumps(kept)
+    assert webhook.secret not in admin.get("/admin/integrations/").text

@@ -1,9 +1,15 @@
 import re
 
-from factcheck.models import LinkState
+import pytest
+from sqlalchemy import select
+
+from factcheck.extensions import db, get_matcher
+from factcheck.models import Claim, LinkState
 from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_demo
 from factcheck.services.links import Thresholds
+from factcheck.services.users import create_user
+from tests.conftest import PASSWORD, login, make_app
 
 
 def test_claim_page_shows_near_misses_and_link_decisions(checker, session, matcher):
@@ -72,3 +78,69 @@ def test_confirming_a_link_needs_a_chosen_relation(checker, session, matcher):
     response = checker.post(f"/claims/{claim.id}/links",
                             data={"other_id": 1, "relation": "", "reject": "1"})
     assert response.status_code == 302
+
+
+def test_a_checker_cannot_give_a_claim_an_unrelated_claims_verdict(checker, session, matcher):
+    load_demo(session, matcher)
+    budget = session.scalar(select(Claim).where(Claim.text.like("Riverton's city budget%")))
+    article = ingest_article(session, matcher, title="T",
+                             body="The BelGee factory makes chocolate in Ghent.").article
+    claim = article.claims[0]
+    forged = {"other_id": budget.id, "relation": "same", "confirm": "1"}
+    response = checker.post(f"/claims/{claim.id}/links", data=forged)
+    assert response.status_code == 422 and "is not a candidate" in response.text
+    assert "Checked before:" not in response.text
+    session.expire_all()
+    assert session.get(Claim, claim.id).carried_verdict is None
+    assert 'class="hl hl-false"' not in article_text(checker.get(f"/articles/{article.id}").text)
+
+    reason = "The budget speech of 2025 is about the BelGee subsidy."
+    response = checker.post(f"/claims/{claim.id}/links", data={**forged, "reason": reason})
+    assert response.status_code == 302
+    page = checker.get(response.location).text
+    assert "Checked before:" in page and reason in page  # the reason is in the history
+    assert 'class="hl hl-false"' in article_text(checker.get(f"/articles/{article.id}").text)
+
+
+def article_text(page: str) -> str:
+    """The article's highlighted text, without the colour legend above it."""
+    return page[page.index("</ul>", page.index("hl-unproven")):]
+
+
+@pytest.fixture
+def two_checkers(tmp_path):
+    app = make_app(tmp_path, REQUIRE_SECOND_REVIEW=True)
+    with app.app_context():
+        for email in ("checker@example.org", "second@example.org"):
+            create_user(db.session, email=email, password=PASSWORD, role="checker",
+                        name=email.split("@")[0].title())
+        load_demo(db.session, get_matcher())
+        claim = ingest_article(db.session, get_matcher(), title="T", body=(
+            "Riverton's budget for 2025 grew by 40 percent.")).article.claims[0]
+        budget = db.session.scalar(select(Claim).where(Claim.text.like("Riverton's city bud%")))
+        app.config["IDS"] = claim.id, budget.id
+        db.session.remove()
+    return app
+
+
+def test_with_second_review_a_link_carries_a_verdict_once_another_checker_approves(
+        two_checkers):
+    claim_id, budget_id = two_checkers.config["IDS"]
+    author, second = (login(two_checkers.test_client(), who) for who in ("checker", "second"))
+    url = f"/claims/{claim_id}"
+    response = author.post(f"{url}/links", data={"other_id": budget_id, "relation": "same",
+                                                 "confirm": "1"})
+    page = author.get(response.location).text
+    assert "another fact-checker has to approve it" in page and "Checked before:" not in page
+    assert "You proposed this link" in page
+    page = second.get(url).text
+    assert "Links waiting for a second fact-checker" in page
+    denied = author.post(f"{url}/links/approve", data={"other_id": budget_id,
+                                                       "relation": "same"})
+    assert denied.status_code == 403
+    response = second.post(f"{url}/links/approve", data={"other_id": budget_id,
+                                                         "relation": "same"})
+    assert response.status_code == 302
+    page = second.get(response.location).text
+    assert "Link approved" in page and "Checked before:" in page
+    assert "approved the link to claim" in page

@@ -71,7 +71,7 @@ def test_unchanged_text_only_updates_the_draft_flag(editor, draft, session):
     ({"base_revision": "x"}, 422, "reload the page"),
     ({"title": ""}, 422, "This field is required"),
     ({"body": "\x00\x01\x02"}, 422, "The article is empty"),
-    ({"body": "x" * 500_001}, 413, "too long (500,001 characters; the limit is 500,000)"),
+    ({"body": "x" * 50_001}, 413, "too long (50,001 characters; the limit is 50,000)"),
 ])
 def test_bad_input_gets_a_message_and_stores_nothing(editor, draft, session, data, status,
                                                      message):

@@ -59,6 +59,12 @@ def review_id(page: str) -> str:
     return re.search(r'name="review_id" value="(\d+)"', page).group(1)
 
 
+def approval(page: str) -> dict[str, str]:
+    """The hidden fields of the approval form on a claim page: the review and its version."""
+    fields = dict(re.findall(r'name="(review_id|version)" value="(\d+)"', page))
+    return {"review_id": fields["review_id"], "version": fields.get("version", "")}
+
+
 def test_draft_submit_second_review_publish_and_correct(desk):
     claim_id = desk.config["CLAIM_ID"]
     author, second, editor = (client_for(desk, who) for who in ("checker", "second", "editor"))
@@ -76,7 +82,7 @@ def test_draft_submit_second_review_publish_and_correct(desk):
     page = author.get(response.location).text
     assert "another fact-checker has to approve it" in page
     assert "You wrote this verdict" in page and "Approve and publish" not in page
-    denied = author.post(f"{url}/approve", data={"review_id": review_id(second.get(url).text)})
+    denied = author.post(f"{url}/approve", data=approval(second.get(url).text))
     assert denied.status_code == 403
     assert "You wrote this verdict: another fact-checker has to approve it." in denied.text
     assert editor.post(f"{url}/approve", data={"review_id": 1}).status_code == 403
@@ -95,7 +101,7 @@ def test_draft_submit_second_review_publish_and_correct(desk):
     author.post(f"{url}/verdict", data={**VERDICT, "sources-0-title": "Annual report 2024",
                                         "publish": "Submit for approval"})
     page = second.get(url).text
-    response = second.post(f"{url}/approve", data={"review_id": review_id(page)})
+    response = second.post(f"{url}/approve", data=approval(page))
     assert response.status_code == 302
     page = editor.get(url).text
     assert "Verdict approved and published." not in page  # the flash was the approver's
@@ -111,7 +117,7 @@ def test_draft_submit_second_review_publish_and_correct(desk):
     assert response.status_code == 422 and "say what was wrong with it" in response.text
     author.post(f"{url}/verdict", data={**correction,
                                         "correction_reason": "The 2020 baseline was revised."})
-    second.post(f"{url}/approve", data={"review_id": review_id(second.get(url).text)})
+    second.post(f"{url}/approve", data=approval(second.get(url).text))
     page = author.get(url).text
     assert "corrected later" in page and "current verdict" in page
     assert "because: The 2020 baseline was revised." in page
@@ -266,5 +272,48 @@ def test_workflow_forms_need_the_csrf_token(tmp_path):
         assert db.session.get(Review, review.id).status is ReviewStatus.SUBMITTED
         page = client.get(f"/claims/{claim.id}").text
         response = client.post(f"/claims/{claim.id}/approve",
-                               data={"review_id": review.id, "csrf_token": csrf_token(page)})
+                               data={**approval(page), "csrf_token": csrf_token(page)})
         assert response.status_code == 302
+
+
+
+def test_approval_signs_off_only_the_version_the_approver_read(desk):
+    """Checker 2 opens a submitted "false"; checker 1 re-submits "true"; the sign-off of the
+    page checker 2 read is refused, and nothing is published until they approve what is there."""
+    claim_id = desk.config["CLAIM_ID"]
+    author, second = client_for(desk, "checker"), client_for(desk, "second")
+    url = f"/claims/{claim_id}"
+    author.post(f"{url}/verdict", data={**VERDICT, "publish": "Submit for approval"})
+    opened = second.get(url).text
+    assert "Recorded crime fell." in opened
+    author.post(f"{url}/verdict", data={**VERDICT, "rating": "true",
+                                        "conclusion": "Crime did double.",
+                                        "publish": "Submit for approval"})
+    response = second.post(f"{url}/approve", data=approval(opened))
+    assert response.status_code == 409
+    assert "this verdict changed since you opened it: review again" in response.text.lower()
+    assert "Crime did double." in response.text  # the page shows what is there now
+    with desk.app_context():
+        claim = db.session.get(Claim, claim_id)
+        assert claim.verdict is None and claim.status is ClaimStatus.CHECKED
+
+    # A change of sources alone is a change too.
+    opened = second.get(url).text
+    author.post(f"{url}/verdict", data={**VERDICT, "rating": "true",
+                                        "conclusion": "Crime did double.",
+                                        "sources-1-url": "https://other.example/doubled",
+                                        "publish": "Submit for approval"})
+    response = second.post(f"{url}/approve", data=approval(opened))
+    assert response.status_code == 409
+
+    # Without the version, nothing is approved either.
+    response = second.post(f"{url}/approve", data={"review_id": approval(opened)["review_id"]})
+    assert response.status_code == 422
+
+    current = second.get(url).text
+    response = second.post(f"{url}/approve", data=approval(current))
+    assert response.status_code == 302
+    with desk.app_context():
+        claim = db.session.get(Claim, claim_id)
+        assert claim.verdict.rating == "true"
+        assert [s.url for s in claim.verdict.sources][-1] == "https://other.example/doubled"

@@ -1,0 +1,319 @@
+"""Benchmark: watching the media on the job engine (throughput, memory, alert latency, kill -9).
+
+A local HTTP server on 127.0.0.1 (allowed with FETCH_ALLOW_HOSTS; one request a second per host
+is switched off, since every page lives on that one host) serves FEEDS RSS feeds listing
+ARTICLES article pages, each made at run time of six CheckThat! claims (../shared/data); every
+tenth page also repeats a claim imported with a published verdict, so alerts are raised.
+
+Prints, each phase on a fresh copy of one seeded SQLite database and a fresh Huey queue:
+  raw        fetch + extract + ingest of every page in this one process, no job engine
+  1 / 2      consumers (`flask jobs work` processes) polling the feeds and ingesting every
+             item: articles per minute from the first poll to the last article, as a ratio
+             of the raw rate; a consumer's memory (VmRSS) after 100 articles and at the end
+  latency    items added to the feeds one by one while a consumer runs (sources polled every
+             minute): seconds from the item appearing to its alert being stored, p50 / p95
+  kill -9    a consumer killed after a third of the articles, another started: is every
+             article stored exactly once?
+
+    .venv/bin/python bench/monitoring.py [--articles 2000] [--feeds 20] [--latency-items 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from bench.corpus import real_claims  # noqa: E402
+from factcheck import create_app  # noqa: E402
+from factcheck.extensions import db, get_fetcher, get_matcher  # noqa: E402
+from factcheck.job_engine import get_engine  # noqa: E402
+from factcheck.models import Alert, Article, ArticleUrl, Claim, Job, JobStatus  # noqa: E402
+from factcheck.services import claims as claim_service  # noqa: E402
+from factcheck.services import pages, sources  # noqa: E402
+from factcheck.services.claims import parse_record  # noqa: E402
+from factcheck.services.links import Thresholds  # noqa: E402
+from tests.http_server import FEED, Reply, Site, article_html, rss  # noqa: E402
+
+CHECKED = 300  # claims imported with a published verdict
+SENTENCES_PER_ARTICLE = 6
+
+
+def config_for(folder: Path) -> dict[str, str]:
+    return {"DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}", "SECRET_KEY": "bench",
+            "JOBS_URL": f"sqlite:///{folder / 'jobs.sqlite3'}", "FETCH_ALLOW_HOSTS": "127.0.0.1",
+            "FETCH_MIN_INTERVAL_SECONDS": "0", "INDEX_REFRESH_SECONDS": "1.0"}
+
+
+def app_for(config: dict[str, str]):  # noqa: ANN201
+    settings = {k: json.loads(v) if k.endswith("SECONDS") else v for k, v in config.items()}
+    settings["SQLALCHEMY_DATABASE_URI"] = settings.pop("DATABASE_URL")
+    return create_app(settings)
+
+
+class Consumer:
+    """A `flask jobs work` process; ready once it printed its start line."""
+
+    def __init__(self, config: dict[str, str], log: Path) -> None:
+        env = {**os.environ, **{f"FACTCHECK_{k}": v for k, v in config.items()}}
+        self.log, self._out = log, log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "factcheck", "jobs", "work"], cwd=ROOT,
+            env=env, stdout=self._out, stderr=subprocess.STDOUT)
+
+    def wait_ready(self) -> None:
+        while "Job consumer" not in self.log.read_text():
+            if self.process.poll() is not None:
+                raise SystemExit(f"consumer stopped:\n{self.log.read_text()[-3000:]}")
+            time.sleep(0.2)
+
+    def rss_mb(self) -> float:
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._out.close()
+
+
+def build_site(articles: int, feeds: int, checked: list[str]) -> tuple[Site, list[str]]:
+    """Serve the pages and the feeds; return the site and the pages' paths."""
+    pool = real_claims()[CHECKED:]
+    needed = articles * SENTENCES_PER_ARTICLE
+    if len(pool) < needed:
+        raise SystemExit(f"only {len(pool)} claims in ../shared/data; {needed} needed")
+    site, paths = Site(), []
+    for number in range(articles):
+        sentences = pool[number * SENTENCES_PER_ARTICLE:(number + 1) * SENTENCES_PER_ARTICLE]
+        if number % 10 == 0:
+            sentences = [*sentences[:3], checked[number // 10 % len(checked)], *sentences[3:]]
+        path = f"/news/{number}"
+        site.routes[path] = Reply(article_html(f"Story {number}", sentences))
+        paths.append(path)
+    for feed in range(feeds):
+        site.routes[f"/feed/{feed}.xml"] = Reply(
+            rss([(path, path) for path in paths[feed::feeds]]), headers=FEED)
+    return site, paths
+
+
+def seed_database(folder: Path, checked: list[str]) -> None:
+    """Store the checked claims (published verdicts) that the articles may repeat."""
+    app = app_for(config_for(folder))
+    with app.app_context():
+        db.create_all()
+        records = [parse_record({"text": text, "rating": "false", "url":
+                                 f"https://factcheck.example/checked/{n}"})
+                   for n, text in enumerate(checked)]
+        claim_service.import_claims(db.session, get_matcher(), records)
+        db.session.remove()
+        db.engine.dispose()
+
+
+def fresh(seed: Path, name: str) -> Path:
+    folder = seed.parent / name
+    folder.mkdir()
+    shutil.copy(seed / "app.sqlite3", folder / "app.sqlite3")
+    return folder
+
+
+def count_articles() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count(Article.id)))
+
+
+def raw_rate(folder: Path, site: Site, paths: list[str]) -> float:
+    """Articles per minute: fetch + extract + ingest in this process, one after another."""
+    app = app_for(config_for(folder))
+    with app.app_context():
+        matcher, fetcher = get_matcher(), get_fetcher()
+        thresholds = Thresholds.from_config(app.config)
+        pages.ingest_url(db.session, matcher, fetcher, f"{site.url}{paths[-1]}",
+                         thresholds=thresholds)  # warm up: the parser loads on first use
+        start = time.perf_counter()
+        for path in paths[:-1]:
+            pages.ingest_url(db.session, matcher, fetcher, f"{site.url}{path}",
+                             thresholds=thresholds)
+        elapsed = time.perf_counter() - start
+        db.session.remove()
+        db.engine.dispose()
+    return (len(paths) - 1) / elapsed * 60
+
+
+def add_sources(site: Site, feeds: int, interval: int = 60) -> list[int]:
+    policy = get_fetcher().policy
+    return [sources.add_source(db.session, name=f"Feed {feed}", interval_minutes=interval,
+                               feed_url=f"{site.url}/feed/{feed}.xml", policy=policy).id
+            for feed in range(feeds)]
+
+
+def consumers_run(folder: Path, site: Site, feeds: int, expected: int, how_many: int,
+                  kill_at: int | None = None) -> dict[str, object]:
+    """Run HOW_MANY consumers until EXPECTED articles are stored; return rate and memory."""
+    config = config_for(folder)
+    app = app_for(config)
+    found: dict[str, object] = {}
+    with app.app_context():
+        ids = add_sources(site, feeds)
+        running = [Consumer(config, folder / f"consumer{n}.log") for n in range(how_many)]
+        try:
+            for consumer in running:
+                consumer.wait_ready()
+            start = time.perf_counter()
+            for source_id in ids:
+                get_engine().enqueue("poll_source", {"source_id": source_id},
+                                     key=f"poll:{source_id}")
+            while (done := count_articles()) < expected:
+                if "rss_100" not in found and done >= min(100, expected // 2):
+                    found["rss_100"] = running[0].rss_mb()
+                if kill_at is not None and done >= kill_at and "killed_at" not in found:
+                    running[0].process.kill()  # SIGKILL
+                    found["killed_at"] = done
+                    running[0] = Consumer(config, folder / "replacement.log")
+                    running[0].wait_ready()
+                time.sleep(0.5)
+            found["seconds"] = time.perf_counter() - start
+            found["rss_end"] = running[0].rss_mb()
+            time.sleep(2)  # a duplicate, if any, would show now
+            found["articles"] = count_articles()
+            found["distinct_titles"] = db.session.scalar(
+                select(func.count(Article.title.distinct())))
+            found["urls"] = db.session.scalar(select(func.count(ArticleUrl.id)))
+            found["jobs"] = dict(db.session.execute(select(Job.status, func.count())
+                                                    .group_by(Job.status)).all())
+        finally:
+            for consumer in running:
+                consumer.stop()
+        db.session.remove()
+        db.engine.dispose()
+    found["rate"] = expected / found["seconds"] * 60
+    return found
+
+
+def latency(folder: Path, site: Site, checked: list[str], items: int) -> list[float]:
+    """Seconds from an item appearing in a feed to its alert being stored."""
+    config = config_for(folder)
+    app = app_for(config)
+    pool = real_claims()[-items * 4:]
+    times: list[float] = []
+    with app.app_context():
+        feed_path = "/feed/latency.xml"
+        listed: list[tuple[str, str]] = []
+        site.routes[feed_path] = Reply(rss([]), headers=FEED)
+        source = sources.add_source(db.session, name="Latency", interval_minutes=1,
+                                    feed_url=f"{site.url}{feed_path}", policy=get_fetcher().policy)
+        consumer = Consumer(config, folder / "latency.log")
+        try:
+            consumer.wait_ready()
+            get_engine().enqueue("poll_source", {"source_id": source.id})
+            appeared: dict[str, float] = {}
+            rng = random.Random(7)
+            for item in range(items):
+                path = f"/late/{item}"
+                site.routes[path] = Reply(article_html(f"Late {item}", [
+                    *pool[item * 3:item * 3 + 3], checked[item]]))
+                listed.append((path, path))
+                site.routes[feed_path] = Reply(rss(list(reversed(listed))), headers=FEED)
+                appeared[f"{site.url}{path}"] = time.time()
+                time.sleep(rng.uniform(5, 25))
+            deadline = time.time() + 600
+            while len(times) < items and time.time() < deadline:
+                db.session.expire_all()
+                stored = db.session.scalar(select(func.count(Article.id)).where(
+                    Article.source_id == source.id))
+                busy = db.session.scalar(select(func.count(Job.id)).where(
+                    Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))))
+                if stored == items and not busy:  # every item is in; some raised no alert
+                    deadline = min(deadline, time.time() + 5)
+                rows = db.session.execute(
+                    select(Article.url, func.min(Alert.created_at)).join(Claim, Claim.article_id
+                                                                        == Article.id)
+                    .join(Alert, Alert.claim_id == Claim.id).where(Article.source_id ==
+                                                                   source.id)
+                    .group_by(Article.url)).all()
+                times = [created.replace(tzinfo=timezone.utc).timestamp() - appeared[url]
+                         for url, created in rows if url in appeared]
+                time.sleep(1)
+        finally:
+            consumer.stop()
+        db.session.remove()
+        db.engine.dispose()
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000)
+    parser.add_argument("--feeds", type=int, default=20)
+    parser.add_argument("--latency-items", type=int, default=10)
+    parser.add_argument("--skip", default="", help="comma list of phases to skip: "
+                                                   "raw,one,two,latency,kill")
+    args = parser.parse_args()
+    skip = set(args.skip.split(","))
+    checked = real_claims()[:CHECKED]
+    print(f"load: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} on {os.cpu_count()} cores; "
+          f"{args.articles} articles in {args.feeds} feeds")
+    with tempfile.TemporaryDirectory(prefix="factcheck-monitoring-") as tmp:
+        seed = Path(tmp) / "seed"
+        seed.mkdir()
+        seed_database(seed, checked)
+        site, paths = build_site(args.articles, args.feeds, checked)
+        with site:
+            raw = None
+            if "raw" not in skip:
+                raw = raw_rate(fresh(seed, "raw"), site, paths)
+                print(f"raw single-process ingest: {raw:.1f} articles/min")
+            for name, how_many in (("one", 1), ("two", 2)):
+                if name in skip:
+                    continue
+                result = consumers_run(fresh(seed, name), site, args.feeds, args.articles,
+                                       how_many)
+                ratio = f", {result['rate'] / raw:.2f} x raw" if raw else ""
+                print(f"{how_many} consumer(s): {result['rate']:.1f} articles/min{ratio}; "
+                      f"consumer RSS after {min(100, args.articles // 2)} articles "
+                      f"{result.get('rss_100', float('nan')):.0f}"
+                      f" MB, at the end {result['rss_end']:.0f} MB; articles "
+                      f"{result['articles']} (distinct titles {result['distinct_titles']}), "
+                      f"jobs {result['jobs']}")
+            if "latency" not in skip and args.latency_items:
+                times = latency(fresh(seed, "latency"), site, checked, args.latency_items)
+                if times:
+                    p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
+                    print(f"feed item -> alert stored: p50 {statistics.median(times):.1f} s, "
+                          f"p95 {p95:.1f} s over the {len(times)} of {args.latency_items} "
+                          "items that raised an alert (sources polled every minute)")
+                else:
+                    print("feed item -> alert: no alert within 10 minutes")
+            if "kill" not in skip:
+                result = consumers_run(fresh(seed, "kill"), site, args.feeds, args.articles, 1,
+                                       kill_at=args.articles // 3)
+                once = (result["articles"] == result["distinct_titles"] == args.articles)
+                print(f"kill -9 after {result['killed_at']} articles: {result['articles']} "
+                      f"articles, {result['distinct_titles']} distinct, each exactly once: "
+                      f"{once}; jobs {result['jobs']}")
+
+
+if __name__ == "__main__":
+    main()

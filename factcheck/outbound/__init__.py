@@ -1,0 +1,8 @@
+"""Requests the server sends out (pages, feeds, webhooks): one address policy, one client."""
+
+from factcheck.outbound.fetcher import (FetchError, Fetcher, FetchSettings, Page, guarded_client,
+                                        post)
+from factcheck.outbound.policy import OutboundPolicy, Refused, address_kind
+
+__all__ = ["FetchError", "FetchSettings", "Fetcher", "OutboundPolicy", "Page", "Refused",
+           "address_kind", "guarded_client", "post"]

@@ -1,0 +1,125 @@
+"""Alerts on repeats: a newly ingested claim that matches a claim with a published verdict.
+
+Raised at ingest (any way in: pasted, API, by URL, from a monitored feed) for every link to a
+claim with a published verdict, whether confirmed automatically as the same claim or suggested
+above the suggestion threshold; never across a near miss (a different number, date or name
+makes it another claim). A checker confirms one (the link is confirmed as "same", so the
+verdict is carried) or dismisses it. Each alert also goes to webhooks as claim.repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, cast, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from factcheck.models import (MAX_ID, Alert, AlertState, Article, Claim, ClaimLink, LinkState,
+                              Relation, Review, Role, User, utcnow)
+from factcheck.services import audit
+from factcheck.services.errors import Conflict, Forbidden, NotFound
+from factcheck.services.links import Thresholds, decide_link
+
+REPEAT_WINDOW = timedelta(days=7)
+
+
+def raise_for_links(session: Session, links: Sequence[ClaimLink]) -> list[Alert]:
+    """Add an alert for each of LINKS that reaches a published verdict; no commit."""
+    alerts = []
+    for link in links:
+        verdict = link.other.verdict
+        if verdict is None or link.near_miss or link.state is LinkState.REJECTED:
+            continue
+        alert = Alert(claim=link.claim, other=link.other, link=link, review=verdict,
+                      similarity=link.similarity,
+                      automatic=link.state is LinkState.CONFIRMED)
+        session.add(alert)
+        alerts.append(alert)
+    if alerts:
+        session.flush()
+        for alert in alerts:
+            audit.record(session, None, "alert.raised", "claim", alert.claim_id,
+                         alert=alert.id, other=alert.other_id, similarity=alert.similarity)
+    return alerts
+
+
+def _loaded():  # noqa: ANN202
+    claim = selectinload(Alert.claim)
+    return (claim.selectinload(Claim.article), selectinload(Alert.review),
+            selectinload(Alert.other).selectinload(Claim.reviews).selectinload(Review.sources),
+            selectinload(Alert.link))
+
+
+def list_alerts(session: Session, *, state: AlertState | None = AlertState.OPEN,
+                before_id: int | None = None, limit: int = 50) -> list[Alert]:
+    """Return alerts in STATE (all when None), newest first (with id < BEFORE_ID if given)."""
+    query = select(Alert).options(*_loaded())
+    if before_id is not None:
+        query = query.where(Alert.id < min(before_id, 2**31 - 1))
+    if state is not None:
+        query = query.where(Alert.state == state)
+    return list(session.scalars(query.order_by(Alert.id.desc()).limit(limit)))
+
+
+def open_count(session: Session) -> int:
+    return session.scalar(select(func.count(Alert.id)).where(Alert.state == AlertState.OPEN))
+
+
+def get_alert(session: Session, alert_id: int) -> Alert:
+    alert = session.get(Alert, alert_id, options=_loaded()) if 0 < alert_id <= MAX_ID else None
+    if alert is None:
+        raise NotFound(f"There is no alert with id {alert_id}.")
+    return alert
+
+
+def repeat_outlets(session: Session, other_ids: Sequence[int], *,
+                   since: datetime | None = None) -> dict[int, int]:
+    """Return, per earlier claim, how many outlets repeated it since SINCE (a week ago)."""
+    if not other_ids:
+        return {}
+    since = since or utcnow() - REPEAT_WINDOW
+    outlet = func.coalesce(Article.outlet, cast(Article.id, String))
+    rows = session.execute(
+        select(Alert.other_id, func.count(outlet.distinct()))
+        .join(Claim, Claim.id == Alert.claim_id).join(Article, Article.id == Claim.article_id)
+        .where(Alert.other_id.in_(list(other_ids)), Alert.created_at >= since,
+               Alert.state != AlertState.DISMISSED)
+        .group_by(Alert.other_id))
+    return dict(rows.all())
+
+
+def _decide(session: Session, alert_id: int, actor: User) -> Alert:
+    if not actor.has_role(Role.CHECKER):
+        raise Forbidden("Only fact-checkers can confirm or dismiss alerts.")
+    alert = get_alert(session, alert_id)
+    if alert.state is not AlertState.OPEN:
+        raise Conflict(f"This alert was {alert.state.value} already.")
+    alert.decided_by, alert.decided_at = actor, utcnow()
+    return alert
+
+
+def confirm(session: Session, alert_id: int, *, actor: User,
+            thresholds: Thresholds = Thresholds(), second_review: bool = False) -> Alert:
+    """Confirm the repeat: the link becomes a confirmed "same", carrying the verdict (with
+    SECOND_REVIEW, submitted for another checker's approval, like any such link); commit."""
+    alert = _decide(session, alert_id, actor)
+    alert.state = AlertState.CONFIRMED
+    audit.record(session, actor, "alert.confirmed", "claim", alert.claim_id, alert=alert.id)
+    decide_link(session, alert.claim, alert.other, confirm=True, relation=Relation.SAME.value,
+                actor=actor, thresholds=thresholds,
+                second_review=second_review)  # commits the alert with the link
+    return alert
+
+
+def dismiss(session: Session, alert_id: int, *, actor: User) -> Alert:
+    """Dismiss the alert; a link only suggested is rejected with it; commit."""
+    alert = _decide(session, alert_id, actor)
+    alert.state = AlertState.DISMISSED
+    audit.record(session, actor, "alert.dismissed", "claim", alert.claim_id, alert=alert.id)
+    if alert.link is not None and alert.link.state is LinkState.SUGGESTED:
+        decide_link(session, alert.claim, alert.other, confirm=False,
+                    relation=alert.link.relation.value, actor=actor)
+    else:
+        session.commit()
+    return alert

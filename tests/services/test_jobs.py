@@ -1,0 +1,112 @@
+"""The job engine for real: Huey on a SQLite file, a consumer in threads, jobs as rows."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from factcheck.extensions import db
+from factcheck.job_engine import BackgroundConsumer, get_engine
+from factcheck.models import Article, Job, JobStatus, utcnow
+from factcheck.services import jobs as job_service
+from tests.conftest import make_app
+from tests.http_server import Reply, Site, article_html
+from tests.services.test_pages import PARAGRAPHS
+
+
+@pytest.fixture
+def jobs_app(tmp_path, database_url):  # noqa: ANN001, ANN201
+    """An app on a file database (the consumer has its own connections), fast retries."""
+    if database_url == "sqlite://":
+        database_url = f"sqlite:///{tmp_path / 'jobs-app.sqlite3'}"
+    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url, JOBS_RETRY_BASE_SECONDS=0.2,
+                   FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0,
+                   FETCH_READ_TIMEOUT_SECONDS=1.0)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+def wait_for_jobs(*ids: int, timeout: float = 120.0) -> list[Job]:
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.expire_all()
+        jobs = [db.session.get(Job, job_id) for job_id in ids]
+        if all(job.status in (JobStatus.DONE, JobStatus.FAILED) for job in jobs):
+            return jobs
+        assert time.monotonic() < deadline, [(j.id, j.status, j.error) for j in jobs]
+        time.sleep(0.1)
+
+
+def test_a_queued_job_runs_in_the_consumer_and_keeps_its_result(jobs_app):
+    with Site({"/story": Reply(article_html("Crime falls", PARAGRAPHS))}) as site, \
+            BackgroundConsumer(get_engine()):
+        job = get_engine().enqueue("ingest_url", {"url": f"{site.url}/story"})
+        assert job.status is JobStatus.QUEUED
+        (done,) = wait_for_jobs(job.id)
+    assert done.status is JobStatus.DONE and done.attempts == 1 and done.error is None
+    article = db.session.get(Article, done.result["articleId"])
+    assert article.title == "Crime falls" and done.result["outcome"] == "created"
+    assert done.started_at is not None and done.finished_at >= done.started_at
+
+
+def test_a_failing_job_is_retried_then_failed_with_its_error_and_can_be_retried(jobs_app):
+    replies = iter([Reply(b"", 503), Reply(b"", 503), Reply(b"", 503)])
+
+    def flaky(seen):  # noqa: ANN001, ANN202
+        return next(replies, Reply(article_html("Crime falls", PARAGRAPHS)))
+
+    with Site({"/story": flaky}) as site, BackgroundConsumer(get_engine()):
+        job = get_engine().enqueue("ingest_url", {"url": f"{site.url}/story"}, max_attempts=2)
+        (failed,) = wait_for_jobs(job.id)
+        assert failed.status is JobStatus.FAILED and failed.attempts == 2
+        assert "HTTP 503" in failed.error
+        retried = job_service.retry(db.session, job.id)
+        get_engine().send(retried.id)
+        (done,) = wait_for_jobs(job.id)
+    assert done.status is JobStatus.DONE and done.error is None
+    assert site.paths().count("/story") == 4  # 2 failures, the third 503, then the page
+
+
+def test_a_permanent_failure_is_not_retried(jobs_app):
+    with Site() as site, BackgroundConsumer(get_engine()):
+        job = get_engine().enqueue("ingest_url", {"url": f"{site.url}/missing"})
+        (failed,) = wait_for_jobs(job.id)
+    assert failed.status is JobStatus.FAILED and failed.attempts == 1
+    assert "HTTP 404" in failed.error and site.paths().count("/missing") == 1
+    with pytest.raises(Exception, match="only failed jobs"):
+        job_service.retry(db.session, job_service.create_job(db.session, "x", {})[0].id)
+
+
+def test_a_message_delivered_twice_runs_the_job_once(jobs_app):
+    with Site({"/story": Reply(article_html("Crime falls", PARAGRAPHS), delay=0.3)}) as site:
+        job = get_engine().enqueue("ingest_url", {"url": f"{site.url}/story"})
+        for _ in range(3):
+            get_engine().send(job.id)
+        with BackgroundConsumer(get_engine(), workers=2):
+            wait_for_jobs(job.id)
+            time.sleep(0.5)  # time for the other messages to be taken (and ignored)
+    assert site.paths().count("/story") == 1
+    assert db.session.scalar(select(func.count(Article.id))) == 1
+
+
+def test_jobs_of_a_consumer_that_died_are_queued_again_and_run(jobs_app):
+    with Site({"/story": Reply(article_html("Crime falls", PARAGRAPHS))}) as site:
+        job = get_engine().enqueue("ingest_url", {"url": f"{site.url}/story"})
+        job_service.claim(db.session, job.id, "another-host:4242")  # then it went silent
+        db.session.get(Job, job.id).heartbeat_at = utcnow() - timedelta(minutes=10)
+        db.session.commit()
+        with BackgroundConsumer(get_engine()):  # recovers on start, like `flask jobs work`
+            (done,) = wait_for_jobs(job.id)
+    assert done.status is JobStatus.DONE and done.attempts == 1
+
+
+def test_jobs_with_a_key_are_queued_once(jobs_app):
+    first = get_engine().enqueue("deliver_webhooks", key="webhooks")
+    second = get_engine().enqueue("deliver_webhooks", key="webhooks")
+    assert first.id == second.id
+    assert job_service.counts(db.session)[JobStatus.QUEUED] == 1
