@@ -5,13 +5,17 @@ the int8 copy ENCODER_PRECISION=int8 uses), then prints the time to encode the s
 claims (warm median of 7 runs), throughput on 3,000 real sentences (1,000 each of ClaimBuster
 debate sentences, CheckThat! 2A tweets and verified claims), how close the int8 vectors and
 classifier features are to torch fp32 on them, and the check-worthiness F1 on the ClaimBuster
-dev split with int8 vs fp32 features.
+dev split with int8 vs fp32 features. --batching prints only how int8 vectors depend on the
+batch they are encoded in (its activations are quantized per batch): the seed sentences'
+cosine to fp32 encoded alone, in the product's length-sorted batches of 16, and in 30 random
+batchings of 16 (seeded), with the time per text alone and in batches.
 
-    .venv/bin/python bench/onnx_encoder.py
+    .venv/bin/python bench/onnx_encoder.py [--batching]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import sys
@@ -69,9 +73,55 @@ def closeness(name: str, got: Encoded, reference: Encoded) -> None:
           f"max in standardised units {standardised.max():.3f})")
 
 
+def batching(folder: str) -> None:
+    """Print how the int8 vectors of the seed sentences (and three short texts, as in
+    tests/matching/test_embedder.py) depend on their batch."""
+    sentences = list(dict.fromkeys(d.sentence for d in draft_claims(clean_text(
+        SEED.read_text("utf-8"))))) + [
+        "RT @user: The senator said unemployment fell to 3.2% https://t.co/abc pic.twitter.com/x",
+        "Crime doubled.", "No."]
+    reference = Embedder().encode(sentences)
+    int8 = OnnxLayerEncoder(folder, quantized=True)
+
+    def cosine(vectors: np.ndarray) -> np.ndarray:
+        return (vectors * reference).sum(1)
+
+    start = time.perf_counter()
+    alone = np.vstack([int8.encode_layers([t], batch_size=1).embeddings for t in sentences])
+    per_alone = (time.perf_counter() - start) / len(sentences)
+    start = time.perf_counter()
+    sorted_batches = int8.encode_layers(sentences, batch_size=16).embeddings
+    per_batched = (time.perf_counter() - start) / len(sentences)
+    rng = np.random.default_rng(0)
+    random_minimums = []
+    for _ in range(30):
+        order = rng.permutation(len(sentences))
+        vectors = np.zeros_like(reference)
+        for at in range(0, len(order), 16):
+            batch = order[at:at + 16]
+            vectors[batch] = int8.encode_layers([sentences[i] for i in batch]).embeddings
+        random_minimums.append(cosine(vectors).min())
+    print(f"int8 cosine to fp32 on {len(sentences)} texts (minimum): alone "
+          f"{cosine(alone).min():.4f}; length-sorted batches of 16 "
+          f"{cosine(sorted_batches).min():.4f}; 30 random batchings of 16: lowest "
+          f"{min(random_minimums):.4f}, median {statistics.median(random_minimums):.4f}")
+    print(f"int8 time per text: alone {per_alone * 1000:.1f} ms, in batches of 16 "
+          f"{per_batched * 1000:.1f} ms")
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--batching", action="store_true",
+                        help="only measure how int8 vectors depend on their batch")
+    args = parser.parse_args()
     if not SEED.exists():
         sys.exit(f"seed article not found at {SEED}")
+    if args.batching:
+        with tempfile.TemporaryDirectory() as tmp:
+            export_onnx(tmp)
+            quantize_onnx(tmp)
+            batching(tmp)
+        return
     claims = [d.text for d in draft_claims(clean_text(SEED.read_text("utf-8")))]
     texts, labels, _, dev = claimbuster_split()
     two_a = DATA / "checkthat2021-2a"

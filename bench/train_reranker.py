@@ -3,7 +3,7 @@
 Loads each claim set once into a cached SQLite database under /tmp (through the product's
 import), computes every train and dev query's fused candidates and their feature rows with the
 product's own code (matching.candidates.gather, matching.candidates.candidate_features), and
-fits two logistic regressions on the train queries of both tasks (is this candidate a relevant
+fits logistic regressions on the train queries of both tasks (is this candidate a relevant
 claim?): one for queries with metadata (claimant, date), and, for callers that know neither,
 one per kind of query (with context: 2B's debate sentences; without: 2A's tweets) on copies
 of the train queries of that kind with their metadata removed. Each of the latter is chosen on
