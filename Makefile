@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := FLASK_APP=factcheck $(BIN)/flask
 
-.PHONY: run test bench eval train clean
+.PHONY: run test test-fast lint bench eval train clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,11 @@ run: $(VENV)/.installed
 	$(FLASK) db upgrade
 	$(FLASK) model check
 	$(FLASK) claims reindex --missing
-	$(FLASK) users ensure-admin
-	$(FLASK) demo load
-	@echo "factcheck is starting on http://127.0.0.1:5000 (log in with the admin account above; Ctrl-C stops it)"
+	@# The invented Riverton demo goes only into an empty database (`flask demo load` asks).
+	$(FLASK) demo load --if-empty
+	@# Last, so that the credentials stand in their box below every other step's output.
+	@$(FLASK) users ensure-admin
+	@echo "factcheck is starting on http://127.0.0.1:5000 (pages are served while the model loads; Ctrl-C stops it)"
 	@# One job consumer (fetching, polling, webhooks) beside gunicorn; both stop together.
 	@$(FLASK) jobs work & consumer=$$!; \
 	trap 'kill $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
@@ -39,21 +41,40 @@ $(REDIS_SERVER):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server
 $(CHROMIUM):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+# axe-core (pinned in tools/package-lock.json) checks the public pages' accessibility in the
+# browser tests; npm comes from Debian when missing.
+NPM := $(shell command -v npm || echo /usr/bin/npm)
+$(NPM):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm
+AXE := tools/node_modules/axe-core/axe.min.js
+$(AXE): tools/package.json tools/package-lock.json | $(NPM)
+	cd tools && npm ci --no-audit --no-fund --silent
+	touch $@
 
-test: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM)
+test: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM) $(AXE)
 	$(BIN)/python -m pytest
 
+# Everything but the tests marked `model` (real sentence-model similarities, extraction scores,
+# the evaluation): the others run on a fake encoder (tests/fake_encoder.py).
+test-fast: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM) $(AXE)
+	$(BIN)/python -m pytest -m "not model"
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Every benchmark, each printing its figures (bench/README.md records them with date and load).
+# Not here: bench.onnx_encoder and bench.tune_matching are one-off studies behind choices
+# already made (the ONNX backend, the fusion weights), bench.pg_eval is `make eval` on
+# PostgreSQL, and bench.respell_checkthat writes a data copy for the eval, not a figure.
+BENCHMARKS := ingest search_scale import_rate article_limit api_load dashboard queue_rank \
+	graph_recall pg_scale pg_batch public_pages ratelimit_store startup monitoring
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/search_scale.py
-	$(BIN)/python bench/pg_scale.py
-	$(BIN)/python bench/import_rate.py
-	$(BIN)/python bench/api_load.py
-	$(BIN)/python bench/article_limit.py
+	set -e; for name in $(BENCHMARKS); do echo "== bench.$$name"; $(BIN)/python -m bench.$$name; done
 
 DATA := ../shared/data
 eval: $(VENV)/.installed-dev
-	$(BIN)/python bench/eval_extraction.py
+	$(BIN)/python -m bench.eval_extraction
 	$(FLASK) eval matching --claims $(DATA)/checkthat2021-2a/vclaims.jsonl \
 		--queries $(DATA)/checkthat2021-2a/tweets-train-dev.tsv \
 		--qrels $(DATA)/checkthat2021-2a/qrels-dev.tsv
@@ -63,8 +84,8 @@ eval: $(VENV)/.installed-dev
 		--context-dir $(DATA)/checkthat2021-2b/transcripts-train-dev
 
 train: $(VENV)/.installed-dev
-	$(BIN)/python bench/train_checkworthiness.py
-	$(BIN)/python bench/train_reranker.py
+	$(BIN)/python -m train.checkworthiness
+	$(BIN)/python -m train.reranker
 
 clean:
 	rm -rf $(VENV) .pytest_cache

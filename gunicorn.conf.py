@@ -14,14 +14,15 @@ accesslog = "-"
 WORKER_BOOT_ERROR = 3  # gunicorn stops the whole server when a worker exits with this
 
 
-def post_worker_init(worker):  # noqa: ANN001, ANN201
-    """Load the models and the vector index before the first request, or stop with a message."""
-    from factcheck.extensions import MATCHER_KEY, db
-    from factcheck.matching import ModelLoadError
-    from factcheck.matching.dense import dense_retriever
+def post_worker_init(worker):
+    """Check the database can be written (or stop with a message), then serve at once while
+    the parser, the model and the vector index load in the background (factcheck.startup)."""
+    import os
+
+    from factcheck.extensions import db
     from factcheck.services.errors import Unavailable
     from factcheck.services.health import ensure_writable
-    from factcheck.text.parse import ParserUnavailable, load_parser
+    from factcheck.startup import warm_up_in_background
 
     app = worker.wsgi
     try:
@@ -30,12 +31,12 @@ def post_worker_init(worker):  # noqa: ANN001, ANN201
     except Unavailable as exc:
         print(f"\nfactcheck cannot start: {exc.message}\n", file=sys.stderr, flush=True)
         sys.exit(WORKER_BOOT_ERROR)
-    try:
-        load_parser()
-        matcher = app.extensions[MATCHER_KEY]
-        matcher.embedder.load()
-        with app.app_context():
-            dense_retriever(db.session, matcher).load()  # SQLite: the in-memory index
-    except (ModelLoadError, ParserUnavailable) as exc:
+
+    def stop(exc: BaseException) -> None:
         print(f"\nfactcheck cannot start: {exc}\n", file=sys.stderr, flush=True)
-        sys.exit(WORKER_BOOT_ERROR)
+        os._exit(WORKER_BOOT_ERROR)  # from the warm-up thread: gunicorn then stops the server
+
+    worker.log.info(
+        "factcheck worker %s serving; loading the model and index meanwhile", os.getpid()
+    )
+    warm_up_in_background(app, report=worker.log.info, on_failure=stop)

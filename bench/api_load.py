@@ -6,7 +6,7 @@ every fifth claim has a published verdict) is served by `gunicorn --workers 2` o
 port; a second process runs 16 clients with keep-alive connections for 30 s and the numbers
 are printed: p50, p95, requests per second, errors.
 
-    python bench/api_load.py [--claims 35000] [--clients 16] [--seconds 30]
+    python -m bench.api_load [--claims 35000] [--clients 16] [--seconds 30]
 """
 
 from __future__ import annotations
@@ -28,16 +28,18 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.corpus import QUERIES, claim_texts, unit_rows
+from bench.timing import ms, percentiles
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from bench.corpus import QUERIES, claim_texts, unit_rows  # noqa: E402
-from bench.timing import ms, percentiles  # noqa: E402
-
-MORE_QUERIES = QUERIES + ["the minister said taxes will fall next year",
-                          "a photo shows a shark on a flooded highway",
-                          "the city has the lowest crime rate in the country",
-                          "inflation reached 9 percent in June"]
+MORE_QUERIES = [
+    *QUERIES,
+    "the minister said taxes will fall next year",
+    "a photo shows a shark on a flooded highway",
+    "the city has the lowest crime rate in the country",
+    "inflation reached 9 percent in June",
+]
 
 
 def build_database(path: Path, n: int) -> str:
@@ -48,29 +50,55 @@ def build_database(path: Path, n: int) -> str:
     from factcheck.services.tokens import create_token
     from factcheck.services.users import create_user
 
-    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-                      "WEBHOOK_WORKER": False})
+    app = create_app(
+        {
+            "SECRET_KEY": "bench",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "WEBHOOK_WORKER": False,
+        }
+    )
     with app.app_context():
         db.create_all()
         name = get_matcher().embedder.name  # the model name only: nothing is encoded here
         now = utcnow()
         vectors = unit_rows(np.random.default_rng(2), n)
-        db.session.execute(db.insert(Claim), [
-            {"text": text, "origin": Origin.IMPORT, "embedding": vector.tobytes(),
-             "embedding_model": name, "embedded_at": now, "spans": [],
-             "status": ClaimStatus.PUBLISHED if i % 5 == 0 else ClaimStatus.NEW}
-            for i, (text, vector) in enumerate(zip(claim_texts(n), vectors))])
+        db.session.execute(
+            db.insert(Claim),
+            [
+                {
+                    "text": text,
+                    "origin": Origin.IMPORT,
+                    "embedding": vector.tobytes(),
+                    "embedding_model": name,
+                    "embedded_at": now,
+                    "spans": [],
+                    "status": ClaimStatus.PUBLISHED if i % 5 == 0 else ClaimStatus.NEW,
+                }
+                for i, (text, vector) in enumerate(zip(claim_texts(n), vectors, strict=True))
+            ],
+        )
         ids = db.session.scalars(db.select(Claim.id).order_by(Claim.id)).all()
-        db.session.execute(db.insert(Review), [
-            {"claim_id": claim_id, "rating": "false", "conclusion": "Bench verdict.",
-             "explanation": "", "status": ReviewStatus.PUBLISHED, "published_at": now,
-             "url": f"https://bench.example/fc/{claim_id}", "publisher": "Bench desk"}
-            for claim_id in ids[::5]])
+        db.session.execute(
+            db.insert(Review),
+            [
+                {
+                    "claim_id": claim_id,
+                    "rating": "false",
+                    "conclusion": "Bench verdict.",
+                    "explanation": "",
+                    "status": ReviewStatus.PUBLISHED,
+                    "published_at": now,
+                    "url": f"https://bench.example/fc/{claim_id}",
+                    "publisher": "Bench desk",
+                }
+                for claim_id in ids[::5]
+            ],
+        )
         db.session.commit()
-        create_user(db.session, email="bench@example.org", password="bench password",
-                    role="editor")
-        token = create_token(db.session, email="bench@example.org", name="bench",
-                             scope="read").secret
+        create_user(db.session, email="bench@example.org", password="bench password", role="editor")
+        token = create_token(
+            db.session, email="bench@example.org", name="bench", scope="read"
+        ).secret
         db.session.remove()
         db.engine.dispose()
     return token
@@ -83,14 +111,33 @@ def free_port() -> int:
 
 
 def start_gunicorn(db_path: Path, port: int, workers: int) -> subprocess.Popen:
-    env = {**os.environ, "FACTCHECK_DATABASE_URL": f"sqlite:///{db_path}",
-           "FACTCHECK_SECRET_KEY": "bench", "FACTCHECK_API_RATE_LIMIT": "10000000 per minute",
-           "FACTCHECK_WEBHOOK_WORKER": "false"}
+    env = {
+        **os.environ,
+        "FACTCHECK_DATABASE_URL": f"sqlite:///{db_path}",
+        "FACTCHECK_SECRET_KEY": "bench",
+        "FACTCHECK_API_RATE_LIMIT": "10000000 per minute",
+        "FACTCHECK_WEBHOOK_WORKER": "false",
+    }
     gunicorn = Path(sys.executable).with_name("gunicorn")
     return subprocess.Popen(
-        [str(gunicorn), "--config", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--access-logfile", "/dev/null", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        [
+            str(gunicorn),
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "/dev/null",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_ready(url: str, server: subprocess.Popen, timeout: float = 300) -> None:
@@ -123,8 +170,9 @@ def run_clients(url: str, token: str, clients: int, seconds: float) -> dict:
             i += 1
             start = time.perf_counter()
             try:
-                connection.request("GET", f"/api/v1/claims:search?query={query}&pageSize=10",
-                                   headers=headers)
+                connection.request(
+                    "GET", f"/api/v1/claims:search?query={query}&pageSize=10", headers=headers
+                )
                 response = connection.getresponse()
                 body = response.read()
                 ok = response.status == 200 and b'"claims"' in body
@@ -160,8 +208,10 @@ def main() -> None:
         db_path = Path(tmp) / "load.sqlite3"
         start = time.perf_counter()
         token = build_database(db_path, args.claims)
-        print(f"database of {args.claims:,} claims built in {time.perf_counter() - start:.1f} s",
-              flush=True)
+        print(
+            f"database of {args.claims:,} claims built in {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
         port = free_port()
         url = f"http://127.0.0.1:{port}"
         server = start_gunicorn(db_path, port, args.workers)
@@ -169,9 +219,21 @@ def main() -> None:
             wait_ready(url, server)
             run_clients(url, token, args.workers * 2, 3.0)  # warm-up: every worker, every path
             result = subprocess.run(
-                [sys.executable, __file__, "--client", url, token, "--clients",
-                 str(args.clients), "--seconds", str(args.seconds)],
-                capture_output=True, text=True, check=True)
+                [
+                    sys.executable,
+                    __file__,
+                    "--client",
+                    url,
+                    token,
+                    "--clients",
+                    str(args.clients),
+                    "--seconds",
+                    str(args.seconds),
+                ],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
@@ -180,9 +242,11 @@ def main() -> None:
     if not latencies:
         raise SystemExit(f"no successful request; errors: {errors[:3]}")
     p50, p95 = percentiles(latencies)
-    print(f"claims:search over HTTP, {args.claims:,} claims, gunicorn {args.workers} workers, "
-          f"{args.clients} clients for {args.seconds:.0f} s: p50 {ms(p50)}, p95 {ms(p95)}, "
-          f"{len(latencies) / args.seconds:.1f} requests/s, {len(errors)} errors")
+    print(
+        f"claims:search over HTTP, {args.claims:,} claims, gunicorn {args.workers} workers, "
+        f"{args.clients} clients for {args.seconds:.0f} s: p50 {ms(p50)}, p95 {ms(p95)}, "
+        f"{len(latencies) / args.seconds:.1f} requests/s, {len(errors)} errors"
+    )
     if errors:
         print(f"first errors: {errors[:3]}")
 

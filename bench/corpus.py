@@ -17,9 +17,16 @@ from bench.datasets import DATA
 
 SEED_ARTICLE = DATA.parent / "seed" / "000_5fc0cae9969d1887.txt"
 # The queries the search benchmarks time (a mix of topics, numbers and dates).
-QUERIES = ["Lukashenko has ruled Belarus since 1994", "bats cannot see", "the budget grew by 40%",
-           "crime doubled in the city", "vaccines and autism", "sea levels are rising fast",
-           "the senator voted against the bill", "unemployment fell to a record low"]
+QUERIES = [
+    "Lukashenko has ruled Belarus since 1994",
+    "bats cannot see",
+    "the budget grew by 40%",
+    "crime doubled in the city",
+    "vaccines and autism",
+    "sea levels are rising fast",
+    "the senator voted against the bill",
+    "unemployment fell to a record low",
+]
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -29,8 +36,11 @@ def real_claims() -> list[str]:
     for name in ("checkthat2021-2a/vclaims.jsonl", "checkthat2021-2b/politifact-vclaims.jsonl"):
         path = DATA / name
         if path.exists():
-            found += [json.loads(line)["vclaim"] for line in path.read_text("utf-8").splitlines()
-                      if line.strip()]
+            found += [
+                json.loads(line)["vclaim"]
+                for line in path.read_text("utf-8").splitlines()
+                if line.strip()
+            ]
     return found
 
 
@@ -39,8 +49,11 @@ def claim_texts(n: int, *, seed: int = 2) -> list[str]:
     real = real_claims()[:n]
     if len(real) == n:
         return real
-    counts = Counter(word for text in real or ["the city spent money on the new bridge"]
-                     for word in _WORD.findall(text))
+    counts = Counter(
+        word
+        for text in real or ["the city spent money on the new bridge"]
+        for word in _WORD.findall(text)
+    )
     words = np.array(list(counts))
     weights = np.array(list(counts.values()), dtype=np.float64)
     rng = np.random.default_rng(seed)
@@ -49,7 +62,7 @@ def claim_texts(n: int, *, seed: int = 2) -> list[str]:
     drawn = rng.choice(len(words), size=int(lengths.sum()), p=weights / weights.sum())
     sentences, start = [], 0
     for length in lengths:
-        sentences.append(" ".join(words[drawn[start:start + length]]) + ".")
+        sentences.append(" ".join(words[drawn[start : start + length]]) + ".")
         start += length
     return real + sentences
 
@@ -74,5 +87,5 @@ def claim_like_rows(base: np.ndarray, n: int, rng: np.random.Generator) -> np.nd
         weight = rng.uniform(0.5, 1.0, (m, 1)).astype(np.float32)
         noise = unit_rows(rng, m, base.shape[1])
         block = weight * a + (1 - weight) * b + 0.4 * noise
-        rows[start:start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
+        rows[start : start + m] = block / np.linalg.norm(block, axis=1, keepdims=True)
     return rows

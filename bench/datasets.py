@@ -15,8 +15,12 @@ SEED = 13
 # CheckThat! 2021 claim retrieval: folder, verified claims, queries, transcripts (2B only).
 CHECKTHAT_TASKS = {
     "2a": ("checkthat2021-2a", "vclaims.jsonl", "tweets-train-dev.tsv", None),
-    "2b": ("checkthat2021-2b", "politifact-vclaims.jsonl", "iclaims-train-dev.queries.tsv",
-           "transcripts-train-dev"),
+    "2b": (
+        "checkthat2021-2b",
+        "politifact-vclaims.jsonl",
+        "iclaims-train-dev.queries.tsv",
+        "transcripts-train-dev",
+    ),
 }
 
 
@@ -31,16 +35,18 @@ def claimbuster_split() -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     rows = json.loads(require(DATA / "claimbuster" / "train.json").read_text("utf-8"))
     texts = [row["text"] for row in rows]
     labels = np.array([row["label"] for row in rows])
-    train, dev = train_test_split(np.arange(len(texts)), test_size=0.2, random_state=SEED,
-                                  stratify=labels)
+    train, dev = train_test_split(
+        np.arange(len(texts)), test_size=0.2, random_state=SEED, stratify=labels
+    )
     return texts, labels, train, dev
 
 
 def balanced(indices: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Return INDICES with negatives down-sampled to the number of positives (seed 0)."""
     positives = indices[labels[indices] == 1]
-    negatives = np.random.default_rng(0).choice(indices[labels[indices] == 0], len(positives),
-                                                replace=False)
+    negatives = np.random.default_rng(0).choice(
+        indices[labels[indices] == 0], len(positives), replace=False
+    )
     return np.concatenate([positives, negatives])
 
 
@@ -65,5 +71,7 @@ def debates_split() -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tu
     by_file = debates()
     names = sorted(by_file)
     dev_names = set(np.random.default_rng(SEED).choice(names, len(names) // 3, replace=False))
-    return ({n: by_file[n] for n in names if n not in dev_names},
-            {n: by_file[n] for n in names if n in dev_names})
+    return (
+        {n: by_file[n] for n in names if n not in dev_names},
+        {n: by_file[n] for n in names if n in dev_names},
+    )

@@ -6,16 +6,20 @@ ARTICLES article pages, each made at run time of six CheckThat! claims (../share
 tenth page also repeats a claim imported with a published verdict, so alerts are raised.
 
 Prints, each phase on a fresh copy of one seeded SQLite database and a fresh Huey queue:
-  raw        fetch + extract + ingest of every page in this one process, no job engine
+  raw        fetch + extract + ingest of the first RAW_ARTICLES pages in this one process,
+             no job engine
   1 / 2      consumers (`flask jobs work` processes) polling the feeds and ingesting every
              item: articles per minute from the first poll to the last article, as a ratio
-             of the raw rate; a consumer's memory (VmRSS) after 100 articles and at the end
+             of the raw rate; a consumer's memory (VmRSS) after 100 articles and at the end.
+             Consumers split the cores for encoding (ENCODER_THREADS = cores / consumers)
   latency    items added to the feeds one by one while a consumer runs (sources polled every
              minute): seconds from the item appearing to its alert being stored, p50 / p95
-  kill -9    a consumer killed after a third of the articles, another started: is every
-             article stored exactly once?
+  kill -9    in the two-consumer phase, one consumer killed half way and another started:
+             is every article stored exactly once? (the two-consumer rate is taken until the
+             kill; `--skip kill` runs that phase without it)
 
-    .venv/bin/python bench/monitoring.py [--articles 2000] [--feeds 20] [--latency-items 10]
+    .venv/bin/python -m bench.monitoring [--articles 2000] [--feeds 20] [--latency-items 10]
+        [--raw-articles 300] [--skip raw,one,two,latency,kill]
 """
 
 from __future__ import annotations
@@ -31,37 +35,44 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import timezone
+from datetime import UTC
 from pathlib import Path
 
+from sqlalchemy import func, select
+
+from bench.corpus import real_claims
+from factcheck import create_app
+from factcheck.extensions import db, get_fetcher, get_matcher
+from factcheck.job_engine import get_engine
+from factcheck.models import Alert, Article, ArticleUrl, Claim, Job, JobStatus
+from factcheck.services import claims as claim_service
+from factcheck.services import pages, sources
+from factcheck.services.claims import parse_record
+from tests.http_server import FEED, Reply, Site, article_html, rss
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from sqlalchemy import func, select  # noqa: E402
-
-from bench.corpus import real_claims  # noqa: E402
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db, get_fetcher, get_matcher  # noqa: E402
-from factcheck.job_engine import get_engine  # noqa: E402
-from factcheck.models import Alert, Article, ArticleUrl, Claim, Job, JobStatus  # noqa: E402
-from factcheck.services import claims as claim_service  # noqa: E402
-from factcheck.services import pages, sources  # noqa: E402
-from factcheck.services.claims import parse_record  # noqa: E402
-from factcheck.services.links import Thresholds  # noqa: E402
-from tests.http_server import FEED, Reply, Site, article_html, rss  # noqa: E402
 
 CHECKED = 300  # claims imported with a published verdict
 SENTENCES_PER_ARTICLE = 6
 
 
-def config_for(folder: Path) -> dict[str, str]:
-    return {"DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}", "SECRET_KEY": "bench",
-            "JOBS_URL": f"sqlite:///{folder / 'jobs.sqlite3'}", "FETCH_ALLOW_HOSTS": "127.0.0.1",
-            "FETCH_MIN_INTERVAL_SECONDS": "0", "INDEX_REFRESH_SECONDS": "1.0"}
+def config_for(folder: Path, consumers: int = 1) -> dict[str, str]:
+    """The settings of a phase; CONSUMERS on this machine split its cores for encoding."""
+    return {
+        "ENCODER_THREADS": str(max(1, (os.cpu_count() or 2) // consumers)),
+        "DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}",
+        "SECRET_KEY": "bench",
+        "JOBS_URL": f"sqlite:///{folder / 'jobs.sqlite3'}",
+        "FETCH_ALLOW_HOSTS": "127.0.0.1",
+        "FETCH_MIN_INTERVAL_SECONDS": "0",
+        "INDEX_REFRESH_SECONDS": "1.0",
+    }
 
 
-def app_for(config: dict[str, str]):  # noqa: ANN201
-    settings = {k: json.loads(v) if k.endswith("SECONDS") else v for k, v in config.items()}
+def app_for(config: dict[str, str]):
+    settings = {
+        k: json.loads(v) if k.endswith(("SECONDS", "THREADS")) else v for k, v in config.items()
+    }
     settings["SQLALCHEMY_DATABASE_URI"] = settings.pop("DATABASE_URL")
     return create_app(settings)
 
@@ -73,8 +84,12 @@ class Consumer:
         env = {**os.environ, **{f"FACTCHECK_{k}": v for k, v in config.items()}}
         self.log, self._out = log, log.open("w")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "factcheck", "jobs", "work"], cwd=ROOT,
-            env=env, stdout=self._out, stderr=subprocess.STDOUT)
+            [sys.executable, "-m", "flask", "--app", "factcheck", "jobs", "work"],
+            cwd=ROOT,
+            env=env,
+            stdout=self._out,
+            stderr=subprocess.STDOUT,
+        )
 
     def wait_ready(self) -> None:
         while "Job consumer" not in self.log.read_text():
@@ -107,7 +122,7 @@ def build_site(articles: int, feeds: int, checked: list[str]) -> tuple[Site, lis
         raise SystemExit(f"only {len(pool)} claims in ../shared/data; {needed} needed")
     site, paths = Site(), []
     for number in range(articles):
-        sentences = pool[number * SENTENCES_PER_ARTICLE:(number + 1) * SENTENCES_PER_ARTICLE]
+        sentences = pool[number * SENTENCES_PER_ARTICLE : (number + 1) * SENTENCES_PER_ARTICLE]
         if number % 10 == 0:
             sentences = [*sentences[:3], checked[number // 10 % len(checked)], *sentences[3:]]
         path = f"/news/{number}"
@@ -115,7 +130,8 @@ def build_site(articles: int, feeds: int, checked: list[str]) -> tuple[Site, lis
         paths.append(path)
     for feed in range(feeds):
         site.routes[f"/feed/{feed}.xml"] = Reply(
-            rss([(path, path) for path in paths[feed::feeds]]), headers=FEED)
+            rss([(path, path) for path in paths[feed::feeds]]), headers=FEED
+        )
     return site, paths
 
 
@@ -124,9 +140,12 @@ def seed_database(folder: Path, checked: list[str]) -> None:
     app = app_for(config_for(folder))
     with app.app_context():
         db.create_all()
-        records = [parse_record({"text": text, "rating": "false", "url":
-                                 f"https://factcheck.example/checked/{n}"})
-                   for n, text in enumerate(checked)]
+        records = [
+            parse_record(
+                {"text": text, "rating": "false", "url": f"https://factcheck.example/checked/{n}"}
+            )
+            for n, text in enumerate(checked)
+        ]
         claim_service.import_claims(db.session, get_matcher(), records)
         db.session.remove()
         db.engine.dispose()
@@ -149,13 +168,15 @@ def raw_rate(folder: Path, site: Site, paths: list[str]) -> float:
     app = app_for(config_for(folder))
     with app.app_context():
         matcher, fetcher = get_matcher(), get_fetcher()
-        thresholds = Thresholds.from_config(app.config)
-        pages.ingest_url(db.session, matcher, fetcher, f"{site.url}{paths[-1]}",
-                         thresholds=thresholds)  # warm up: the parser loads on first use
+        thresholds = matcher.thresholds  # read from the config once, by the app
+        pages.ingest_url(
+            db.session, matcher, fetcher, f"{site.url}{paths[-1]}", thresholds=thresholds
+        )  # warm up: the parser loads on first use
         start = time.perf_counter()
         for path in paths[:-1]:
-            pages.ingest_url(db.session, matcher, fetcher, f"{site.url}{path}",
-                             thresholds=thresholds)
+            pages.ingest_url(
+                db.session, matcher, fetcher, f"{site.url}{path}", thresholds=thresholds
+            )
         elapsed = time.perf_counter() - start
         db.session.remove()
         db.engine.dispose()
@@ -164,17 +185,25 @@ def raw_rate(folder: Path, site: Site, paths: list[str]) -> float:
 
 def add_sources(site: Site, feeds: int, interval: int = 60) -> list[int]:
     policy = get_fetcher().policy
-    return [sources.add_source(db.session, name=f"Feed {feed}", interval_minutes=interval,
-                               feed_url=f"{site.url}/feed/{feed}.xml", policy=policy).id
-            for feed in range(feeds)]
+    return [
+        sources.add_source(
+            db.session,
+            name=f"Feed {feed}",
+            interval_minutes=interval,
+            feed_url=f"{site.url}/feed/{feed}.xml",
+            policy=policy,
+        ).id
+        for feed in range(feeds)
+    ]
 
 
-def consumers_run(folder: Path, site: Site, feeds: int, expected: int, how_many: int,
-                  kill_at: int | None = None) -> dict[str, object]:
+def consumers_run(
+    folder: Path, site: Site, feeds: int, expected: int, how_many: int, kill_at: int | None = None
+) -> dict[str, object]:
     """Run HOW_MANY consumers until EXPECTED articles are stored; return rate and memory."""
-    config = config_for(folder)
+    config = config_for(folder, how_many)
     app = app_for(config)
-    found: dict[str, object] = {}
+    found: dict[str, object] = {"load": os.getloadavg()[0]}
     with app.app_context():
         ids = add_sources(site, feeds)
         running = [Consumer(config, folder / f"consumer{n}.log") for n in range(how_many)]
@@ -183,26 +212,30 @@ def consumers_run(folder: Path, site: Site, feeds: int, expected: int, how_many:
                 consumer.wait_ready()
             start = time.perf_counter()
             for source_id in ids:
-                get_engine().enqueue("poll_source", {"source_id": source_id},
-                                     key=f"poll:{source_id}")
+                get_engine().enqueue(
+                    "poll_source", {"source_id": source_id}, key=f"poll:{source_id}"
+                )
             while (done := count_articles()) < expected:
                 if "rss_100" not in found and done >= min(100, expected // 2):
                     found["rss_100"] = running[0].rss_mb()
                 if kill_at is not None and done >= kill_at and "killed_at" not in found:
+                    found["rate_until_kill"] = done / (time.perf_counter() - start) * 60
                     running[0].process.kill()  # SIGKILL
                     found["killed_at"] = done
                     running[0] = Consumer(config, folder / "replacement.log")
                     running[0].wait_ready()
                 time.sleep(0.5)
             found["seconds"] = time.perf_counter() - start
-            found["rss_end"] = running[0].rss_mb()
+            found["rss_end"] = running[-1].rss_mb()  # a consumer that ran from the start
             time.sleep(2)  # a duplicate, if any, would show now
             found["articles"] = count_articles()
             found["distinct_titles"] = db.session.scalar(
-                select(func.count(Article.title.distinct())))
+                select(func.count(Article.title.distinct()))
+            )
             found["urls"] = db.session.scalar(select(func.count(ArticleUrl.id)))
-            found["jobs"] = dict(db.session.execute(select(Job.status, func.count())
-                                                    .group_by(Job.status)).all())
+            found["jobs"] = dict(
+                db.session.execute(select(Job.status, func.count()).group_by(Job.status)).all()
+            )
         finally:
             for consumer in running:
                 consumer.stop()
@@ -216,14 +249,19 @@ def latency(folder: Path, site: Site, checked: list[str], items: int) -> list[fl
     """Seconds from an item appearing in a feed to its alert being stored."""
     config = config_for(folder)
     app = app_for(config)
-    pool = real_claims()[-items * 4:]
+    pool = real_claims()[-items * 4 :]
     times: list[float] = []
     with app.app_context():
         feed_path = "/feed/latency.xml"
         listed: list[tuple[str, str]] = []
         site.routes[feed_path] = Reply(rss([]), headers=FEED)
-        source = sources.add_source(db.session, name="Latency", interval_minutes=1,
-                                    feed_url=f"{site.url}{feed_path}", policy=get_fetcher().policy)
+        source = sources.add_source(
+            db.session,
+            name="Latency",
+            interval_minutes=1,
+            feed_url=f"{site.url}{feed_path}",
+            policy=get_fetcher().policy,
+        )
         consumer = Consumer(config, folder / "latency.log")
         try:
             consumer.wait_ready()
@@ -232,8 +270,9 @@ def latency(folder: Path, site: Site, checked: list[str], items: int) -> list[fl
             rng = random.Random(7)
             for item in range(items):
                 path = f"/late/{item}"
-                site.routes[path] = Reply(article_html(f"Late {item}", [
-                    *pool[item * 3:item * 3 + 3], checked[item]]))
+                site.routes[path] = Reply(
+                    article_html(f"Late {item}", [*pool[item * 3 : item * 3 + 3], checked[item]])
+                )
                 listed.append((path, path))
                 site.routes[feed_path] = Reply(rss(list(reversed(listed))), headers=FEED)
                 appeared[f"{site.url}{path}"] = time.time()
@@ -241,20 +280,28 @@ def latency(folder: Path, site: Site, checked: list[str], items: int) -> list[fl
             deadline = time.time() + 600
             while len(times) < items and time.time() < deadline:
                 db.session.expire_all()
-                stored = db.session.scalar(select(func.count(Article.id)).where(
-                    Article.source_id == source.id))
-                busy = db.session.scalar(select(func.count(Job.id)).where(
-                    Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))))
+                stored = db.session.scalar(
+                    select(func.count(Article.id)).where(Article.source_id == source.id)
+                )
+                busy = db.session.scalar(
+                    select(func.count(Job.id)).where(
+                        Job.status.in_((JobStatus.QUEUED, JobStatus.RUNNING))
+                    )
+                )
                 if stored == items and not busy:  # every item is in; some raised no alert
                     deadline = min(deadline, time.time() + 5)
                 rows = db.session.execute(
-                    select(Article.url, func.min(Alert.created_at)).join(Claim, Claim.article_id
-                                                                        == Article.id)
-                    .join(Alert, Alert.claim_id == Claim.id).where(Article.source_id ==
-                                                                   source.id)
-                    .group_by(Article.url)).all()
-                times = [created.replace(tzinfo=timezone.utc).timestamp() - appeared[url]
-                         for url, created in rows if url in appeared]
+                    select(Article.url, func.min(Alert.created_at))
+                    .join(Claim, Claim.article_id == Article.id)
+                    .join(Alert, Alert.claim_id == Claim.id)
+                    .where(Article.source_id == source.id)
+                    .group_by(Article.url)
+                ).all()
+                times = [
+                    created.replace(tzinfo=UTC).timestamp() - appeared[url]
+                    for url, created in rows
+                    if url in appeared
+                ]
                 time.sleep(1)
         finally:
             consumer.stop()
@@ -268,13 +315,22 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=2000)
     parser.add_argument("--feeds", type=int, default=20)
     parser.add_argument("--latency-items", type=int, default=10)
-    parser.add_argument("--skip", default="", help="comma list of phases to skip: "
-                                                   "raw,one,two,latency,kill")
+    parser.add_argument(
+        "--raw-articles",
+        type=int,
+        default=300,
+        help="how many of the pages the raw rate is measured on (a rate needs no more)",
+    )
+    parser.add_argument(
+        "--skip", default="", help="comma list of phases to skip: raw,one,two,latency,kill"
+    )
     args = parser.parse_args()
     skip = set(args.skip.split(","))
     checked = real_claims()[:CHECKED]
-    print(f"load: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} on {os.cpu_count()} cores; "
-          f"{args.articles} articles in {args.feeds} feeds")
+    print(
+        f"load: {os.getloadavg()[0]:.1f} {os.getloadavg()[1]:.1f} on {os.cpu_count()} cores; "
+        f"{args.articles} articles in {args.feeds} feeds"
+    )
     with tempfile.TemporaryDirectory(prefix="factcheck-monitoring-") as tmp:
         seed = Path(tmp) / "seed"
         seed.mkdir()
@@ -283,36 +339,51 @@ def main() -> None:
         with site:
             raw = None
             if "raw" not in skip:
-                raw = raw_rate(fresh(seed, "raw"), site, paths)
-                print(f"raw single-process ingest: {raw:.1f} articles/min")
+                load = os.getloadavg()[0]
+                raw = raw_rate(fresh(seed, "raw"), site, paths[: args.raw_articles + 1])
+                print(
+                    f"raw single-process ingest of {min(args.raw_articles, len(paths) - 1)} "
+                    f"pages: {raw:.1f} articles/min (load {load:.1f} at its start)"
+                )
             for name, how_many in (("one", 1), ("two", 2)):
                 if name in skip:
                     continue
-                result = consumers_run(fresh(seed, name), site, args.feeds, args.articles,
-                                       how_many)
-                ratio = f", {result['rate'] / raw:.2f} x raw" if raw else ""
-                print(f"{how_many} consumer(s): {result['rate']:.1f} articles/min{ratio}; "
-                      f"consumer RSS after {min(100, args.articles // 2)} articles "
-                      f"{result.get('rss_100', float('nan')):.0f}"
-                      f" MB, at the end {result['rss_end']:.0f} MB; articles "
-                      f"{result['articles']} (distinct titles {result['distinct_titles']}), "
-                      f"jobs {result['jobs']}")
+                # With two consumers, one is killed (-9) half way and another started: the
+                # rate is taken until the kill, and every article must be stored once.
+                kill_at = args.articles // 2 if how_many == 2 and "kill" not in skip else None
+                result = consumers_run(
+                    fresh(seed, name), site, args.feeds, args.articles, how_many, kill_at=kill_at
+                )
+                rate = result.get("rate_until_kill", result["rate"])
+                ratio = f", {rate / raw:.2f} x raw" if raw else ""
+                until = f" until the kill at {result['killed_at']}" if kill_at else ""
+                print(
+                    f"{how_many} consumer(s) (load {result['load']:.1f} at the start, "
+                    f"{result['seconds'] / 60:.1f} min): {rate:.1f} articles/min{until}{ratio}; "
+                    f"consumer RSS after {min(100, args.articles // 2)} articles "
+                    f"{result.get('rss_100', float('nan')):.0f}"
+                    f" MB, at the end {result['rss_end']:.0f} MB; articles "
+                    f"{result['articles']} (distinct titles {result['distinct_titles']}), "
+                    f"jobs {result['jobs']}"
+                )
+                if kill_at:
+                    once = result["articles"] == result["distinct_titles"] == args.articles
+                    print(
+                        f"kill -9 of one of the two consumers after {result['killed_at']} "
+                        f"articles, another started: {result['articles']} articles, "
+                        f"{result['distinct_titles']} distinct, each exactly once: {once}"
+                    )
             if "latency" not in skip and args.latency_items:
                 times = latency(fresh(seed, "latency"), site, checked, args.latency_items)
                 if times:
                     p95 = sorted(times)[max(0, int(len(times) * 0.95) - 1)]
-                    print(f"feed item -> alert stored: p50 {statistics.median(times):.1f} s, "
-                          f"p95 {p95:.1f} s over the {len(times)} of {args.latency_items} "
-                          "items that raised an alert (sources polled every minute)")
+                    print(
+                        f"feed item -> alert stored: p50 {statistics.median(times):.1f} s, "
+                        f"p95 {p95:.1f} s over the {len(times)} of {args.latency_items} "
+                        "items that raised an alert (sources polled every minute)"
+                    )
                 else:
                     print("feed item -> alert: no alert within 10 minutes")
-            if "kill" not in skip:
-                result = consumers_run(fresh(seed, "kill"), site, args.feeds, args.articles, 1,
-                                       kill_at=args.articles // 3)
-                once = (result["articles"] == result["distinct_titles"] == args.articles)
-                print(f"kill -9 after {result['killed_at']} articles: {result['articles']} "
-                      f"articles, {result['distinct_titles']} distinct, each exactly once: "
-                      f"{once}; jobs {result['jobs']}")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ batch they are encoded in (its activations are quantized per batch): the seed se
 cosine to fp32 encoded alone, in the product's length-sorted batches of 16, and in 30 random
 batchings of 16 (seeded), with the time per text alone and in batches.
 
-    .venv/bin/python bench/onnx_encoder.py [--batching]
+    .venv/bin/python -m bench.onnx_encoder [--batching]
 """
 
 from __future__ import annotations
@@ -27,15 +27,14 @@ from pathlib import Path
 import numpy as np
 from sklearn.metrics import f1_score
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.datasets import DATA, balanced, claimbuster_split
+from factcheck.matching.embedder import Embedder, Encoded
+from factcheck.matching.onnx_backend import OnnxLayerEncoder, export_onnx, quantize_onnx
+from factcheck.text import clean_text
+from factcheck.text.checkworthiness import LAYERS, CheckworthinessModel
+from factcheck.text.claims import draft_claims
 
-from bench.datasets import DATA, balanced, claimbuster_split  # noqa: E402
-from factcheck.matching.embedder import Embedder, Encoded  # noqa: E402
-from factcheck.matching.onnx_backend import OnnxLayerEncoder, export_onnx, quantize_onnx  # noqa: E402
-from factcheck.text import clean_text  # noqa: E402
-from factcheck.text.checkworthiness import LAYERS, CheckworthinessModel  # noqa: E402
-from factcheck.text.claims import draft_claims  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 SEED = ROOT.parent / "shared" / "seed" / "000_5fc0cae9969d1887.txt"
 SENTENCES = 1000  # of each kind
@@ -67,19 +66,23 @@ def closeness(name: str, got: Encoded, reference: Encoded) -> None:
     cosine = (got.embeddings * reference.embeddings).sum(1)
     diff = np.abs(got.layers[:, list(LAYERS)] - reference.layers[:, list(LAYERS)])
     model = CheckworthinessModel.packaged()
-    standardised = diff.reshape(len(diff), -1) / model.scale[:diff[0].size]
-    print(f"  {name}: cosine min {cosine.min():.4f} mean {cosine.mean():.4f}; "
-          f"layers 2-6 max abs diff {diff.max():.4f} (mean {diff.mean():.4f}, "
-          f"max in standardised units {standardised.max():.3f})")
+    standardised = diff.reshape(len(diff), -1) / model.scale[: diff[0].size]
+    print(
+        f"  {name}: cosine min {cosine.min():.4f} mean {cosine.mean():.4f}; "
+        f"layers 2-6 max abs diff {diff.max():.4f} (mean {diff.mean():.4f}, "
+        f"max in standardised units {standardised.max():.3f})"
+    )
 
 
 def batching(folder: str) -> None:
     """Print how the int8 vectors of the seed sentences (and three short texts, as in
     tests/matching/test_embedder.py) depend on their batch."""
-    sentences = list(dict.fromkeys(d.sentence for d in draft_claims(clean_text(
-        SEED.read_text("utf-8"))))) + [
+    sentences = [
+        *list(dict.fromkeys(d.sentence for d in draft_claims(clean_text(SEED.read_text("utf-8"))))),
         "RT @user: The senator said unemployment fell to 3.2% https://t.co/abc pic.twitter.com/x",
-        "Crime doubled.", "No."]
+        "Crime doubled.",
+        "No.",
+    ]
     reference = Embedder().encode(sentences)
     int8 = OnnxLayerEncoder(folder, quantized=True)
 
@@ -98,21 +101,28 @@ def batching(folder: str) -> None:
         order = rng.permutation(len(sentences))
         vectors = np.zeros_like(reference)
         for at in range(0, len(order), 16):
-            batch = order[at:at + 16]
+            batch = order[at : at + 16]
             vectors[batch] = int8.encode_layers([sentences[i] for i in batch]).embeddings
         random_minimums.append(cosine(vectors).min())
-    print(f"int8 cosine to fp32 on {len(sentences)} texts (minimum): alone "
-          f"{cosine(alone).min():.4f}; length-sorted batches of 16 "
-          f"{cosine(sorted_batches).min():.4f}; 30 random batchings of 16: lowest "
-          f"{min(random_minimums):.4f}, median {statistics.median(random_minimums):.4f}")
-    print(f"int8 time per text: alone {per_alone * 1000:.1f} ms, in batches of 16 "
-          f"{per_batched * 1000:.1f} ms")
+    print(
+        f"int8 cosine to fp32 on {len(sentences)} texts (minimum): alone "
+        f"{cosine(alone).min():.4f}; length-sorted batches of 16 "
+        f"{cosine(sorted_batches).min():.4f}; 30 random batchings of 16: lowest "
+        f"{min(random_minimums):.4f}, median {statistics.median(random_minimums):.4f}"
+    )
+    print(
+        f"int8 time per text: alone {per_alone * 1000:.1f} ms, in batches of 16 "
+        f"{per_batched * 1000:.1f} ms"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--batching", action="store_true",
-                        help="only measure how int8 vectors depend on their batch")
+    parser.add_argument(
+        "--batching",
+        action="store_true",
+        help="only measure how int8 vectors depend on their batch",
+    )
     args = parser.parse_args()
     if not SEED.exists():
         sys.exit(f"seed article not found at {SEED}")
@@ -125,10 +135,16 @@ def main() -> None:
     claims = [d.text for d in draft_claims(clean_text(SEED.read_text("utf-8")))]
     texts, labels, _, dev = claimbuster_split()
     two_a = DATA / "checkthat2021-2a"
-    tweets = [line.split("\t")[1] for line in
-              (two_a / "tweets-train-dev.tsv").read_text("utf-8").splitlines() if "\t" in line]
-    verified = [json.loads(line)["vclaim"] for line in
-                (two_a / "vclaims.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    tweets = [
+        line.split("\t")[1]
+        for line in (two_a / "tweets-train-dev.tsv").read_text("utf-8").splitlines()
+        if "\t" in line
+    ]
+    verified = [
+        json.loads(line)["vclaim"]
+        for line in (two_a / "vclaims.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    ]
     sample = texts[:SENTENCES] + tweets[:SENTENCES] + verified[:SENTENCES]
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
@@ -162,8 +178,10 @@ def main() -> None:
             probability = np.full(len(texts), np.nan)
             probability[dev] = model.probability(backends[name](dev_texts).layers, dev_texts)
             predictions[name] = probability >= 0.5
-            print(f"  {name}: dev F1 {f1_score(labels[dev], predictions[name][dev]):.4f}, "
-                  f"balanced F1 {f1_score(labels[even], predictions[name][even]):.4f}")
+            print(
+                f"  {name}: dev F1 {f1_score(labels[dev], predictions[name][dev]):.4f}, "
+                f"balanced F1 {f1_score(labels[even], predictions[name][even]):.4f}"
+            )
         agree = (predictions["torch fp32"][dev] == predictions["onnx int8"][dev]).mean()
         print(f"  int8 and fp32 decisions agree on {agree:.2%} of dev")
 

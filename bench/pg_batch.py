@@ -7,7 +7,7 @@ search and with the per-claim path it replaced (one HNSW query and one full-text
 claim, patched in for the comparison), so both run under the same machine load. Prints the
 medians of each.
 
-    .venv/bin/python bench/pg_batch.py [--claims 35000] [--runs 8]
+    .venv/bin/python -m bench.pg_batch [--claims 35000] [--runs 8]
 """
 
 from __future__ import annotations
@@ -22,31 +22,31 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import text
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.corpus import SEED_ARTICLE, claim_texts, unit_rows
+from bench.pg_scale import HNSW, copy_claims, postgres_app
+from bench.timing import ms
+from factcheck.extensions import db
+from factcheck.matching import candidates, dense, search
+from factcheck.services.articles import ingest_article
 
-from bench.corpus import SEED_ARTICLE, claim_texts, unit_rows  # noqa: E402
-from bench.pg_scale import HNSW, copy_claims, postgres_app  # noqa: E402
-from bench.timing import ms  # noqa: E402
-from factcheck.extensions import db  # noqa: E402
-from factcheck.matching import candidates, dense, search  # noqa: E402
-from factcheck.services.articles import ingest_article  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 BATCHED_SEARCH = dense.PgvectorDense.search
 BATCHED_LEXICAL = candidates.lexical_fields_many
 
 
-def _search_one_by_one(self, vectors, k, *, exclude=()):  # noqa: ANN001, ANN202
-    return [BATCHED_SEARCH(self, vector, k, exclude=exclude)[0]
-            for vector in np.atleast_2d(vectors)]
+def _search_one_by_one(self, vectors, k, *, exclude=()):
+    return [
+        BATCHED_SEARCH(self, vector, k, exclude=exclude)[0] for vector in np.atleast_2d(vectors)
+    ]
 
 
-def _lexical_one_by_one(session, texts, matcher):  # noqa: ANN001, ANN202
+def _lexical_one_by_one(session, texts, matcher):
     return [BATCHED_LEXICAL(session, [one], matcher)[0] for one in texts]
 
 
 @contextmanager
-def one_query_per_claim(enabled: bool):  # noqa: ANN201
+def one_query_per_claim(enabled: bool):
     """Route dense and full-text search through one statement per claim while ENABLED."""
     if enabled:
         dense.PgvectorDense.search = _search_one_by_one
@@ -69,21 +69,27 @@ def main() -> None:
     with postgres_app("factcheck-pgbatch-") as matcher:
         db.session.execute(text("DROP INDEX IF EXISTS ix_claim_embedding_hnsw"))
         db.session.commit()
-        copy_claims(claim_texts(args.claims),
-                    unit_rows(np.random.default_rng(1), args.claims), matcher.embedder.name)
+        copy_claims(
+            claim_texts(args.claims),
+            unit_rows(np.random.default_rng(1), args.claims),
+            matcher.embedder.name,
+        )
         db.session.execute(text("SET maintenance_work_mem = '1GB'"))
         db.session.execute(text(HNSW))
         db.session.execute(text("ANALYZE claim"))
         db.session.commit()
         times = {way: {"ingest": [], "page": []} for way in ("one statement", "per claim")}
         for run in range(args.runs):
-            ways = ("one statement", "per claim") if run % 2 else ("per claim",
-                                                                  "one statement")
+            ways = ("one statement", "per claim") if run % 2 else ("per claim", "one statement")
             for way in ways:
                 with one_query_per_claim(way == "per claim"):
                     start = time.perf_counter()
-                    article = ingest_article(db.session, matcher, title=f"{way} {run}",
-                                             body=f"Run {run}, {way}.\n\n{seed}").article
+                    article = ingest_article(
+                        db.session,
+                        matcher,
+                        title=f"{way} {run}",
+                        body=f"Run {run}, {way}.\n\n{seed}",
+                    ).article
                     times[way]["ingest"].append(time.perf_counter() - start)
                     claims = list(article.claims)
                     start = time.perf_counter()
@@ -91,9 +97,11 @@ def main() -> None:
                     times[way]["page"].append(time.perf_counter() - start)
                     db.session.rollback()
         for way, found in times.items():  # the first run of each warms up
-            print(f"{args.claims:,} claims, {way}: seed ingest median "
-                  f"{ms(statistics.median(found['ingest'][1:]))}, article page "
-                  f"({len(claims)} claims) median {ms(statistics.median(found['page'][1:]))}")
+            print(
+                f"{args.claims:,} claims, {way}: seed ingest median "
+                f"{ms(statistics.median(found['ingest'][1:]))}, article page "
+                f"({len(claims)} claims) median {ms(statistics.median(found['page'][1:]))}"
+            )
 
 
 if __name__ == "__main__":

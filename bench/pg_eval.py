@@ -5,7 +5,7 @@ through the product's import, ranks every judged query with the product's retrie
 dense search, PostgreSQL full-text search, the shared fusion) and prints the same metrics as
 `flask eval matching` on SQLite, so the two databases can be compared.
 
-    .venv/bin/python bench/pg_eval.py --claims ../shared/data/checkthat2021-2a/vclaims.jsonl \\
+    .venv/bin/python -m bench.pg_eval --claims ../shared/data/checkthat2021-2a/vclaims.jsonl \\
         --queries ../shared/data/checkthat2021-2a/tweets-train-dev.tsv \\
         --qrels ../shared/data/checkthat2021-2a/qrels-dev.tsv [--context-dir DIR]
 """
@@ -14,17 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.pg_scale import postgres_app
+from factcheck.extensions import db
+from factcheck.matching.metrics import evaluate
+from factcheck.services import evaluation as ev
+from factcheck.services.claims import import_claims
 
-from bench.pg_scale import postgres_app  # noqa: E402
-from factcheck.extensions import db  # noqa: E402
-from factcheck.matching.metrics import evaluate  # noqa: E402
-from factcheck.services import evaluation as ev  # noqa: E402
-from factcheck.services.claims import import_claims  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def main() -> None:
@@ -40,8 +38,13 @@ def main() -> None:
     records = ev.read_vclaims(args.claims)
     with postgres_app("factcheck-pgeval-") as matcher:
         import_claims(db.session, matcher, records)
-        rankings = ev.rank_queries(db.session, matcher, queries, context=context,
-                                   metadata=ev.query_metadata(queries, args.context_dir))
+        rankings = ev.rank_queries(
+            db.session,
+            matcher,
+            queries,
+            context=context,
+            metadata=ev.query_metadata(queries, args.context_dir),
+        )
     results = evaluate({q: [c for c, _ in found] for q, found in rankings.items()}, qrels)
     for name in ("MAP@1", "MAP@5", "MRR", "Recall@10"):
         print(f"{name:<10} {results[name]:.4f}")

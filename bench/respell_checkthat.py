@@ -3,7 +3,7 @@
 Other releases of the task spell them so; `flask eval matching` on the copy must read the same
 speakers, dates and contexts as on the original (bench/README.md).
 
-    .venv/bin/python bench/respell_checkthat.py /tmp/checkthat2021-2b-respelled
+    .venv/bin/python -m bench.respell_checkthat /tmp/checkthat2021-2b-respelled
 """
 
 from __future__ import annotations
@@ -11,22 +11,21 @@ from __future__ import annotations
 import argparse
 import re
 import shutil
-import sys
 from datetime import datetime
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.datasets import DATA, require
 
-from bench.datasets import DATA, require  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 COMPACT_DATE = re.compile(r"^(\d{8})")
 
 
 def respell(name: str) -> str:
     """Return NAME with a leading 20160926 spelled 2016_sep_26."""
-    return COMPACT_DATE.sub(lambda m: datetime.strptime(m.group(1), "%Y%m%d")
-                            .strftime("%Y_%b_%d").lower(), name)
+    return COMPACT_DATE.sub(
+        lambda m: datetime.strptime(m.group(1), "%Y%m%d").strftime("%Y_%b_%d").lower(), name
+    )
 
 
 def main() -> None:
@@ -41,8 +40,10 @@ def main() -> None:
     for name in ("iclaims-train-dev.queries.tsv", "qrels-train.tsv", "qrels-dev.tsv"):
         lines = (source / name).read_text("utf-8").splitlines()
         (args.output / name).write_text("".join(f"{respell(line)}\n" for line in lines), "utf-8")
-    print(f"wrote {args.output}: ids and transcripts like "
-          f"{sorted(p.name for p in transcripts.iterdir())[0]}")
+    print(
+        f"wrote {args.output}: ids and transcripts like "
+        f"{sorted(p.name for p in transcripts.iterdir())[0]}"
+    )
 
 
 if __name__ == "__main__":

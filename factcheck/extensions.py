@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from factcheck.matching import Matcher
 from factcheck.models import Base
 from factcheck.outbound import Fetcher, FetchSettings, OutboundPolicy
+from factcheck.outbound.pacing import pacer_for
 
 MATCHER_KEY = "factcheck.matcher"
 FETCHER_KEY = "factcheck.fetcher"
@@ -39,29 +40,48 @@ def outbound_policy(config: Mapping[str, Any] | None = None) -> OutboundPolicy:
     return OutboundPolicy.from_setting(config["FETCH_ALLOW_HOSTS"])
 
 
-def make_fetcher(config: Mapping[str, Any]) -> Fetcher:
-    """Return a Fetcher with the FETCH_* settings of CONFIG."""
+def make_fetcher(config: Mapping[str, Any], pacing_url: str | None = None) -> Fetcher:
+    """Return a Fetcher with the FETCH_* settings of CONFIG, its turns per host kept at
+    PACING_URL (the job engine's storage; this process alone when None)."""
     site = config["PUBLIC_BASE_URL"] or f"https://{config['PUBLISHER_SITE']}"
     agent = config["FETCH_USER_AGENT"] or f"factcheck/0.1 (fact-checking workbench; +{site})"
-    return Fetcher(outbound_policy(config), FetchSettings(
-        user_agent=agent, connect_timeout=float(config["FETCH_CONNECT_TIMEOUT_SECONDS"]),
-        read_timeout=float(config["FETCH_READ_TIMEOUT_SECONDS"]),
-        deadline_seconds=float(config["FETCH_DEADLINE_SECONDS"]),
-        max_bytes=int(config["FETCH_MAX_BYTES"]),
-        min_interval_seconds=float(config["FETCH_MIN_INTERVAL_SECONDS"]),
-        respect_robots=bool(config["FETCH_RESPECT_ROBOTS"])))
+    interval = float(config["FETCH_MIN_INTERVAL_SECONDS"])
+    return Fetcher(
+        outbound_policy(config),
+        FetchSettings(
+            user_agent=agent,
+            connect_timeout=float(config["FETCH_CONNECT_TIMEOUT_SECONDS"]),
+            read_timeout=float(config["FETCH_READ_TIMEOUT_SECONDS"]),
+            deadline_seconds=float(config["FETCH_DEADLINE_SECONDS"]),
+            max_bytes=int(config["FETCH_MAX_BYTES"]),
+            min_interval_seconds=interval,
+            respect_robots=bool(config["FETCH_RESPECT_ROBOTS"]),
+        ),
+        pacer=pacer_for(pacing_url, interval) if interval > 0 else None,
+    )
 
 
 def get_fetcher() -> Fetcher:
     """Return the current app's fetcher (it keeps robots.txt and pacing between requests).
 
-    Made on first use, and again if a FETCH_* setting changed since.
+    Made on first use, and again if a FETCH_* setting changed since. Its turns per host are
+    kept in the job engine's storage, so every process of the deployment shares them.
     """
-    settings = tuple((key, str(value)) for key, value in current_app.config.items()
-                     if key.startswith("FETCH_"))
+    from factcheck.job_engine import storage_url  # the engine's module imports this one
+
+    settings = tuple(
+        (key, str(value))
+        for key, value in current_app.config.items()
+        if key.startswith("FETCH_") or key == "JOBS_URL"
+    )
     cached = current_app.extensions.get(FETCHER_KEY)
     if cached is None or cached[0] != settings:
         if cached is not None:
             cached[1].close()
-        cached = current_app.extensions[FETCHER_KEY] = (settings, make_fetcher(current_app.config))
+        cached = current_app.extensions[FETCHER_KEY] = (
+            settings,
+            make_fetcher(
+                current_app.config, storage_url(current_app.config, current_app.instance_path)
+            ),
+        )
     return cached[1]

@@ -11,8 +11,10 @@ import logging
 import os
 import socket
 import threading
+import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -29,12 +31,17 @@ from factcheck.services.errors import ServiceError
 
 log = logging.getLogger(__name__)
 ENGINE_KEY = "factcheck.jobs"
+_running_job: ContextVar[int | None] = ContextVar("factcheck_running_job", default=None)
 JobFunction = Callable[..., dict[str, Any] | None]
 
 
-def make_huey(url: str | None, instance_path: str) -> Huey:
+def storage_url(config: Mapping[str, Any], instance_path: str) -> str:
+    """Return where jobs are kept: JOBS_URL, or the SQLite file in the instance folder."""
+    return config["JOBS_URL"] or f"sqlite:///{Path(instance_path) / 'jobs.sqlite3'}"
+
+
+def make_huey(url: str) -> Huey:
     """Return Huey on URL: redis://... (shared broker) or sqlite:///PATH (a file, the default)."""
-    url = url or f"sqlite:///{Path(instance_path) / 'jobs.sqlite3'}"
     if url.startswith(("redis://", "rediss://", "unix://")):
         return RedisHuey("factcheck", url=url, results=False)
     if url.startswith("sqlite:///"):
@@ -68,7 +75,7 @@ class JobEngine:
     def __init__(self, app: Flask, functions: dict[str, JobFunction]) -> None:
         self.app, self.functions = app, functions
         config = app.config
-        self.huey = make_huey(config["JOBS_URL"], app.instance_path)
+        self.huey = make_huey(storage_url(config, app.instance_path))
         self.retry_base_seconds = float(config["JOBS_RETRY_BASE_SECONDS"])
         self.heartbeat_seconds = float(config["JOBS_HEARTBEAT_SECONDS"])
         self.silent_after = timedelta(seconds=float(config["JOBS_SILENT_AFTER_SECONDS"]))
@@ -77,19 +84,51 @@ class JobEngine:
 
     # Producing -----------------------------------------------------------------------------
 
-    def enqueue(self, name: str, args: dict[str, Any] | None = None, *, key: str | None = None,
-                delay: float = 0.0, created_by: User | None = None,
-                max_attempts: int | None = None) -> Job:
+    def enqueue(
+        self,
+        name: str,
+        args: dict[str, Any] | None = None,
+        *,
+        key: str | None = None,
+        delay: float = 0.0,
+        created_by: User | None = None,
+        max_attempts: int | None = None,
+    ) -> Job:
         """Record job NAME(ARGS), committed, and hand its id to the engine; return the job."""
+        (job,) = self.enqueue_many(
+            name,
+            [(args or {}, key)],
+            delay=delay,
+            created_by=created_by,
+            max_attempts=max_attempts,
+        )
+        return job
+
+    def enqueue_many(
+        self,
+        name: str,
+        items: Sequence[tuple[dict[str, Any], str | None]],
+        *,
+        delay: float = 0.0,
+        created_by: User | None = None,
+        max_attempts: int | None = None,
+    ) -> list[Job]:
+        """Record a job NAME(ARGS) per (ARGS, KEY) of ITEMS in one commit, then hand them
+        to the engine; return the jobs."""
         if name not in self.functions:
             raise ValueError(f"Unknown job {name!r}.")
-        job, send = job_service.create_job(
-            db.session, name, args or {}, key=key, created_by=created_by,
+        queued = job_service.create_jobs(
+            db.session,
+            name,
+            items,
+            created_by=created_by,
             run_after=utcnow() + timedelta(seconds=delay),
-            max_attempts=max_attempts or int(self.app.config["JOBS_MAX_ATTEMPTS"]))
-        if send:
-            self.send(job.id, delay=delay)
-        return job
+            max_attempts=max_attempts or int(self.app.config["JOBS_MAX_ATTEMPTS"]),
+        )
+        for job, send in queued:
+            if send:
+                self.send(job.id, delay=delay)
+        return [job for job, _ in queued]
 
     def send(self, job_id: int, *, delay: float = 0.0) -> None:
         """Hand JOB_ID to the engine (to run after DELAY seconds)."""
@@ -108,21 +147,39 @@ class JobEngine:
                 job = job_service.claim(session, job_id, worker_name())
                 if job is None:
                     return  # done, running elsewhere, or not due yet: a duplicate message
+                running = _running_job.set(job_id)
                 try:
                     result = self.functions[job.name](**job.args)
-                except Exception as exc:  # noqa: BLE001  (recorded on the job for people)
+                except Exception as exc:  # recorded on the job for people
+                    # The job's use cases rolled their own writes back; this ends whatever a
+                    # failed read left open, so the failure can be recorded (like a request's
+                    # teardown, the engine is the boundary of a job).
                     session.rollback()
                     job = session.get(Job, job_id)
                     permanent = isinstance(exc, ServiceError) and not exc.transient
-                    message = (exc.message if isinstance(exc, ServiceError)
-                               else "".join(traceback.format_exception(exc)))
-                    log.warning("Job %s (%s) failed: %s", job_id, job.name,
-                                message.splitlines()[-1] if message else exc)
-                    job = job_service.fail(session, job, message, permanent=permanent,
-                                           retry_base_seconds=self.retry_base_seconds)
+                    message = (
+                        exc.message
+                        if isinstance(exc, ServiceError)
+                        else "".join(traceback.format_exception(exc))
+                    )
+                    log.warning(
+                        "Job %s (%s) failed: %s",
+                        job_id,
+                        job.name,
+                        message.splitlines()[-1] if message else exc,
+                    )
+                    job = job_service.fail(
+                        session,
+                        job,
+                        message,
+                        permanent=permanent,
+                        retry_base_seconds=self.retry_base_seconds,
+                    )
                     if job.status is JobStatus.QUEUED:
                         self.send(job.id, delay=job_service.seconds_until_due(job))
                     return
+                finally:
+                    _running_job.reset(running)
                 job_service.finish(session, job, result)
             finally:
                 session.remove()
@@ -133,14 +190,17 @@ class JobEngine:
         with self.app.app_context():
             try:
                 self.recover()
-                job_service.prune(db.session, finished_before=utcnow() - timedelta(
-                    days=float(self.app.config["JOBS_KEEP_DAYS"])))
+                job_service.prune(
+                    db.session,
+                    finished_before=utcnow()
+                    - timedelta(days=float(self.app.config["JOBS_KEEP_DAYS"])),
+                )
                 for name, function in self.functions.items():
                     if getattr(function, "every_minute", False):
                         try:
                             function()
-                        except Exception:  # noqa: BLE001  (the next minute tries again)
-                            db.session.rollback()
+                        except Exception:  # the next minute tries again
+                            db.session.rollback()  # as in run_job: the step's boundary
                             log.exception("Upkeep step %s failed", name)
             finally:
                 db.session.remove()
@@ -150,24 +210,31 @@ class JobEngine:
         session = db.session
         dead = _dead_local_workers(job_service.running_workers(session))
         requeued = job_service.requeue_abandoned(
-            session, silent_since=utcnow() - self.silent_after, dead_workers=dead)
+            session, silent_since=utcnow() - self.silent_after, dead_workers=dead
+        )
         overdue = job_service.overdue(session, due_before=utcnow() - timedelta(seconds=30))
         if overdue:
-            pending = {task.args[0] for task in self.huey.pending() + self.huey.scheduled()
-                       if task.args}
+            pending = {
+                task.args[0] for task in self.huey.pending() + self.huey.scheduled() if task.args
+            }
             requeued += [job_id for job_id in overdue if job_id not in pending]
         for job_id in dict.fromkeys(requeued):
             self.send(job_id)
         if requeued:
-            log.warning("Requeued jobs %s (their consumer stopped or their message was lost)",
-                        requeued)
+            log.warning(
+                "Requeued jobs %s (their consumer stopped or their message was lost)", requeued
+            )
         return requeued
 
     def consumer(self, *, workers: int = 1, periodic: bool = True) -> Consumer:
         """Return a Huey consumer for this engine (not started)."""
-        return self.huey.create_consumer(workers=workers, worker_type="thread",
-                                         periodic=periodic, max_delay=1.0,
-                                         check_worker_health=True)
+        return self.huey.create_consumer(
+            workers=workers,
+            worker_type="thread",
+            periodic=periodic,
+            max_delay=1.0,
+            check_worker_health=True,
+        )
 
     def work(self, *, workers: int = 1, periodic: bool = True) -> None:
         """Run a consumer in this process until SIGINT/SIGTERM: recover, beat, consume."""
@@ -203,7 +270,7 @@ class Heartbeat:
             with self.engine.app.app_context():
                 try:
                     job_service.heartbeat(db.session, worker_name())
-                except Exception:  # noqa: BLE001  (the next beat tries again)
+                except Exception:  # the next beat tries again
                     log.exception("Job heartbeat failed")
                 finally:
                     db.session.remove()
@@ -232,6 +299,28 @@ class BackgroundConsumer:
     def __exit__(self, *exc: object) -> None:
         self.consumer.stop(graceful=True)
         self.heartbeat.stop()
+
+
+class Progress:
+    """Counts a job's steps (call it with how many were done) and writes them on the job's row
+    at most every INTERVAL seconds, on a connection of its own: the job's transaction is not
+    committed early, and `flask jobs` shows how far it is."""
+
+    def __init__(self, total: int, *, interval: float = 1.0) -> None:
+        self.job_id, self.total, self.done = _running_job.get(), total, 0
+        self.interval, self._written_at = interval, float("-inf")
+        self._write()
+
+    def __call__(self, steps: int = 1) -> None:
+        self.done += steps
+        if time.monotonic() - self._written_at >= self.interval or self.done >= self.total:
+            self._write()
+
+    def _write(self) -> None:
+        if self.job_id is None:  # not in a job (called directly, e.g. by a test)
+            return
+        job_service.record_progress(db.engine, self.job_id, done=self.done, total=self.total)
+        self._written_at = time.monotonic()
 
 
 def every_minute(function: JobFunction) -> JobFunction:

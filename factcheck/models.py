@@ -3,46 +3,78 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import numpy as np
 from pgvector.sqlalchemy import VECTOR
-from sqlalchemy import (DDL, JSON, Date, DateTime, Enum, Float, ForeignKey, Index, Integer,
-                        LargeBinary, MetaData, String, Text, TypeDecorator, UniqueConstraint,
-                        event, false)
+from sqlalchemy import (
+    DDL,
+    JSON,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    event,
+    false,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, query_expression, relationship
 
 from factcheck.text.dates import DateReference, resolve_dates
 
-
 MAX_ID = 2**63 - 1  # the largest integer key any supported database can store
+
+
+def valid_id(value: int) -> bool:
+    """Return True if VALUE can be a stored row's id (larger ones overflow the database)."""
+    return 0 < value <= MAX_ID
+
+
 # Length of the stored claim vectors (all-MiniLM-L6-v2). PostgreSQL's vector column and its
 # HNSW index are typed with it; SQLite stores any length.
 EMBEDDING_DIMENSION = 384
+# Length of the multilingual vectors (Universal Sentence Encoder multilingual v3).
+MULTILINGUAL_DIMENSION = 512
 
 
 def utcnow() -> datetime:
     """Return the current time in UTC (stored naive-free, always timezone-aware)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """Return MOMENT with its time zone: a naive one is UTC (SQLite hands them back naive)."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
     """Declarative base with named constraints, so Alembic can alter them on SQLite."""
 
-    metadata = MetaData(naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    })
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
     type_annotation_map = {datetime: DateTime(timezone=True)}
 
 
 class Embedding(TypeDecorator):
-    """A float32 vector handled as bytes: a BLOB on SQLite, pgvector's vector(384) on PostgreSQL.
+    """A float32 vector handled as bytes: a BLOB on SQLite, pgvector's vector(DIMENSION) on
+    PostgreSQL.
 
     Callers always see the same bytes (to_blob/from_blob), whichever database holds them.
     """
@@ -50,17 +82,21 @@ class Embedding(TypeDecorator):
     impl = LargeBinary
     cache_ok = True
 
-    def load_dialect_impl(self, dialect: Dialect):  # noqa: ANN201
+    def __init__(self, dimension: int = EMBEDDING_DIMENSION) -> None:
+        super().__init__()
+        self.dimension = dimension
+
+    def load_dialect_impl(self, dialect: Dialect):
         if dialect.name == "postgresql":
-            return dialect.type_descriptor(VECTOR(EMBEDDING_DIMENSION))
+            return dialect.type_descriptor(VECTOR(self.dimension))
         return dialect.type_descriptor(LargeBinary())
 
-    def process_bind_param(self, value: bytes | None, dialect: Dialect):  # noqa: ANN201
+    def process_bind_param(self, value: bytes | None, dialect: Dialect):
         if value is None or dialect.name != "postgresql":
             return value
         return np.frombuffer(value, dtype=np.float32)
 
-    def process_result_value(self, value, dialect: Dialect) -> bytes | None:  # noqa: ANN001
+    def process_result_value(self, value, dialect: Dialect) -> bytes | None:
         if value is None or dialect.name != "postgresql":
             return value
         return np.asarray(value, dtype=np.float32).tobytes()
@@ -84,6 +120,7 @@ class Origin(str, enum.Enum):
     ARTICLE = "article"
     IMPORT = "import"
     API = "api"
+    READER = "reader"  # a claim a reader sent in (/ask) that matched no stored claim
 
 
 class ReviewStatus(str, enum.Enum):
@@ -100,8 +137,14 @@ class Stance(str, enum.Enum):
 
 def _enum(cls: type[enum.Enum]) -> Enum:
     # Store the readable value ("in_review"), checked by a constraint on every database.
-    return Enum(cls, values_callable=lambda e: [m.value for m in e], native_enum=False,
-                create_constraint=True, name=cls.__name__.lower(), length=16)
+    return Enum(
+        cls,
+        values_callable=lambda e: [m.value for m in e],
+        native_enum=False,
+        create_constraint=True,
+        name=cls.__name__.lower(),
+        length=16,
+    )
 
 
 class User(Base):
@@ -167,15 +210,19 @@ class Article(Base):
     http_last_modified: Mapped[str | None] = mapped_column(String(100))
     # The monitored feed it came from, if any.
     source_id: Mapped[int | None] = mapped_column(ForeignKey("monitored_source.id"), index=True)
+    # Part of the invented Riverton demo (services.demo): badged, hidden once real work exists.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     submitted_by: Mapped[User | None] = relationship()
     source: Mapped[MonitoredSource | None] = relationship()
-    urls: Mapped[list[ArticleUrl]] = relationship(back_populates="article",
-                                                  order_by="ArticleUrl.id")
+    urls: Mapped[list[ArticleUrl]] = relationship(
+        back_populates="article", order_by="ArticleUrl.id"
+    )
     claims: Mapped[list[Claim]] = relationship(back_populates="article", order_by="Claim.start")
     revisions: Mapped[list[ArticleRevision]] = relationship(
-        back_populates="article", order_by="ArticleRevision.number")
+        back_populates="article", order_by="ArticleRevision.number"
+    )
 
 
 class MonitoredSource(Base):
@@ -278,7 +325,7 @@ class Claim(Base):
     # lexically beside the claim, never shown as the claim.
     context: Mapped[str | None] = mapped_column(Text)
     external_id: Mapped[str | None] = mapped_column(String(200), index=True)
-    language: Mapped[str] = mapped_column(String(8), default="en")
+    language: Mapped[str] = mapped_column(String(8), default="en", index=True)
     origin: Mapped[Origin] = mapped_column(_enum(Origin), default=Origin.ARTICLE)
     embedding: Mapped[bytes | None] = mapped_column(Embedding)
     # The vector of the context (an imported fact-check's headline and summary), by the same
@@ -286,9 +333,15 @@ class Claim(Base):
     context_embedding: Mapped[bytes | None] = mapped_column(Embedding)
     embedding_model: Mapped[str | None] = mapped_column(String(200))
     embedded_at: Mapped[datetime | None]
+    # The multilingual vector (factcheck.matching.spaces): what a pair of claims is compared
+    # with when either of them is not in English. None until embedded.
+    multilingual_embedding: Mapped[bytes | None] = mapped_column(Embedding(MULTILINGUAL_DIMENSION))
+    multilingual_model: Mapped[str | None] = mapped_column(String(200))
     # Set when a new revision of the article no longer makes this claim (its text changed or
     # went): the revision that dropped it. Its spans are cleared; the sentence stays to read.
     stale_since_revision: Mapped[int | None]
+    # Part of the invented Riverton demo (services.demo): badged, hidden once real work exists.
+    is_demo: Mapped[bool] = mapped_column(default=False, server_default=false(), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -296,13 +349,19 @@ class Claim(Base):
     queue_priority: Mapped[float | None] = query_expression()
     spread: Mapped[int | None] = query_expression()
     recency: Mapped[float | None] = query_expression()
+    repeats: Mapped[int | None] = query_expression()  # outlets carrying it lately
+    # How many readers asked about the claim: in all, since midnight UTC, in the last 7 days.
+    readers: Mapped[int | None] = query_expression()
+    readers_today: Mapped[int | None] = query_expression()
+    readers_week: Mapped[int | None] = query_expression()
 
     article: Mapped[Article | None] = relationship(back_populates="claims")
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     check_requested_by: Mapped[User | None] = relationship(foreign_keys=[check_requested_by_id])
     reviews: Mapped[list[Review]] = relationship(back_populates="claim", order_by="Review.id")
     links: Mapped[list[ClaimLink]] = relationship(
-        back_populates="claim", foreign_keys="ClaimLink.claim_id", order_by="ClaimLink.id")
+        back_populates="claim", foreign_keys="ClaimLink.claim_id", order_by="ClaimLink.id"
+    )
 
     @property
     def stale(self) -> bool:
@@ -329,8 +388,11 @@ class Claim(Base):
     def carried_verdict(self) -> Review | None:
         """Return the verdict of a claim confirmed as the same or a paraphrase, if any."""
         for link in reversed(self.links):
-            if (link.state is LinkState.CONFIRMED and link.relation in VERDICT_RELATIONS
-                    and link.other.verdict is not None):
+            if (
+                link.state is LinkState.CONFIRMED
+                and link.relation in VERDICT_RELATIONS
+                and link.other.verdict is not None
+            ):
                 return link.other.verdict
         return None
 
@@ -339,6 +401,12 @@ class Review(Base):
     """A verdict on a claim. Append-only: a correction is a new row."""
 
     __tablename__ = "review"
+    __table_args__ = (
+        # The public verdict list: published reviews newest first, each checked for a later
+        # published review of its claim (services.public).
+        Index("ix_review_status_published_at", "status", "published_at"),
+        Index("ix_review_claim_status", "claim_id", "status", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
@@ -371,8 +439,9 @@ class Review(Base):
     reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
     approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     correction_of: Mapped[Review | None] = relationship(remote_side=[id])
-    sources: Mapped[list[Source]] = relationship(back_populates="review", order_by="Source.id",
-                                                 cascade="all, delete-orphan")
+    sources: Mapped[list[Source]] = relationship(
+        back_populates="review", order_by="Source.id", cascade="all, delete-orphan"
+    )
 
 
 class Source(Base):
@@ -451,8 +520,10 @@ class Alert(Base):
     """A newly ingested claim matched to a claim with a published verdict: a repeat to check."""
 
     __tablename__ = "alert"
-    __table_args__ = (UniqueConstraint("claim_id", "other_id"),
-                      Index("ix_alert_state", "state", "id"))
+    __table_args__ = (
+        UniqueConstraint("claim_id", "other_id"),
+        Index("ix_alert_state", "state", "id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)  # the new one
@@ -471,6 +542,33 @@ class Alert(Base):
     link: Mapped[ClaimLink | None] = relationship()
     review: Mapped[Review | None] = relationship()
     decided_by: Mapped[User | None] = relationship()
+
+
+class ReaderRequest(Base):
+    """A claim a reader sent in (/ask or the API), grouped under the claim it is about.
+
+    The reader's email, when given, is kept only until the reply is sent, the reader stops it,
+    or READER_EMAIL_RETENTION_DAYS pass; the private status link is stored as a hash.
+    """
+
+    __tablename__ = "reader_request"
+    __table_args__ = (Index("ix_reader_request_claim_created", "claim_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
+    text: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2000))
+    note: Mapped[str | None] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    channel: Mapped[str] = mapped_column(String(8), default="web")  # web or api
+    # A published verdict matched when the request came in: the reader saw it at once.
+    answered_at: Mapped[datetime | None]
+    replied_at: Mapped[datetime | None]  # the email with the verdict was sent
+    email_removed_at: Mapped[datetime | None]  # sent, stopped by the reader, or expired
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    claim: Mapped[Claim] = relationship()
 
 
 class AuditEvent(Base):
@@ -502,7 +600,9 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(16))  # shown in lists so people can tell tokens apart
+    prefix: Mapped[str] = mapped_column(
+        String(16)
+    )  # shown in lists so people can tell tokens apart
     scope: Mapped[TokenScope] = mapped_column(_enum(TokenScope))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_used_at: Mapped[datetime | None]
@@ -549,8 +649,9 @@ class WebhookDelivery(Base):
     alert_id: Mapped[int | None] = mapped_column(ForeignKey("alert.id"))
     event: Mapped[str] = mapped_column(String(32))
     payload: Mapped[str] = mapped_column(Text)
-    status: Mapped[DeliveryStatus] = mapped_column(_enum(DeliveryStatus),
-                                                   default=DeliveryStatus.PENDING)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(default=utcnow)
     # A worker claims a delivery until this time, so two processes never send it twice.
@@ -581,8 +682,10 @@ class Job(Base):
     """
 
     __tablename__ = "job"
-    __table_args__ = (Index("ix_job_status_run_after", "status", "run_after"),
-                      Index("ix_job_key_status", "key", "status"))
+    __table_args__ = (
+        Index("ix_job_status_run_after", "status", "run_after"),
+        Index("ix_job_key_status", "key", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64))
@@ -597,6 +700,8 @@ class Job(Base):
     heartbeat_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(Text)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # While it runs, a long job's {"done": n, "total": m} (steps: claims embedded, say).
+    progress: Mapped[dict[str, int] | None] = mapped_column(JSON)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -623,21 +728,49 @@ SQLITE_FTS = (
 for _statement in SQLITE_FTS:
     event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
 
-# The in-memory vector index of each SQLite worker follows the claim table through this log:
-# every insert, delete or change of a claim's vector (re)writes the claim's row under a new,
-# never reused sequence number. SQLite runs one writer at a time and the number is taken inside
-# the writing transaction, so numbers become visible in increasing order: a reader that has
-# applied everything up to N only needs the rows after N. Migration 0011 creates the same
+
+class Setting(Base):
+    """A setting changed in the UI (publisher name, site, public base URL): it overrides the
+    configuration's default of the same name (services.settings)."""
+
+    __tablename__ = "setting"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(2000))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    updated_by: Mapped[User | None] = relationship()
+
+
+# The in-memory vector indexes of each SQLite worker follow the claim table through this log:
+# every insert, delete or change of a claim's vector (re)writes the claim's row for that vector
+# space ("dense": embedding, "multilingual": multilingual_embedding) under a new, never reused
+# sequence number; a change of language rewrites both (the spaces keep claims apart by
+# language). SQLite runs one writer at a time and the number is taken inside the writing
+# transaction, so numbers become visible in increasing order: a reader that has applied
+# everything up to N only needs the rows after N. Migrations 0011 and 0017 create the same
 # objects on existing databases.
+VECTOR_SPACES = ("dense", "multilingual")
 SQLITE_VECTOR_LOG = (
     "CREATE TABLE claim_vector_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-    "claim_id INTEGER NOT NULL UNIQUE)",
+    "claim_id INTEGER NOT NULL, space VARCHAR(16) NOT NULL DEFAULT 'dense', "
+    "UNIQUE (claim_id, space))",
     "CREATE TRIGGER claim_vector_log_insert AFTER INSERT ON claim BEGIN "
-    "INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (new.id); END",
-    "CREATE TRIGGER claim_vector_log_update AFTER UPDATE OF embedding, embedding_model ON claim "
-    "BEGIN INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (new.id); END",
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id, space) VALUES (new.id, 'dense'); "
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id, space) VALUES (new.id, 'multilingual'); "
+    "END",
+    "CREATE TRIGGER claim_vector_log_update AFTER UPDATE OF embedding, embedding_model, language "
+    "ON claim BEGIN "
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id, space) VALUES (new.id, 'dense'); END",
+    "CREATE TRIGGER claim_vector_log_update_multilingual AFTER UPDATE OF "
+    "multilingual_embedding, multilingual_model, language ON claim BEGIN "
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id, space) VALUES (new.id, 'multilingual'); "
+    "END",
     "CREATE TRIGGER claim_vector_log_delete AFTER DELETE ON claim BEGIN "
-    "INSERT OR REPLACE INTO claim_vector_log(claim_id) VALUES (old.id); END",
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id, space) VALUES (old.id, 'dense'); "
+    "INSERT OR REPLACE INTO claim_vector_log(claim_id, space) VALUES (old.id, 'multilingual'); "
+    "END",
 )
 for _statement in SQLITE_VECTOR_LOG:
     event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
@@ -653,18 +786,25 @@ POSTGRES_SEARCH = (
     "setweight(to_tsvector('english', coalesce(context, '')), 'B')) STORED",
     "CREATE INDEX ix_claim_search_vector ON claim USING gin (search_vector)",
     "CREATE INDEX ix_claim_embedding_hnsw ON claim USING hnsw (embedding vector_cosine_ops)",
+    "CREATE INDEX ix_claim_multilingual_hnsw ON claim "
+    "USING hnsw (multilingual_embedding vector_cosine_ops)",
 )
-event.listen(Base.metadata, "before_create",
-             DDL(POSTGRES_EXTENSION).execute_if(dialect="postgresql"))
+event.listen(
+    Base.metadata, "before_create", DDL(POSTGRES_EXTENSION).execute_if(dialect="postgresql")
+)
 for _statement in POSTGRES_SEARCH:
     event.listen(Claim.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
 
 # Made by the DDL above, not declared as columns or indexes: schema comparisons leave them out.
-SEARCH_OBJECTS = {("column", "search_vector"), ("index", "ix_claim_search_vector"),
-                  ("index", "ix_claim_embedding_hnsw")}
+SEARCH_OBJECTS = {
+    ("column", "search_vector"),
+    ("index", "ix_claim_search_vector"),
+    ("index", "ix_claim_embedding_hnsw"),
+    ("index", "ix_claim_multilingual_hnsw"),
+}
 
 
-def declared_in_models(name: str | None, type_: str, parent_names: Any) -> bool:  # noqa: ARG001
+def declared_in_models(name: str | None, type_: str, parent_names: Any) -> bool:
     """Return False for the search objects made by DDL (FTS5, vector log, tsvector, HNSW)."""
     if type_ == "table" and name and name.startswith(("claim_fts", "claim_vector_log", "sqlite_")):
         return False

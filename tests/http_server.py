@@ -41,9 +41,10 @@ class Site:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_GET(self) -> None:  # noqa: N802
-                seen = Seen(self.path, {k.lower(): v for k, v in self.headers.items()},
-                            time.monotonic())
+            def do_GET(self) -> None:
+                seen = Seen(
+                    self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()
+                )
                 with site.lock:
                     site.seen.append(seen)
                 route = site.routes.get(self.path, site.routes.get(self.path.split("?")[0]))
@@ -73,7 +74,7 @@ class Site:
         class Server(ThreadingHTTPServer):
             daemon_threads = True
 
-            def handle_error(self, request, client_address) -> None:  # noqa: ANN001
+            def handle_error(self, request, client_address) -> None:
                 pass  # a client hanging up early (past its size cap) is expected here
 
         self.server = Server(("127.0.0.1", 0), Handler)
@@ -94,32 +95,46 @@ class Site:
         self.thread.join()
 
 
-def article_html(title: str, paragraphs: list[str], *, canonical: str | None = None,
-                 lang: str = "en", author: str = "Jane Doe", published: str = "2024-03-05",
-                 site_name: str = "Riverton Gazette") -> bytes:
+def article_html(
+    title: str,
+    paragraphs: list[str],
+    *,
+    canonical: str | None = None,
+    lang: str = "en",
+    author: str = "Jane Doe",
+    published: str = "2024-03-05",
+    site_name: str = "Riverton Gazette",
+) -> bytes:
     """Return a news page: navigation, an article with metadata, a footer."""
-    head = [f"<title>{title} | {site_name}</title>",
-            f'<meta property="og:site_name" content="{site_name}">',
-            f'<meta name="author" content="{author}">',
-            f'<meta property="article:published_time" content="{published}T09:00:00Z">']
+    head = [
+        f"<title>{title} | {site_name}</title>",
+        f'<meta property="og:site_name" content="{site_name}">',
+        f'<meta name="author" content="{author}">',
+        f'<meta property="article:published_time" content="{published}T09:00:00Z">',
+    ]
     if canonical:
         head.append(f'<link rel="canonical" href="{canonical}">')
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f'<!doctype html><html lang="{lang}"><head>{"".join(head)}</head><body>'
-            f'<nav><a href="/">Home</a> | <a href="/news">News</a></nav>'
-            f"<article><h1>{title}</h1>{body}</article>"
-            f"<footer>Copyright {site_name}. All rights reserved.</footer></body></html>"
-            ).encode("utf-8")
+    return (
+        f'<!doctype html><html lang="{lang}"><head>{"".join(head)}</head><body>'
+        f'<nav><a href="/">Home</a> | <a href="/news">News</a></nav>'
+        f"<article><h1>{title}</h1>{body}</article>"
+        f"<footer>Copyright {site_name}. All rights reserved.</footer></body></html>"
+    ).encode()
 
 
 def rss(items: list[tuple[str, str]], title: str = "Riverton Gazette") -> bytes:
     """Return an RSS 2.0 feed of (link, title) items."""
-    entries = "".join(f"<item><title>{t}</title><link>{link}</link>"
-                      f"<pubDate>Tue, 05 Mar 2024 09:00:00 GMT</pubDate></item>"
-                      for link, t in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
-            f"<title>{title}</title><link>https://gazette.example/</link>"
-            f"<description>News</description>{entries}</channel></rss>").encode("utf-8")
+    entries = "".join(
+        f"<item><title>{t}</title><link>{link}</link>"
+        f"<pubDate>Tue, 05 Mar 2024 09:00:00 GMT</pubDate></item>"
+        for link, t in items
+    )
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>https://gazette.example/</link>"
+        f"<description>News</description>{entries}</channel></rss>"
+    ).encode()
 
 
 FEED = {"Content-Type": "application/rss+xml; charset=utf-8"}

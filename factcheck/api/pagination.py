@@ -47,7 +47,9 @@ def read_token(query: str) -> dict[str, Any] | None:
     except (BadData, ValueError, UnicodeError):
         data = None
     if not isinstance(data, dict) or data.get("q") != query:
-        raise BadRequest("pageToken is not one this API gave for this query: start again "
-                         "without it, or pass the nextPageToken of the previous page with the "
-                         "same arguments.")
+        raise BadRequest(
+            "pageToken is not one this API gave for this query: start again "
+            "without it, or pass the nextPageToken of the previous page with the "
+            "same arguments."
+        )
     return data

@@ -10,12 +10,11 @@ from werkzeug.exceptions import BadRequest
 
 from factcheck.api import bp, pagination, serializers
 from factcheck.api.auth import scope_required
-from factcheck.api.views import parse_time
+from factcheck.api.inputs import parse_time
 from factcheck.extensions import db
 from factcheck.models import TokenScope
 from factcheck.publishing import claim_review_of
 from factcheck.services import feeds
-from factcheck.services.claimreview import iso
 
 JSON_LD = "application/ld+json"
 
@@ -26,7 +25,7 @@ def json_ld(data: object) -> Response:
 
 @bp.get("/reviews/<int:review_id>")
 @scope_required(TokenScope.READ)
-def get_review(review_id: int):  # noqa: ANN201
+def get_review(review_id: int):
     """Return a published review; ClaimReview JSON-LD when asked for application/ld+json."""
     review = feeds.get_published_review(db.session, review_id)
     accept = request.accept_mimetypes
@@ -37,7 +36,7 @@ def get_review(review_id: int):  # noqa: ANN201
 
 @bp.get("/claimreview")
 @scope_required(TokenScope.READ)
-def claimreview_feed():  # noqa: ANN201
+def claimreview_feed():
     """Return our published verdicts as a ClaimReview DataFeed, oldest change first."""
     size = pagination.page_size()
     raw_since = request.args.get("since")
@@ -52,11 +51,15 @@ def claimreview_feed():  # noqa: ANN201
             raise BadRequest("pageToken is out of range.") from exc
     reviews = feeds.verdict_feed(db.session, since=since, after=after, limit=size + 1)
     items = [claim_review_of(review) for review in reviews[:size]]
-    body = {"@context": "https://schema.org", "@type": "DataFeed",
-            "dateModified": items[-1]["dateModified"] if items else None,
-            "dataFeedElement": items}
+    body = {
+        "@context": "https://schema.org",
+        "@type": "DataFeed",
+        "dateModified": items[-1]["dateModified"] if items else None,
+        "dataFeedElement": items,
+    }
     if len(reviews) > size:
         last = reviews[size - 1]
         body["nextPageToken"] = pagination.make_token(
-            key, {"t": last.published_at.isoformat(), "i": last.id})
+            key, {"t": last.published_at.isoformat(), "i": last.id}
+        )
     return json_ld({k: v for k, v in body.items() if v is not None})

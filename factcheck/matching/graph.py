@@ -42,22 +42,26 @@ class GraphSettings:
 def row_hashes(matrix: np.ndarray) -> np.ndarray:
     """Return one int64 fingerprint per row of the float32 MATRIX (equal rows, equal values)."""
     bits = np.ascontiguousarray(matrix, dtype=np.float32).view(np.int32)
-    weights = _HASH_WEIGHTS[:bits.shape[1]]
+    weights = _HASH_WEIGHTS[: bits.shape[1]]
     hashes = np.empty(len(bits), dtype=np.int64)
     for start in range(0, len(bits), 65_536):  # in slices: the int64 copy is 8 bytes a value
-        hashes[start:start + 65_536] = bits[start:start + 65_536].astype(np.int64) @ weights
+        hashes[start : start + 65_536] = bits[start : start + 65_536].astype(np.int64) @ weights
     return hashes
 
 
-def changes(old_ids: np.ndarray, old_hashes: np.ndarray, new_ids: np.ndarray,
-            new_hashes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def changes(
+    old_ids: np.ndarray, old_hashes: np.ndarray, new_ids: np.ndarray, new_hashes: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """Return (ids gone, ids new or with another vector) going from the OLD rows to the NEW."""
     gone = np.setdiff1d(old_ids, new_ids, assume_unique=True)
     order = np.argsort(old_ids)
     sorted_ids, sorted_hashes = old_ids[order], old_hashes[order]
     at = np.clip(np.searchsorted(sorted_ids, new_ids), 0, max(len(sorted_ids) - 1, 0))
-    same = (np.zeros(len(new_ids), dtype=bool) if not len(sorted_ids) else
-            (sorted_ids[at] == new_ids) & (sorted_hashes[at] == new_hashes))
+    same = (
+        np.zeros(len(new_ids), dtype=bool)
+        if not len(sorted_ids)
+        else (sorted_ids[at] == new_ids) & (sorted_hashes[at] == new_hashes)
+    )
     return gone, new_ids[~same]
 
 
@@ -67,10 +71,18 @@ class Graph:
     def __init__(self, dimension: int, settings: GraphSettings, index: Index | None = None) -> None:
         self.settings = settings
         self._lock = threading.Lock()
-        self._index = index if index is not None else Index(
-            ndim=dimension, metric="cos", dtype=settings.dtype,
-            connectivity=settings.connectivity, expansion_add=settings.expansion_add,
-            expansion_search=settings.expansion_search)
+        self._index = (
+            index
+            if index is not None
+            else Index(
+                ndim=dimension,
+                metric="cos",
+                dtype=settings.dtype,
+                connectivity=settings.connectivity,
+                expansion_add=settings.expansion_add,
+                expansion_search=settings.expansion_search,
+            )
+        )
 
     def __len__(self) -> int:
         return len(self._index)
@@ -84,11 +96,20 @@ class Graph:
             present = keys[np.asarray(self._index.contains(keys), dtype=bool).reshape(-1)]
             if len(present):
                 self._index.remove(present)
-            self._index.add(keys, np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1),
-                            threads=self.settings.threads)
+            self._index.add(
+                keys,
+                np.asarray(vectors, dtype=np.float32).reshape(len(keys), -1),
+                threads=self.settings.threads,
+            )
 
-    def catch_up(self, old_ids: np.ndarray, old_hashes: np.ndarray, ids: np.ndarray,
-                 hashes: np.ndarray, rows: np.ndarray) -> int | None:
+    def catch_up(
+        self,
+        old_ids: np.ndarray,
+        old_hashes: np.ndarray,
+        ids: np.ndarray,
+        hashes: np.ndarray,
+        rows: np.ndarray,
+    ) -> int | None:
         """Bring the graph from the OLD ids and fingerprints to IDS and their ROWS.
 
         Return how many ids were removed, added or re-embedded; or None, leaving the graph
@@ -120,8 +141,9 @@ class Graph:
             found = self._index.search(queries, count, threads=1)
         if len(queries) == 1:  # usearch answers one query with a flat result
             return [np.asarray(found.keys, dtype=np.int64)]
-        return [found.keys[row][:found.counts[row]].astype(np.int64)
-                for row in range(len(queries))]
+        return [
+            found.keys[row][: found.counts[row]].astype(np.int64) for row in range(len(queries))
+        ]
 
     def save(self, path: Path, ids: np.ndarray, hashes: np.ndarray) -> None:
         """Write the graph with the ids and row fingerprints it was built from, atomically."""
@@ -131,17 +153,25 @@ class Graph:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
         try:
             with os.fdopen(handle, "wb") as file:
-                np.savez(file, version=np.int64(_FILE_VERSION), settings=np.array(
-                    [self.settings.dtype, self.settings.connectivity]).astype(str),
-                         ids=ids, hashes=hashes, graph=blob)
+                np.savez(
+                    file,
+                    version=np.int64(_FILE_VERSION),
+                    settings=np.array([self.settings.dtype, self.settings.connectivity]).astype(
+                        str
+                    ),
+                    ids=ids,
+                    hashes=hashes,
+                    graph=blob,
+                )
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
 
     @classmethod
-    def load(cls, path: Path, dimension: int,
-             settings: GraphSettings) -> tuple[Graph, np.ndarray, np.ndarray] | None:
+    def load(
+        cls, path: Path, dimension: int, settings: GraphSettings
+    ) -> tuple[Graph, np.ndarray, np.ndarray] | None:
         """Return (graph, ids, row fingerprints) saved at PATH, or None if unusable here.
 
         A missing or unreadable file, another format version, dimension, element type or
@@ -149,15 +179,21 @@ class Graph:
         """
         try:
             with np.load(path, allow_pickle=False) as saved:
-                if (int(saved["version"]) != _FILE_VERSION or list(saved["settings"]) != [
-                        settings.dtype, str(settings.connectivity)]):
+                if int(saved["version"]) != _FILE_VERSION or list(saved["settings"]) != [
+                    settings.dtype,
+                    str(settings.connectivity),
+                ]:
                     return None
                 ids, hashes = saved["ids"], saved["hashes"]
                 index = Index.restore(saved["graph"].tobytes())
         except (OSError, ValueError, KeyError, RuntimeError):
             return None
-        if (index is None or index.ndim != dimension or len(index) != len(ids)
-                or len(hashes) != len(ids)):
+        if (
+            index is None
+            or index.ndim != dimension
+            or len(index) != len(ids)
+            or len(hashes) != len(ids)
+        ):
             return None
         index.expansion_search = settings.expansion_search
         return cls(dimension, settings, index), ids, hashes

@@ -56,7 +56,7 @@ class VectorIndex:
         self._ids = ids
         self._matrix = matrix
         self._size = len(ids)
-        self._positions = dict(zip(ids[:self._size].tolist(), range(self._size)))
+        self._positions = dict(zip(ids[: self._size].tolist(), range(self._size), strict=True))
 
     def __len__(self) -> int:
         return self._size
@@ -64,7 +64,7 @@ class VectorIndex:
     @property
     def max_id(self) -> int:
         """Return the largest id held (0 when empty)."""
-        return int(self._ids[:self._size].max()) if self._size else 0
+        return int(self._ids[: self._size].max()) if self._size else 0
 
     @property
     def approximate(self) -> bool:
@@ -74,7 +74,7 @@ class VectorIndex:
     def ids(self) -> np.ndarray:
         """Return the ids held, in row order."""
         with self._lock:
-            return self._ids[:self._size].copy()
+            return self._ids[: self._size].copy()
 
     def replace_all(self, ids: Sequence[int], vectors: np.ndarray) -> None:
         """Replace the whole content with IDS and their VECTORS.
@@ -85,11 +85,18 @@ class VectorIndex:
         ids_array = np.asarray(ids, dtype=np.int64).copy()
         matrix = np.array(vectors, dtype=np.float32).reshape(len(ids_array), self.dimension)
         with self._lock:
-            graph, old_ids, old_rows = self._graph, self._ids[:self._size], self._matrix
+            graph, old_ids, old_rows = self._graph, self._ids[: self._size], self._matrix
             if graph is not None and (
-                    len(ids_array) < self._min_size()
-                    or graph.catch_up(old_ids, row_hashes(old_rows[:len(old_ids)]), ids_array,
-                                      row_hashes(matrix), matrix) is None):
+                len(ids_array) < self._min_size()
+                or graph.catch_up(
+                    old_ids,
+                    row_hashes(old_rows[: len(old_ids)]),
+                    ids_array,
+                    row_hashes(matrix),
+                    matrix,
+                )
+                is None
+            ):
                 self._graph = None
             self._job = None  # a graph still being made from the old content is dropped
             self._reset(ids_array, matrix)
@@ -100,7 +107,7 @@ class VectorIndex:
         """Add IDS with their VECTORS; an id already present gets its vector replaced."""
         vectors = np.asarray(vectors, dtype=np.float32).reshape(len(ids), self.dimension)
         with self._lock:
-            for claim_id, vector in zip(ids, vectors):
+            for claim_id, vector in zip(ids, vectors, strict=True):
                 pos = self._positions.get(int(claim_id))
                 if pos is None:
                     pos = self._append_slot()
@@ -139,8 +146,8 @@ class VectorIndex:
             capacity = max(1024, 2 * len(self._ids))
             ids = np.zeros(capacity, dtype=np.int64)
             matrix = np.zeros((capacity, self.dimension), dtype=np.float32)
-            ids[:self._size] = self._ids[:self._size]
-            matrix[:self._size] = self._matrix[:self._size]
+            ids[: self._size] = self._ids[: self._size]
+            matrix[: self._size] = self._matrix[: self._size]
             self._ids, self._matrix = ids, matrix
         return self._size
 
@@ -150,8 +157,9 @@ class VectorIndex:
             pos = self._positions.get(claim_id)
             return None if pos is None else self._matrix[pos].copy()
 
-    def search(self, queries: np.ndarray, k: int, *, exclude: Iterable[int] = (),
-               exact: bool = False) -> list[list[Match]]:
+    def search(
+        self, queries: np.ndarray, k: int, *, exclude: Iterable[int] = (), exact: bool = False
+    ) -> list[list[Match]]:
         """Return, for each query row, the K most similar stored ids, best first.
 
         EXACT scans every row even when a graph is ready (to measure the graph's recall).
@@ -171,20 +179,25 @@ class VectorIndex:
         k = min(k, size - len(excluded))
         if k <= 0:
             return [[] for _ in queries]
-        tops = [np.argpartition(-row, k - 1)[:k] if k < size else np.arange(size)
-                for row in scores]
-        return [self._rescore(query, ids[top].tolist(), k, exclude)
-                for query, top in zip(queries, tops)]
+        tops = [np.argpartition(-row, k - 1)[:k] if k < size else np.arange(size) for row in scores]
+        return [
+            self._rescore(query, ids[top].tolist(), k, exclude)
+            for query, top in zip(queries, tops, strict=True)
+        ]
 
-    def _search_graph(self, graph: Graph, queries: np.ndarray, k: int,
-                      exclude: set[int]) -> list[list[Match]]:
+    def _search_graph(
+        self, graph: Graph, queries: np.ndarray, k: int, exclude: set[int]
+    ) -> list[list[Match]]:
         """Re-score the graph's candidates for each query with the exact cosine."""
         found = graph.candidates(queries, k + len(exclude))
-        return [self._rescore(query, candidates.tolist(), k, exclude)
-                for query, candidates in zip(queries, found)]
+        return [
+            self._rescore(query, candidates.tolist(), k, exclude)
+            for query, candidates in zip(queries, found, strict=True)
+        ]
 
-    def _rescore(self, query: np.ndarray, candidates: list[int], k: int,
-                 exclude: set[int]) -> list[Match]:
+    def _rescore(
+        self, query: np.ndarray, candidates: list[int], k: int, exclude: set[int]
+    ) -> list[Match]:
         """Return the K best of CANDIDATES (ids) not in EXCLUDE, scored with their vectors now.
 
         A search reads the rows without holding the lock, and an add or remove meanwhile can
@@ -197,8 +210,10 @@ class VectorIndex:
             ids, vectors = self._ids[rows], self._matrix[rows]
         scores = vectors @ query
         top = np.argsort(-scores, kind="stable")[:k]
-        return [Match(claim_id, similarity)
-                for claim_id, similarity in zip(ids[top].tolist(), scores[top].tolist())]
+        return [
+            Match(claim_id, similarity)
+            for claim_id, similarity in zip(ids[top].tolist(), scores[top].tolist(), strict=True)
+        ]
 
     def _min_size(self) -> float:
         return self.graph_settings.min_size if self.graph_settings else float("inf")
@@ -211,11 +226,12 @@ class VectorIndex:
         if self._graph is not None or self._job is not None or self._size < self._min_size():
             return None
         job = self._job = _GraphJob()
-        work = (job, self._ids[:self._size].copy(), self._matrix[:self._size])
+        work = (job, self._ids[: self._size].copy(), self._matrix[: self._size])
         if not self.graph_settings.background:
             return work
-        job.thread = threading.Thread(target=self._make_graph, args=work, name="vector-graph",
-                                      daemon=True)
+        job.thread = threading.Thread(
+            target=self._make_graph, args=work, name="vector-graph", daemon=True
+        )
         job.thread.start()
         return None
 
@@ -257,7 +273,7 @@ class VectorIndex:
                     stale = np.fromiter(job.changed, dtype=np.int64, count=len(job.changed))
                 hashes[np.isin(ids, stale)] = 0
                 graph.save(settings.path, ids, hashes)
-        except Exception:  # noqa: BLE001 - exact search goes on serving
+        except Exception:  # exact search goes on serving
             log.exception("could not make the vector graph; searches stay exact")
             with self._lock:
                 if self._job is job:
@@ -271,6 +287,6 @@ class VectorIndex:
                 if pos is None:
                     graph.remove([claim_id])
                 else:
-                    graph.upsert([claim_id], self._matrix[pos:pos + 1])
+                    graph.upsert([claim_id], self._matrix[pos : pos + 1])
             self._graph, self._job, self.graph_made_by = graph, None, made_by
         log.info("vector graph over %d claims %s", len(ids), made_by)

@@ -7,19 +7,144 @@ from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
-
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+|www\.\S+")
 # "— Jane Doe (@jane) January 6, 2020" at the end of a pasted tweet
 _TWEET_SIGNATURE = re.compile(r"\s[—-]\s[^—\n]{0,80}\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*$")
 _HANDLE = re.compile(r"(?<!\w)@\w+")
-STOPWORDS = frozenset("""a about above after again against all am an and any are as at be because
-been before being below between both but by can could did do does doing down during each few for
-from further had has have having he her here hers herself him himself his how i if in into is it
-its itself just me more most my myself no nor not now of off on once only or other our ours
-ourselves out over own same she should so some such than that the their theirs them themselves
-then there these they this those through to too under until up very was we were what when where
-which while who whom why will with would you your yours yourself yourselves rt via amp""".split())
+STOPWORDS = frozenset(
+    [
+        "a",
+        "about",
+        "above",
+        "after",
+        "again",
+        "against",
+        "all",
+        "am",
+        "an",
+        "and",
+        "any",
+        "are",
+        "as",
+        "at",
+        "be",
+        "because",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "but",
+        "by",
+        "can",
+        "could",
+        "did",
+        "do",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "few",
+        "for",
+        "from",
+        "further",
+        "had",
+        "has",
+        "have",
+        "having",
+        "he",
+        "her",
+        "here",
+        "hers",
+        "herself",
+        "him",
+        "himself",
+        "his",
+        "how",
+        "i",
+        "if",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "itself",
+        "just",
+        "me",
+        "more",
+        "most",
+        "my",
+        "myself",
+        "no",
+        "nor",
+        "not",
+        "now",
+        "of",
+        "off",
+        "on",
+        "once",
+        "only",
+        "or",
+        "other",
+        "our",
+        "ours",
+        "ourselves",
+        "out",
+        "over",
+        "own",
+        "same",
+        "she",
+        "should",
+        "so",
+        "some",
+        "such",
+        "than",
+        "that",
+        "the",
+        "their",
+        "theirs",
+        "them",
+        "themselves",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "to",
+        "too",
+        "under",
+        "until",
+        "up",
+        "very",
+        "was",
+        "we",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "who",
+        "whom",
+        "why",
+        "will",
+        "with",
+        "would",
+        "you",
+        "your",
+        "yours",
+        "yourself",
+        "yourselves",
+        "rt",
+        "via",
+        "amp",
+    ]
+)
 MAX_TERMS = 32
 
 
@@ -58,8 +183,7 @@ def within_budget(terms: Sequence[str], counts: Mapping[str, int], budget: int) 
     return [t for t in terms if t in kept]
 
 
-def fts_query(text: str, *,
-              keep: Callable[[list[str]], list[str]] | None = None) -> str | None:
+def fts_query(text: str, *, keep: Callable[[list[str]], list[str]] | None = None) -> str | None:
     """Return an FTS5 MATCH expression for TEXT (quoted terms joined by OR), or None.
 
     KEEP, when given, picks the terms a row must have one of (see within_budget); the other
@@ -74,8 +198,11 @@ def fts_query(text: str, *,
     required = " OR ".join('"' + t.replace('"', '""') + '"' for t in kept)
     if not others:
         return required
-    return (f"({required}) OR (({required}) AND ("
-            + " OR ".join('"' + t.replace('"', '""') + '"' for t in others) + "))")
+    return (
+        f"({required}) OR (({required}) AND ("
+        + " OR ".join('"' + t.replace('"', '""') + '"' for t in others)
+        + "))"
+    )
 
 
 def websearch_query(text: str) -> str | None:
@@ -101,8 +228,9 @@ def fuse(runs: Sequence[tuple[Sequence[tuple[int, float]], float]]) -> list[int]
     return [i for i, _ in fuse_scores(runs)]
 
 
-def fuse_scores(runs: Sequence[tuple[Sequence[tuple[int, float]], float]]
-                ) -> list[tuple[int, float]]:
+def fuse_scores(
+    runs: Sequence[tuple[Sequence[tuple[int, float]], float]],
+) -> list[tuple[int, float]]:
     """Return (id, weighted sum of its z-scores over several result RUNS), best first.
 
     Each run is ((id, score) best first, weight). Scores are standardised within a run; an id
@@ -110,7 +238,9 @@ def fuse_scores(runs: Sequence[tuple[Sequence[tuple[int, float]], float]]
     """
     standardised = []
     for results, weight in runs:
-        z = dict(zip((i for i, _ in results), _zscores([score for _, score in results])))
+        z = dict(
+            zip((i for i, _ in results), _zscores([score for _, score in results]), strict=True)
+        )
         standardised.append((z, min(z.values(), default=0.0), weight))
     ids = list(dict.fromkeys(i for results, _ in runs for i, _ in results))
     total = {i: sum(weight * z.get(i, floor) for z, floor, weight in standardised) for i in ids}

@@ -28,8 +28,9 @@ def recall_at(ranked: Sequence[str], relevant: set[str], k: int) -> float:
     return len(set(ranked[:k]) & relevant) / len(relevant) if relevant else 0.0
 
 
-def evaluate(rankings: Mapping[str, Sequence[str]],
-             qrels: Mapping[str, set[str]]) -> dict[str, float]:
+def evaluate(
+    rankings: Mapping[str, Sequence[str]], qrels: Mapping[str, set[str]]
+) -> dict[str, float]:
     """Return MAP@1, MAP@5, MRR and Recall@10 over the queries of QRELS (missing = empty)."""
     queries = list(qrels)
     if not queries:
@@ -48,9 +49,11 @@ def evaluate(rankings: Mapping[str, Sequence[str]],
     }
 
 
-def threshold_table(scored: Mapping[str, Sequence[tuple[str, float]]],
-                    qrels: Mapping[str, set[str]],
-                    thresholds: Sequence[float]) -> list[tuple[float, float, float, int]]:
+def threshold_table(
+    scored: Mapping[str, Sequence[tuple[str, float]]],
+    qrels: Mapping[str, set[str]],
+    thresholds: Sequence[float],
+) -> list[tuple[float, float, float, int]]:
     """Return (threshold, precision, recall, suggestions) of suggesting every candidate at or
     above each threshold, from SCORED: per query, (claim id, similarity) best first."""
     relevant_pairs = sum(len(qrels[q]) for q in qrels)

@@ -17,36 +17,118 @@ from dataclasses import dataclass
 
 from text_to_num import text2num
 
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
+_MONTH_NAMES = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
 _MONTHS = "|".join(_MONTH_NAMES) + "|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 _DATE = re.compile(
     rf"\b(?:(?P<m1>{_MONTHS})\.? (?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,? (?P<y1>\d{{4}}))?|"
     rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)? (?:of )?(?P<m2>{_MONTHS})(?:,? (?P<y2>\d{{4}}))?|"
-    r"(?P<year>(?:1[89]|20)\d{2})(?P<decade>s?))\b", re.IGNORECASE)
+    r"(?P<year>(?:1[89]|20)\d{2})(?P<decade>s?))\b",
+    re.IGNORECASE,
+)
 # Parts of a year: "the first half of the year" = "the first six months of the year" = "H1".
 _PERIOD = re.compile(
     r"\b(?:the\s+)?(?P<ordinal>first|second|third|fourth|1st|2nd|3rd|4th)\s+(?P<part>half|quarter)"
     r"(?:\s+of\s+(?:the\s+(?:fiscal\s+)?year|(?:fiscal\s+)?(?P<year>(?:19|20)\d{2})))?\b|"
     r"\b(?:the\s+)?first\s+(?P<months>three|six|nine|3|6|9)\s+months"
     r"(?:\s+of\s+(?:the\s+(?:fiscal\s+)?year|(?P<year2>(?:19|20)\d{2})))?\b|"
-    r"\b(?-i:(?P<code>H[12]|Q[1-4]))(?:\s+(?P<year3>(?:19|20)\d{2}))?\b", re.IGNORECASE)
-_ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-             "4th": 4}
+    r"\b(?-i:(?P<code>H[12]|Q[1-4]))(?:\s+(?P<year3>(?:19|20)\d{2}))?\b",
+    re.IGNORECASE,
+)
+_ORDINALS = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+}
 _MONTH_COUNTS = {"three": 3, "six": 6, "nine": 9, "3": 3, "6": 6, "9": 9}
 
 # Cardinal number words; the phrases they make ("three hundred and five") are read by text2num.
-_CARDINALS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen "
-              "fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty "
-              "sixty seventy eighty ninety hundred thousand million billion trillion").split()
-_SCALES = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-           "bn": 1e9, "m": 1e6, "k": 1e3, "dozen": 12.0}
-_DENOMINATORS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-                 "eighth": 8, "ninth": 9, "tenth": 10}
+_CARDINALS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+    "thousand",
+    "million",
+    "billion",
+    "trillion",
+]
+_SCALES = {
+    "hundred": 1e2,
+    "thousand": 1e3,
+    "million": 1e6,
+    "billion": 1e9,
+    "trillion": 1e12,
+    "bn": 1e9,
+    "m": 1e6,
+    "k": 1e3,
+    "dozen": 12.0,
+}
+_DENOMINATORS = {
+    "half": 2,
+    "third": 3,
+    "quarter": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
 _SMALL = {w: i for i, w in enumerate(_CARDINALS[:11])} | {"a": 1, "an": 1}
 _TIMES = {"twice": 2.0, "thrice": 3.0, "double": 2.0, "triple": 3.0}
-_UNITS = {"%": "%", "percent": "%", "per cent": "%", "percentage point": "pp",
-          "percentage points": "pp", "dollars": "$", "euros": "€", "times": "×"}
+_UNITS = {
+    "%": "%",
+    "percent": "%",
+    "per cent": "%",
+    "percentage point": "pp",
+    "percentage points": "pp",
+    "dollars": "$",
+    "euros": "€",
+    "times": "×",
+}
 
 _WORD = "|".join(_CARDINALS)
 _SCALE = "hundred|thousand|million|billion|trillion|dozen"
@@ -67,18 +149,82 @@ _QUANTITY = re.compile(
     r"(?P<andhalf>\s+and\s+a\s+half\b)?"
     rf"(?:\s?(?P<scale>{_SCALE})\b|(?P<abbreviation>bn|m|k)\b)?"
     r"(?:\s?(?P<unit>%|percent\b|per cent\b|percentage points?\b|dollars\b|euros\b|times\b))?",
-    re.IGNORECASE)
-_NEGATION = re.compile(r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot)\b|n't\b",
-                       re.IGNORECASE)
-_QUANTIFIERS = ("all", "every", "each", "some", "most", "many", "few", "several", "none",
-                "always", "only", "majority", "minority", "any", "more", "less", "fewer")
+    re.IGNORECASE,
+)
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|none|nobody|nothing|neither|nor|cannot)\b|n't\b", re.IGNORECASE
+)
+_QUANTIFIERS = (
+    "all",
+    "every",
+    "each",
+    "some",
+    "most",
+    "many",
+    "few",
+    "several",
+    "none",
+    "always",
+    "only",
+    "majority",
+    "minority",
+    "any",
+    "more",
+    "less",
+    "fewer",
+)
 _QUANTIFIER = re.compile(r"\b(?:" + "|".join(_QUANTIFIERS) + r")\b", re.IGNORECASE)
 _NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
-_NOT_NAMES = frozenset("The A An In On At For But And Or If It Its This That These Those He She "
-                       "They We You I His Her Their Our Your There When What Who How Why Where "
-                       "According After Before Since During No Not Yes Half".split()
-                       + [q.capitalize() for q in _QUANTIFIERS]
-                       + [w.capitalize() for w in _CARDINALS])
+_NOT_NAMES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "For",
+        "But",
+        "And",
+        "Or",
+        "If",
+        "It",
+        "Its",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "He",
+        "She",
+        "They",
+        "We",
+        "You",
+        "I",
+        "His",
+        "Her",
+        "Their",
+        "Our",
+        "Your",
+        "There",
+        "When",
+        "What",
+        "Who",
+        "How",
+        "Why",
+        "Where",
+        "According",
+        "After",
+        "Before",
+        "Since",
+        "During",
+        "No",
+        "Not",
+        "Yes",
+        "Half",
+    ]
+    + [q.capitalize() for q in _QUANTIFIERS]
+    + [w.capitalize() for w in _CARDINALS]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,12 +255,14 @@ def _same(a: Mention, b: Mention) -> bool:
     if not (a.approximate or b.approximate) or not isinstance(a.key, tuple):
         return False
     (unit_a, value_a), (unit_b, value_b) = a.key, b.key
-    return unit_a == unit_b and abs(value_a - value_b) <= 0.005 * max(abs(value_a),
-                                                                      abs(value_b), 100.0)
+    return unit_a == unit_b and abs(value_a - value_b) <= 0.005 * max(
+        abs(value_a), abs(value_b), 100.0
+    )
 
 
-def _unmatched(left: Sequence[Mention],
-               right: Sequence[Mention]) -> tuple[list[Mention], list[Mention]]:
+def _unmatched(
+    left: Sequence[Mention], right: Sequence[Mention]
+) -> tuple[list[Mention], list[Mention]]:
     """Return the mentions of each side that no mention of the other side equals."""
     rest = list(right)
     only_left = []
@@ -137,8 +285,11 @@ def _period(match: re.Match) -> Mention:
         part, number = "M", _MONTH_COUNTS[groups["months"].lower()]
     else:
         part, number = groups["part"][0].upper(), _ORDINALS[groups["ordinal"].lower()]
-    months = {"H": (6 * number - 5, 6 * number), "Q": (3 * number - 2, 3 * number),
-              "M": (1, number)}[part]
+    months = {
+        "H": (6 * number - 5, 6 * number),
+        "Q": (3 * number - 2, 3 * number),
+        "M": (1, number),
+    }[part]
     shown = re.sub(r"^the\s+", "", match.group(0), flags=re.IGNORECASE)
     return Mention(("months", *months, int(year) if year else None), shown, match.start())
 
@@ -150,8 +301,12 @@ def _date(match: re.Match) -> Mention:
     else:
         month = (groups["m1"] or groups["m2"]).lower()[:3]
         day, year = groups["d1"] or groups["d2"], groups["y1"] or groups["y2"]
-        key = ("day", [m[:3] for m in _MONTH_NAMES].index(month) + 1, int(day),
-               int(year) if year else None)
+        key = (
+            "day",
+            [m[:3] for m in _MONTH_NAMES].index(month) + 1,
+            int(day),
+            int(year) if year else None,
+        )
     return Mention(key, match.group(0), match.start())
 
 
@@ -192,8 +347,11 @@ def _quantity(match: re.Match) -> Mention | None:
         value, unit = _TIMES[groups["times"].lower()], "×"
     elif groups["half"]:
         scale = groups["hscale"]
-        value, unit = ((_SCALES[scale.lower()] / 2, _UNITS.get((groups["hunit"] or "").lower(), ""))
-                       if scale else (50.0, "%"))
+        value, unit = (
+            (_SCALES[scale.lower()] / 2, _UNITS.get((groups["hunit"] or "").lower(), ""))
+            if scale
+            else (50.0, "%")
+        )
     else:
         if groups["numeral"]:
             try:
@@ -252,10 +410,16 @@ def details(text: str) -> Details:
     dates, rest = _dates(text)
     negation = _NEGATION.search(text)
     return Details(
-        dates, _numbers(rest), tuple(names), frozenset(re.findall(r"\b[a-z]+\b", text)),
+        dates,
+        _numbers(rest),
+        tuple(names),
+        frozenset(re.findall(r"\b[a-z]+\b", text)),
         negation.start() if negation else None,
-        tuple(Mention(m.group(0).lower(), m.group(0).lower(), m.start())
-              for m in _QUANTIFIER.finditer(text)))
+        tuple(
+            Mention(m.group(0).lower(), m.group(0).lower(), m.start())
+            for m in _QUANTIFIER.finditer(text)
+        ),
+    )
 
 
 def _name_list(text: Details, other: Details) -> list[tuple[int, str]]:
@@ -283,30 +447,44 @@ def _same_mentions(left: tuple[Mention, ...], right: tuple[Mention, ...]) -> boo
 
 def differing_kinds(left: Details, right: Details) -> set[str]:
     """Return the kinds of detail (date, number, name, negation, quantifier) that differ."""
-    kinds = {kind for kind, a, b in (("date", left.dates, right.dates),
-                                     ("number", left.numbers, right.numbers),
-                                     ("quantifier", left.quantifiers, right.quantifiers))
-             if not _same_mentions(a, b)}
-    if _names_differ({n for _, n in _name_list(left, right)},
-                     {n for _, n in _name_list(right, left)}):
+    kinds = {
+        kind
+        for kind, a, b in (
+            ("date", left.dates, right.dates),
+            ("number", left.numbers, right.numbers),
+            ("quantifier", left.quantifiers, right.quantifiers),
+        )
+        if not _same_mentions(a, b)
+    }
+    if _names_differ(
+        {n for _, n in _name_list(left, right)}, {n for _, n in _name_list(right, left)}
+    ):
         kinds.add("name")
     if (left.negation is None) != (right.negation is None):
         kinds.add("negation")
     return kinds
 
 
-def _compare(kind: str, left: Sequence[Mention],
-             right: Sequence[Mention]) -> list[tuple[int, Difference]]:
+def _compare(
+    kind: str, left: Sequence[Mention], right: Sequence[Mention]
+) -> list[tuple[int, Difference]]:
     only_left, only_right = _unmatched(left, right)
     if not only_left and not only_right:
         return []
     at = (only_left or only_right)[0].start
-    return [(at, Difference(kind, ", ".join(m.shown for m in only_left),
-                            ", ".join(m.shown for m in only_right)))]
+    return [
+        (
+            at,
+            Difference(
+                kind, ", ".join(m.shown for m in only_left), ", ".join(m.shown for m in only_right)
+            ),
+        )
+    ]
 
 
-def differences(left: str, right: str, *,
-                periods: tuple[Sequence[str], Sequence[str]] = ((), ())) -> list[Difference]:
+def differences(
+    left: str, right: str, *, periods: tuple[Sequence[str], Sequence[str]] = ((), ())
+) -> list[Difference]:
     """Return how LEFT and RIGHT differ in checkable details (empty: no near miss).
 
     PERIODS are what each text's relative dates mean ("first half of 2020" for "the first half
@@ -322,16 +500,38 @@ def differences(left: str, right: str, *,
         if _names_differ(left_set, right_set):
             only_left = [(s, n) for s, n in left_names if n not in right_set]
             only_right = [(s, n) for s, n in right_names if n not in left_set]
-            found.append(((only_left or only_right)[0][0], Difference(
-                "name", ", ".join(n for _, n in only_left), ", ".join(n for _, n in only_right))))
+            found.append(
+                (
+                    (only_left or only_right)[0][0],
+                    Difference(
+                        "name",
+                        ", ".join(n for _, n in only_left),
+                        ", ".join(n for _, n in only_right),
+                    ),
+                )
+            )
         if (a.negation is None) != (b.negation is None):
-            found.append((a.negation if a.negation is not None else b.negation,
-                          Difference("negation", "negated" if a.negation is not None else "",
-                                     "negated" if b.negation is not None else "")))
+            found.append(
+                (
+                    a.negation if a.negation is not None else b.negation,
+                    Difference(
+                        "negation",
+                        "negated" if a.negation is not None else "",
+                        "negated" if b.negation is not None else "",
+                    ),
+                )
+            )
         found += _compare("quantifier", a.quantifiers, b.quantifiers)
     left_periods, right_periods = periods
     if left_periods and right_periods and set(left_periods) != set(right_periods):
-        found.append((len(left), Difference(
-            "date", ", ".join(p for p in left_periods if p not in right_periods),
-            ", ".join(p for p in right_periods if p not in left_periods))))
+        found.append(
+            (
+                len(left),
+                Difference(
+                    "date",
+                    ", ".join(p for p in left_periods if p not in right_periods),
+                    ", ".join(p for p in right_periods if p not in left_periods),
+                ),
+            )
+        )
     return [difference for _, difference in sorted(found, key=lambda item: item[0])]

@@ -25,8 +25,9 @@ def export_onnx(model_dir: str | Path, model_path: str | None = None) -> Path:
 
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     source = model_path or _packaged_model_path()
-    model = AutoModel.from_pretrained(source, local_files_only=True,
-                                      attn_implementation="eager").eval()
+    model = AutoModel.from_pretrained(
+        source, local_files_only=True, attn_implementation="eager"
+    ).eval()
 
     class PooledLayers(torch.nn.Module):
         """Mean-pool every hidden state over the attention mask."""
@@ -35,11 +36,18 @@ def export_onnx(model_dir: str | Path, model_path: str | None = None) -> Path:
             super().__init__()
             self.model = model
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor,
-                    token_type_ids: torch.Tensor) -> torch.Tensor:
-            states = self.model(input_ids=input_ids, attention_mask=attention_mask,
-                                token_type_ids=token_type_ids,
-                                output_hidden_states=True).hidden_states
+        def forward(
+            self,
+            input_ids: torch.Tensor,
+            attention_mask: torch.Tensor,
+            token_type_ids: torch.Tensor,
+        ) -> torch.Tensor:
+            states = self.model(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+                output_hidden_states=True,
+            ).hidden_states
             mask = attention_mask.unsqueeze(-1).to(states[0].dtype)
             count = mask.sum(1).clamp(min=1e-9)
             return torch.stack([(h * mask).sum(1) / count for h in states], dim=1)
@@ -54,11 +62,16 @@ def export_onnx(model_dir: str | Path, model_path: str | None = None) -> Path:
     dynamic = {0: "batch", 1: "sequence"}
     with torch.inference_mode(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the tracer's notes on shapes concern nothing here
-        torch.onnx.export(PooledLayers(), (example, example, torch.zeros_like(example)),
-                          str(partial), input_names=list(INPUTS), output_names=["layers"],
-                          dynamic_axes={**{name: dynamic for name in INPUTS},
-                                        "layers": {0: "batch"}},
-                          opset_version=17, dynamo=False)
+        torch.onnx.export(
+            PooledLayers(),
+            (example, example, torch.zeros_like(example)),
+            str(partial),
+            input_names=list(INPUTS),
+            output_names=["layers"],
+            dynamic_axes={**{name: dynamic for name in INPUTS}, "layers": {0: "batch"}},
+            opset_version=17,
+            dynamo=False,
+        )
     os.replace(partial, path)
     return path
 
@@ -74,15 +87,22 @@ def quantize_onnx(model_dir: str | Path) -> Path:
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     source, target = Path(model_dir) / FP32_FILE, Path(model_dir) / INT8_FILE
-    keep = [node.name for node in onnx.load(str(source), load_external_data=False).graph.node
-            if node.op_type == "MatMul"
-            and ("/intermediate/" in node.name or "/layer.0/" in node.name)]
+    keep = [
+        node.name
+        for node in onnx.load(str(source), load_external_data=False).graph.node
+        if node.op_type == "MatMul" and ("/intermediate/" in node.name or "/layer.0/" in node.name)
+    ]
     partial = target.with_name(f".{INT8_FILE}.{os.getpid()}.partial")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        quantize_dynamic(str(source), str(partial), per_channel=True,
-                         op_types_to_quantize=["MatMul"], nodes_to_exclude=keep,
-                         weight_type=QuantType.QInt8)
+        quantize_dynamic(
+            str(source),
+            str(partial),
+            per_channel=True,
+            op_types_to_quantize=["MatMul"],
+            nodes_to_exclude=keep,
+            weight_type=QuantType.QInt8,
+        )
     os.replace(partial, target)
     return target
 
@@ -90,20 +110,26 @@ def quantize_onnx(model_dir: str | Path) -> Path:
 class OnnxLayerEncoder:
     """Encode texts like Embedder.encode_layers, with ONNX Runtime on the CPU."""
 
-    def __init__(self, model_dir: str | Path, *, quantized: bool = False,
-                 model_path: str | None = None) -> None:
+    def __init__(
+        self,
+        model_dir: str | Path,
+        *,
+        quantized: bool = False,
+        model_path: str | None = None,
+        threads: int = 2,
+    ) -> None:
         import onnxruntime as ort
         from transformers import AutoTokenizer
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
-        self.tokenizer = AutoTokenizer.from_pretrained(model_path or _packaged_model_path(),
-                                                       local_files_only=True)
+        self.tokenizer = AutoTokenizer.from_pretrained(
+            model_path or _packaged_model_path(), local_files_only=True
+        )
         options = ort.SessionOptions()
-        options.intra_op_num_threads = 2
+        options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
         path = Path(model_dir) / (INT8_FILE if quantized else FP32_FILE)
-        self.session = ort.InferenceSession(str(path), options,
-                                            providers=["CPUExecutionProvider"])
+        self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.shape = tuple(self.session.get_outputs()[0].shape[1:])  # (layers + 1, dim)
 
@@ -112,11 +138,19 @@ class OnnxLayerEncoder:
         order = np.argsort([-len(t) for t in texts], kind="stable")
         layers = np.zeros((len(texts), *self.shape), dtype=np.float32)
         for start in range(0, len(texts), batch_size):
-            batch = order[start:start + batch_size]
-            inputs = self.tokenizer([texts[i] for i in batch], padding=True, truncation=True,
-                                    max_length=MAX_LENGTH, return_tensors="np")
-            feed = {name: np.asarray(value, dtype=np.int64) for name, value in inputs.items()
-                    if name in self.input_names}
+            batch = order[start : start + batch_size]
+            inputs = self.tokenizer(
+                [texts[i] for i in batch],
+                padding=True,
+                truncation=True,
+                max_length=MAX_LENGTH,
+                return_tensors="np",
+            )
+            feed = {
+                name: np.asarray(value, dtype=np.int64)
+                for name, value in inputs.items()
+                if name in self.input_names
+            }
             layers[batch] = self.session.run(None, feed)[0]
         last = layers[:, -1]
         embeddings = last / np.linalg.norm(last, axis=1, keepdims=True).clip(1e-12)

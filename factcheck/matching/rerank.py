@@ -18,21 +18,25 @@ import numpy as np
 from factcheck.matching.nearmiss import details, differing_kinds
 
 FEATURES = (
-    "dense",            # cosine of the query and the claim
-    "dense_gap",        # ... minus the best cosine among the candidates
-    "context_dense",    # cosine of the query's context (transcript lines) and the claim
-    "title_dense",      # cosine of the query and the claim's context (headline, summary)
+    "dense",  # cosine of the query and the claim
+    "dense_gap",  # ... minus the best cosine among the candidates
+    "context_dense",  # cosine of the query's context (transcript lines) and the claim
+    "title_dense",  # cosine of the query and the claim's context (headline, summary)
     "context_title_dense",  # cosine of the query's context and the claim's context
-    "fused",            # the z-score fusion's sum
-    "fused_gap",        # ... minus the best sum
-    "log_rank",         # log(1 + position) in the fusion
-    "bm25_text",        # BM25 of the lexical query on the claim's text, over the best one's
-    "bm25_context",     # ... on the claim's context
-    "near_number", "near_date", "near_name", "near_negation", "near_quantifier",
-    "claimant_match",   # 1 when the query's claimant shares a name with the claim's, 0 if not
-    "date_distance",    # log(1 + days) between the query's date and the claim's date
-    "claim_later",      # 1 when the claim was made after the query's date
-    "has_context",      # the query came with context
+    "fused",  # the z-score fusion's sum
+    "fused_gap",  # ... minus the best sum
+    "log_rank",  # log(1 + position) in the fusion
+    "bm25_text",  # BM25 of the lexical query on the claim's text, over the best one's
+    "bm25_context",  # ... on the claim's context
+    "near_number",
+    "near_date",
+    "near_name",
+    "near_negation",
+    "near_quantifier",
+    "claimant_match",  # 1 when the query's claimant shares a name with the claim's, 0 if not
+    "date_distance",  # log(1 + days) between the query's date and the claim's date
+    "claim_later",  # 1 when the claim was made after the query's date
+    "has_context",  # the query came with context
 )
 # Known only when the caller knows the query's claimant or date; missing (NaN) otherwise.
 METADATA_FEATURES = ("claimant_match", "date_distance", "claim_later")
@@ -40,8 +44,9 @@ _METADATA_COLUMNS = [FEATURES.index(name) for name in METADATA_FEATURES]
 _HAS_CONTEXT = FEATURES.index("has_context")
 _KINDS = ("number", "date", "name", "negation", "quantifier")
 _NAME_WORD = re.compile(r"[^\W\d_]{2,}")
-_NOT_SURNAMES = frozenset({"jr", "sr", "ii", "iii", "dr", "mr", "mrs", "ms", "says", "posts",
-                           "the", "of", "and"})
+_NOT_SURNAMES = frozenset(
+    {"jr", "sr", "ii", "iii", "dr", "mr", "mrs", "ms", "says", "posts", "the", "of", "and"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +86,9 @@ def claimant_match(query: str | None, stored: str | None) -> float:
     return 1.0 if left & right else 0.0
 
 
-def feature_rows(query_text: str, meta: QueryMeta | None, candidates: Sequence[Candidate], *,
-                 has_context: bool) -> np.ndarray:
+def feature_rows(
+    query_text: str, meta: QueryMeta | None, candidates: Sequence[Candidate], *, has_context: bool
+) -> np.ndarray:
     """Return one row of FEATURES per candidate (in fusion order) for QUERY_TEXT."""
     meta = meta or QueryMeta()
     rows = np.full((len(candidates), len(FEATURES)), np.nan, dtype=np.float64)
@@ -93,16 +99,28 @@ def feature_rows(query_text: str, meta: QueryMeta | None, candidates: Sequence[C
     query = details(query_text)
     for i, c in enumerate(candidates):
         kinds = differing_kinds(query, details(c.text))
-        days = ((c.claim_date - meta.date).days
-                if meta.date is not None and c.claim_date is not None else None)
+        days = (
+            (c.claim_date - meta.date).days
+            if meta.date is not None and c.claim_date is not None
+            else None
+        )
         rows[i] = (
-            c.dense, c.dense - best_dense, c.context_dense, c.title_dense,
-            c.context_title_dense, c.fused, c.fused - best_fused, math.log1p(i),
-            c.bm25_text, c.bm25_context, *(float(k in kinds) for k in _KINDS),
+            c.dense,
+            c.dense - best_dense,
+            c.context_dense,
+            c.title_dense,
+            c.context_title_dense,
+            c.fused,
+            c.fused - best_fused,
+            math.log1p(i),
+            c.bm25_text,
+            c.bm25_context,
+            *(float(k in kinds) for k in _KINDS),
             claimant_match(meta.claimant, c.claimant),
             math.nan if days is None else math.log1p(abs(days)),
             math.nan if days is None else float(days > 0),
-            float(has_context))
+            float(has_context),
+        )
     return rows
 
 
@@ -132,8 +150,11 @@ class _Linear:
     def score(self, rows: np.ndarray) -> np.ndarray:
         missing = np.isnan(rows)
         filled = np.where(missing, self.fill, rows)
-        return ((filled - self.mean) / self.scale) @ self.weights + missing @ self.missing_weights \
+        return (
+            ((filled - self.mean) / self.scale) @ self.weights
+            + missing @ self.missing_weights
             + self.bias
+        )
 
     @property
     def keeps_fusion(self) -> bool:
@@ -158,13 +179,16 @@ class Reranker:
 
     def __init__(self, model: dict) -> None:
         if tuple(model.get("features", ())) != FEATURES:
-            raise RerankerError("The re-ranking model was trained on other features than "
-                                "factcheck.matching.rerank.FEATURES: run bench/train_reranker.py.")
+            raise RerankerError(
+                "The re-ranking model was trained on other features than "
+                "factcheck.matching.rerank.FEATURES: run train/reranker.py."
+            )
         self.with_metadata = _Linear(model)
         plain = model.get("without_metadata") or {}
         self.without_metadata = {
             context: _Linear(plain[key]) if key in plain else self.with_metadata
-            for context, key in ((False, "without_context"), (True, "with_context"))}
+            for context, key in ((False, "without_context"), (True, "with_context"))
+        }
         self.depth = int(model.get("depth", 40))  # how many fused candidates it was chosen for
 
     def _part(self, rows: np.ndarray) -> _Linear:
@@ -185,9 +209,11 @@ class Reranker:
 
 
 def load_reranker(path: str | Path) -> Reranker:
-    """Return the re-ranker stored at PATH (JSON written by bench/train_reranker.py)."""
+    """Return the re-ranker stored at PATH (JSON written by train/reranker.py)."""
     try:
         return Reranker(json.loads(Path(path).read_text("utf-8")))
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise RerankerError(f"Could not read the re-ranking model {path}: {exc}. Set "
-                            "FACTCHECK_RERANK=false to match without it.") from exc
+        raise RerankerError(
+            f"Could not read the re-ranking model {path}: {exc}. Set "
+            "FACTCHECK_RERANK=false to match without it."
+        ) from exc

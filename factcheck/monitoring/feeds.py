@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import urllib.parse
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import feedparser
 from lxml import etree
@@ -47,7 +47,7 @@ def _unique(items: list[FeedItem]) -> tuple[FeedItem, ...]:
 
 def _struct_time(value: object) -> datetime | None:
     try:
-        return datetime(*value[:6], tzinfo=timezone.utc) if value else None  # type: ignore[index]
+        return datetime(*value[:6], tzinfo=UTC) if value else None  # type: ignore[index]
     except (TypeError, ValueError):
         return None
 
@@ -57,13 +57,14 @@ def _iso(value: str | None) -> datetime | None:
         moment = datetime.fromisoformat(value.strip()) if value else None
     except ValueError:
         return None
-    return moment.replace(tzinfo=moment.tzinfo or timezone.utc) if moment else None
+    return moment.replace(tzinfo=moment.tzinfo or UTC) if moment else None
 
 
 def _sitemap(root: etree._Element, base: str) -> FeedContent:
     if root.tag == f"{_SITEMAP}sitemapindex":
-        raise FeedError("This is a sitemap index (a list of sitemaps): register the news "
-                        "sitemap itself.")
+        raise FeedError(
+            "This is a sitemap index (a list of sitemaps): register the news sitemap itself."
+        )
     items = []
     for node in root.iter(f"{_SITEMAP}url"):
         url = _web_link(node.findtext(f"{_SITEMAP}loc"), base)
@@ -72,8 +73,13 @@ def _sitemap(root: etree._Element, base: str) -> FeedContent:
         news = node.find(f"{_NEWS}news")
         title = news.findtext(f"{_NEWS}title") if news is not None else None
         published = news.findtext(f"{_NEWS}publication_date") if news is not None else None
-        items.append(FeedItem(url, (title or "").strip() or None,
-                              _iso(published or node.findtext(f"{_SITEMAP}lastmod"))))
+        items.append(
+            FeedItem(
+                url,
+                (title or "").strip() or None,
+                _iso(published or node.findtext(f"{_SITEMAP}lastmod")),
+            )
+        )
     return FeedContent("sitemap", None, _unique(items))
 
 
@@ -90,15 +96,21 @@ def parse_feed(data: bytes, base_url: str) -> FeedContent:
     version = parsed.get("version") or ""
     problem = parsed.get("bozo_exception")
     if not version and not parsed.entries:
-        raise FeedError("This is not an RSS or Atom feed, nor a news sitemap"
-                        + (f" ({problem})." if problem else "."))
+        raise FeedError(
+            "This is not an RSS or Atom feed, nor a news sitemap"
+            + (f" ({problem})." if problem else ".")
+        )
     items = []
     for entry in parsed.entries:
         url = _web_link(entry.get("link") or entry.get("id"), base_url)
         if url is not None:
-            items.append(FeedItem(url, (entry.get("title") or "").strip() or None,
-                                  _struct_time(entry.get("published_parsed")
-                                               or entry.get("updated_parsed"))))
+            items.append(
+                FeedItem(
+                    url,
+                    (entry.get("title") or "").strip() or None,
+                    _struct_time(entry.get("published_parsed") or entry.get("updated_parsed")),
+                )
+            )
     if parsed.get("bozo") and not items:  # broken, and nothing could be recovered from it
         raise FeedError(f"The feed is malformed ({problem}) and no item could be read.")
     kind = "atom" if version.startswith("atom") else "rss"

@@ -37,8 +37,9 @@ def _date(value: str | None) -> date | None:
 
 def extract_article(html: bytes, url: str) -> ArticlePage | None:
     """Return the main text and metadata of the HTML page at URL, or None without main text."""
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True,
-                                           include_comments=False, include_tables=False)
+    document = trafilatura.bare_extraction(
+        html, url=url, with_metadata=True, include_comments=False, include_tables=False
+    )
     text = (document.text or "").strip() if document is not None else ""
     if len(text.split()) < MIN_WORDS:
         return None
@@ -51,4 +52,5 @@ def extract_article(html: bytes, url: str) -> ArticlePage | None:
         published=_date(document.date),
         language=lang.group(1).decode("ascii").lower() if lang else None,
         canonical_url=document.url if document.url and document.url != url else None,
-        site_name=(document.sitename or "").strip() or host_of(url) or None)
+        site_name=(document.sitename or "").strip() or host_of(url) or None,
+    )

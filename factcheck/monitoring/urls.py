@@ -6,8 +6,20 @@ import urllib.parse
 
 # Query parameters that only say where a reader came from; the page is the same without them.
 _TRACKING = ("utm_", "mc_", "pk_")
-_TRACKING_NAMES = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ref_src", "cmpid",
-                   "ocid", "smid", "at_medium", "at_campaign"}
+_TRACKING_NAMES = {
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "igshid",
+    "ref_src",
+    "cmpid",
+    "ocid",
+    "smid",
+    "at_medium",
+    "at_campaign",
+}
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -19,8 +31,12 @@ def normalize_url(url: str) -> str:
         host = f"[{host}]"
     netloc = host if parts.port in (None, _DEFAULT_PORTS.get(scheme)) else f"{host}:{parts.port}"
     query = urllib.parse.urlencode(
-        [(key, value) for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
-         if key.lower() not in _TRACKING_NAMES and not key.lower().startswith(_TRACKING)])
+        [
+            (key, value)
+            for key, value in urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+            if key.lower() not in _TRACKING_NAMES and not key.lower().startswith(_TRACKING)
+        ]
+    )
     return urllib.parse.urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 
 

@@ -3,7 +3,7 @@
 What every request gets: the policy checked at each connection (after DNS, for every redirect),
 timeouts and an overall deadline, a streamed size cap (reading stops past it), a User-Agent
 naming the product, conditional GET (ETag / Last-Modified), robots.txt obeyed, and at most one
-request per MIN_INTERVAL to each host from this process.
+request per MIN_INTERVAL to each host from every process sharing the pacer (pacing.py).
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from factcheck.outbound.pacing import LocalPacer, Pacer
 from factcheck.outbound.policy import OutboundPolicy, Refused
 
 ROBOTS_MAX_BYTES = 512 * 1024
@@ -67,9 +68,14 @@ class _GuardedBackend(httpcore.SyncBackend):
     def __init__(self, policy: OutboundPolicy) -> None:
         self.policy = policy
 
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None,
-                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.NetworkStream:
         try:
             addresses = self.policy.resolve(host, port)
         except OSError as exc:
@@ -77,43 +83,32 @@ class _GuardedBackend(httpcore.SyncBackend):
         error: Exception = httpcore.ConnectError(f"{host} has no address")
         for address in addresses:  # connect to the checked address, never resolve again
             try:
-                return super().connect_tcp(address, port, timeout, local_address,
-                                           socket_options)
+                return super().connect_tcp(address, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 error = exc
         raise error
 
 
-def guarded_client(policy: OutboundPolicy, *, timeout: httpx.Timeout,
-                   headers: dict[str, str] | None = None) -> httpx.Client:
+def guarded_client(
+    policy: OutboundPolicy, *, timeout: httpx.Timeout, headers: dict[str, str] | None = None
+) -> httpx.Client:
     """Return an httpx client whose every connection obeys POLICY (no proxies from the env)."""
     transport = httpx.HTTPTransport(trust_env=False)
     transport._pool = httpcore.ConnectionPool(  # the same pool httpx builds, with our backend
-        ssl_context=httpx.create_ssl_context(trust_env=False), max_connections=20,
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=20,
         # No idle connections: each request connects (and so is checked) anew, and a client
         # that lives as long as its process holds no sockets between requests.
-        max_keepalive_connections=0, network_backend=_GuardedBackend(policy))
-    return httpx.Client(transport=transport, timeout=timeout, headers=headers,
-                        follow_redirects=False, trust_env=False)
-
-
-class _Pacer:
-    """At most one request per INTERVAL to each host: callers wait for their turn."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._next: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def wait(self, host: str) -> None:
-        if self.interval <= 0:
-            return
-        with self._lock:
-            now = time.monotonic()
-            turn = max(now, self._next.get(host, now))
-            self._next[host] = turn + self.interval
-        if turn > now:
-            time.sleep(turn - now)
+        max_keepalive_connections=0,
+        network_backend=_GuardedBackend(policy),
+    )
+    return httpx.Client(
+        transport=transport,
+        timeout=timeout,
+        headers=headers,
+        follow_redirects=False,
+        trust_env=False,
+    )
 
 
 def _origin(url: httpx.URL) -> str:
@@ -133,17 +128,33 @@ def _error_for(exc: Exception, url: str) -> FetchError:
 class Fetcher:
     """Fetch pages and feeds politely and safely; one per process (robots and pacing state)."""
 
-    def __init__(self, policy: OutboundPolicy, settings: FetchSettings = FetchSettings()) -> None:
+    def __init__(
+        self,
+        policy: OutboundPolicy,
+        settings: FetchSettings = FetchSettings(),
+        *,
+        pacer: Pacer | None = None,
+    ) -> None:
         self.policy, self.settings = policy, settings
         self.client = guarded_client(
-            policy, headers={"User-Agent": settings.user_agent},
-            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout))
-        self._pacer = _Pacer(settings.min_interval_seconds)
+            policy,
+            headers={"User-Agent": settings.user_agent},
+            timeout=httpx.Timeout(settings.read_timeout, connect=settings.connect_timeout),
+        )
+        self.pacer = pacer or LocalPacer(settings.min_interval_seconds)
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser | None]] = {}
         self._robots_lock = threading.Lock()
 
     def close(self) -> None:
         self.client.close()
+        self.pacer.close()
+
+    def _wait_turn(self, host: str) -> None:
+        """Wait until HOST may be sent another request (MIN_INTERVAL after the last one)."""
+        if self.settings.min_interval_seconds > 0:
+            wait = self.pacer.reserve(host)
+            if wait > 0:
+                time.sleep(wait)
 
     def __enter__(self) -> Fetcher:
         return self
@@ -151,9 +162,15 @@ class Fetcher:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
-            accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
-            max_bytes: int | None = None) -> Page:
+    def get(
+        self,
+        url: str,
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        accept: str = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5",
+        max_bytes: int | None = None,
+    ) -> Page:
         """GET URL following redirects; raise FetchError for anything but a 2xx or a 304."""
         limit = self.settings.max_bytes if max_bytes is None else max_bytes
         headers = {"Accept": accept}
@@ -172,7 +189,7 @@ class Fetcher:
         for _ in range(self.settings.max_redirects + 1):
             shown = str(request.url)
             self._allowed_by_robots(request.url)
-            self._pacer.wait(request.url.host)
+            self._wait_turn(request.url.host)
             try:
                 response = self.client.send(request, stream=True)
                 try:
@@ -185,36 +202,50 @@ class Fetcher:
                     response.close()
             except (Refused, httpx.HTTPError) as exc:
                 raise _error_for(exc, shown) from exc
-        raise FetchError("redirects", f"{url} redirects more than "
-                                      f"{self.settings.max_redirects} times.")
+        raise FetchError(
+            "redirects", f"{url} redirects more than {self.settings.max_redirects} times."
+        )
 
     def _page(self, response: httpx.Response, url: str, limit: int, deadline: float) -> Page:
         if response.status_code != 304 and not 200 <= response.status_code < 300:
-            raise FetchError("http", f"{url} answered HTTP {response.status_code} "
-                                     f"{response.reason_phrase}.", status=response.status_code)
+            raise FetchError(
+                "http",
+                f"{url} answered HTTP {response.status_code} {response.reason_phrase}.",
+                status=response.status_code,
+            )
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise FetchError("too_large", f"{url} is {int(declared):,} bytes; the limit is "
-                                          f"{limit:,}.")
+            raise FetchError(
+                "too_large", f"{url} is {int(declared):,} bytes; the limit is {limit:,}."
+            )
         body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk
             if len(body) > limit:
-                raise FetchError("too_large", f"{url} is larger than the limit of {limit:,} "
-                                              "bytes; reading stopped there.")
+                raise FetchError(
+                    "too_large",
+                    f"{url} is larger than the limit of {limit:,} bytes; reading stopped there.",
+                )
             if time.monotonic() > deadline:
-                raise FetchError("timeout", f"{url} took longer than "
-                                            f"{self.settings.deadline_seconds:g} s to send.")
+                raise FetchError(
+                    "timeout",
+                    f"{url} took longer than {self.settings.deadline_seconds:g} s to send.",
+                )
         media, _, params = response.headers.get("Content-Type", "").partition(";")
         charset = None
         for param in params.split(";"):
             key, _, value = param.partition("=")
             if key.strip().lower() == "charset" and value.strip():
                 charset = value.strip().strip('"').lower()
-        return Page(url=str(response.url), status=response.status_code,
-                    content_type=media.strip().lower(), charset=charset, body=bytes(body),
-                    etag=response.headers.get("ETag"),
-                    last_modified=response.headers.get("Last-Modified"))
+        return Page(
+            url=str(response.url),
+            status=response.status_code,
+            content_type=media.strip().lower(),
+            charset=charset,
+            body=bytes(body),
+            etag=response.headers.get("ETag"),
+            last_modified=response.headers.get("Last-Modified"),
+        )
 
     def _allowed_by_robots(self, url: httpx.URL) -> None:
         if not self.settings.respect_robots or url.path == "/robots.txt":
@@ -231,8 +262,7 @@ class Fetcher:
             return cached[1]
         parser: urllib.robotparser.RobotFileParser | None = None
         try:
-            page = self.get(f"{origin}/robots.txt", accept="text/plain",
-                            max_bytes=ROBOTS_MAX_BYTES)
+            page = self.get(f"{origin}/robots.txt", accept="text/plain", max_bytes=ROBOTS_MAX_BYTES)
             parser = urllib.robotparser.RobotFileParser()
             parser.parse(page.body.decode("utf-8", "replace").splitlines())
         except FetchError as exc:
@@ -241,15 +271,18 @@ class Fetcher:
             elif exc.kind == "refused":
                 raise
             else:  # the server could not say: RFC 9309 says assume everything is disallowed
-                raise FetchError("robots", f"{origin}/robots.txt could not be read "
-                                           f"({exc.message}); not fetching from it.") from exc
+                raise FetchError(
+                    "robots",
+                    f"{origin}/robots.txt could not be read ({exc.message}); not fetching from it.",
+                ) from exc
         with self._robots_lock:
             self._robots[origin] = (time.monotonic() + ROBOTS_TTL_SECONDS, parser)
         return parser
 
 
-def post(client: httpx.Client, url: str, body: bytes,
-         headers: dict[str, str]) -> tuple[int | None, str | None]:
+def post(
+    client: httpx.Client, url: str, body: bytes, headers: dict[str, str]
+) -> tuple[int | None, str | None]:
     """POST BODY to URL without following redirects; return (status, error or None if 2xx)."""
     try:
         response = client.post(url, content=body, headers=headers)
@@ -260,4 +293,3 @@ def post(client: httpx.Client, url: str, body: bytes,
     if 200 <= response.status_code < 300:
         return response.status_code, None
     return response.status_code, f"HTTP {response.status_code} {response.reason_phrase}"[:500]
-

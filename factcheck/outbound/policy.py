@@ -13,6 +13,7 @@ FETCH_ALLOW_HOSTS.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import urllib.parse
 from collections.abc import Iterable
@@ -22,12 +23,33 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 # Cloud metadata services (AWS, GCP, Azure, Alibaba, Oracle...): they hand out credentials.
-METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254", "168.63.129.16",
-    "192.0.0.192"))
-METADATA_HOSTS = frozenset({"metadata", "metadata.google.internal", "metadata.azure.internal",
-                            "instance-data", "instance-data.ec2.internal"})
+METADATA_ADDRESSES = frozenset(
+    ipaddress.ip_address(a)
+    for a in (
+        "169.254.169.254",
+        "169.254.170.2",
+        "100.100.100.200",
+        "fd00:ec2::254",
+        "168.63.129.16",
+        "192.0.0.192",
+    )
+)
+METADATA_HOSTS = frozenset(
+    {
+        "metadata",
+        "metadata.google.internal",
+        "metadata.azure.internal",
+        "instance-data",
+        "instance-data.ec2.internal",
+    }
+)
 _UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")
+_WEB_URL = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
+
+
+def is_web_url(url: str) -> bool:
+    """Return True if URL is an http:// or https:// address with a host and no white space."""
+    return _WEB_URL.fullmatch(url) is not None
 
 
 class Refused(Exception):
@@ -58,11 +80,16 @@ def address_kind(ip: IPAddress) -> str | None:
         if plain in METADATA_ADDRESSES:
             return "cloud metadata"
         ip = plain
-    checks = (("loopback", ip.is_loopback), ("unspecified", ip.is_unspecified),
-              ("link-local", ip.is_link_local), ("multicast", ip.is_multicast),
-              ("unique-local", isinstance(ip, ipaddress.IPv6Address) and ip in _UNIQUE_LOCAL),
-              ("reserved", ip.is_reserved), ("private", ip.is_private),
-              ("non-public", not ip.is_global))
+    checks = (
+        ("loopback", ip.is_loopback),
+        ("unspecified", ip.is_unspecified),
+        ("link-local", ip.is_link_local),
+        ("multicast", ip.is_multicast),
+        ("unique-local", isinstance(ip, ipaddress.IPv6Address) and ip in _UNIQUE_LOCAL),
+        ("reserved", ip.is_reserved),
+        ("private", ip.is_private),
+        ("non-public", not ip.is_global),
+    )
     return next((kind for kind, matches in checks if matches), None)
 
 
@@ -106,14 +133,17 @@ class OutboundPolicy:
             return
         kind = address_kind(ip)
         if kind is not None:
-            raise Refused(f"{address} is a {kind} address" if host == address
-                          else f"{host} resolves to {address}, a {kind} address")
+            raise Refused(
+                f"{address} is a {kind} address"
+                if host == address
+                else f"{host} resolves to {address}, a {kind} address"
+            )
 
     def check_url(self, url: str) -> str:
         """Return URL's host after checking what can be checked without DNS; raise Refused."""
         try:
             parts = urllib.parse.urlsplit(url)
-            parts.port  # noqa: B018  (raises ValueError for a malformed port)
+            _ = parts.port  # raises ValueError for a malformed port
         except ValueError as exc:
             raise Refused(f"the address is malformed: {exc}") from exc
         if parts.scheme.lower() not in ("http", "https"):

@@ -9,24 +9,40 @@ from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.matching import Matcher
-from factcheck.matching.embedder import to_blob
-from factcheck.models import MAX_ID, Article, Claim, ClaimLink, Origin, Review, User, utcnow
-from factcheck.services import alerts, audit, webhooks
 from factcheck.matching.dense import dense_retriever
+from factcheck.matching.embedder import to_blob
+from factcheck.models import (
+    Article,
+    Claim,
+    ClaimLink,
+    Origin,
+    Review,
+    User,
+    utcnow,
+    valid_id,
+)
+from factcheck.services import alerts, audit, webhooks
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
-from factcheck.services.extraction import ExtractedClaim, extract_claims
+from factcheck.services.extraction import ExtractedClaim, extract_with
+from factcheck.services.languages import embed_multilingual, resolve_language
 from factcheck.services.links import Thresholds, add_suggestions
+from factcheck.services.transaction import transaction
 from factcheck.text import DecodeError, clean_html, clean_text, decode_bytes, markdown_to_text
 
 FORMATS = {"text": clean_text, "markdown": markdown_to_text, "html": clean_html}
-FORMAT_BY_SUFFIX = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-                    ".html": "html", ".htm": "html"}
+FORMAT_BY_SUFFIX = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,26 +73,45 @@ def prepare_body(raw: str, *, fmt: str = "text", max_chars: int = 500_000) -> st
     if fmt not in FORMATS:
         raise InvalidInput(f"Unknown format {fmt!r}: use one of {', '.join(FORMATS)}.")
     if len(raw) > max_chars * 4:  # cleaning a huge document would be wasted work
-        raise TooLarge(f"The article is too long ({len(raw):,} characters; "
-                       f"the limit is {max_chars:,}).")
+        raise TooLarge(
+            f"The article is too long ({len(raw):,} characters; the limit is {max_chars:,})."
+        )
     body = FORMATS[fmt](raw)
     if not body:
         raise InvalidInput("The article is empty: paste its text or upload a file.")
     if len(body) > max_chars:
-        raise TooLarge(f"The article is too long ({len(body):,} characters; "
-                       f"the limit is {max_chars:,}).")
+        raise TooLarge(
+            f"The article is too long ({len(body):,} characters; the limit is {max_chars:,})."
+        )
     return body
 
 
-def new_claim(extracted: ExtractedClaim, matcher: Matcher, now: datetime, *,
-              article_date: date | None) -> Claim:
-    """Return an unsaved article Claim for an extracted claim, made on ARTICLE_DATE."""
+def new_claim(
+    extracted: ExtractedClaim,
+    matcher: Matcher,
+    now: datetime,
+    *,
+    article_date: date | None,
+    language: str,
+) -> Claim:
+    """Return an unsaved article Claim for an extracted claim, made on ARTICLE_DATE, in the
+    article's LANGUAGE (its multilingual vector comes from embed_multilingual)."""
     draft = extracted.draft
-    return Claim(text=draft.text, sentence=draft.sentence, start=draft.start, end=draft.end,
-                 spans=[list(span) for span in draft.spans], claim_date=article_date,
-                 checkworthiness=extracted.checkworthiness, kind=draft.kind,
-                 origin=Origin.ARTICLE, embedding=to_blob(extracted.embedding),
-                 embedding_model=matcher.embedder.name, embedded_at=now)
+    return Claim(
+        text=draft.text,
+        sentence=draft.sentence,
+        start=draft.start,
+        end=draft.end,
+        spans=[list(span) for span in draft.spans],
+        claim_date=article_date,
+        checkworthiness=extracted.checkworthiness,
+        kind=draft.kind,
+        origin=Origin.ARTICLE,
+        embedding=to_blob(extracted.embedding),
+        embedding_model=matcher.embedder.name,
+        embedded_at=now,
+        language=language,
+    )
 
 
 def stack_vectors(matcher: Matcher, extracted: list[ExtractedClaim]) -> np.ndarray:
@@ -86,13 +121,24 @@ def stack_vectors(matcher: Matcher, extracted: list[ExtractedClaim]) -> np.ndarr
     return np.stack([c.embedding for c in extracted])
 
 
-def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
-                   fmt: str = "text", url: str | None = None, outlet: str | None = None,
-                   author: str | None = None, published_at: datetime | None = None,
-                   is_draft: bool = False, submitted_by: User | None = None,
-                   max_chars: int = 500_000, language: str | None = None,
-                   prepare: Callable[[Article], None] | None = None,
-                   thresholds: Thresholds = Thresholds()) -> IngestResult:
+def ingest_article(
+    session: Session,
+    matcher: Matcher,
+    *,
+    title: str,
+    body: str,
+    fmt: str = "text",
+    url: str | None = None,
+    outlet: str | None = None,
+    author: str | None = None,
+    published_at: datetime | None = None,
+    is_draft: bool = False,
+    submitted_by: User | None = None,
+    max_chars: int = 500_000,
+    language: str | None = None,
+    prepare: Callable[[Article], None] | None = None,
+    thresholds: Thresholds | None = None,
+) -> IngestResult:
     """Store an article and its atomic claims, scored and embedded; idempotent on the text.
 
     PREPARE, when given, is called with the new article before its one commit (to add where
@@ -107,29 +153,53 @@ def ingest_article(session: Session, matcher: Matcher, *, title: str, body: str,
     if existing is not None:
         return IngestResult(existing, created=False)
     article_date = published_at.date() if published_at else None
-    extracted = extract_claims(matcher.embedder, body,  # all the work before any write
-                               article_date=article_date)
-    now = utcnow()
-    article = Article(title=title[:500], body=body, content_hash=digest, url=url or None,
-                      outlet=outlet or None, author=author or None, submitted_by=submitted_by,
-                      published_at=published_at, is_draft=is_draft, language=language or "en")
-    article.claims = [new_claim(c, matcher, now, article_date=article_date) for c in extracted]
-    session.add(article)
-    if prepare is not None:
-        prepare(article)
-    session.flush()
-    vectors = stack_vectors(matcher, extracted)
-    links = add_suggestions(session, matcher, article.claims, vectors, thresholds=thresholds)
-    repeats = alerts.raise_for_links(session, links)
-    audit.record(session, submitted_by, "article.ingested", "article", article.id,
-                 title=article.title, claims=len(article.claims))
+    language = resolve_language(matcher, language, title, body)
+    extracted = extract_with(  # all the work before any write
+        matcher, body, language=language, article_date=article_date, title=title
+    )
     try:
-        session.commit()
+        with transaction(session):
+            now = utcnow()
+            article = Article(
+                title=title[:500],
+                body=body,
+                content_hash=digest,
+                url=url or None,
+                outlet=outlet or None,
+                author=author or None,
+                submitted_by=submitted_by,
+                published_at=published_at,
+                is_draft=is_draft,
+                language=language,
+            )
+            article.claims = [
+                new_claim(c, matcher, now, article_date=article_date, language=language)
+                for c in extracted
+            ]
+            embed_multilingual(matcher, article.claims)
+            session.add(article)
+            if prepare is not None:
+                prepare(article)
+            session.flush()
+            vectors = stack_vectors(matcher, extracted)
+            links = add_suggestions(
+                session, matcher, article.claims, vectors, thresholds=thresholds
+            )
+            repeats = alerts.raise_for_links(session, links)
+            audit.record(
+                session,
+                submitted_by,
+                "article.ingested",
+                "article",
+                article.id,
+                title=article.title,
+                claims=len(article.claims),
+            )
     except IntegrityError:
         # The same text was stored by a concurrent request (a double click, another worker).
-        session.rollback()
-        return IngestResult(session.scalar(select(Article).where(Article.content_hash == digest)),
-                            created=False)
+        return IngestResult(
+            session.scalar(select(Article).where(Article.content_hash == digest)), created=False
+        )
     dense_retriever(session, matcher).catch_up()
     webhooks.enqueue_alerts(session, repeats)
     return IngestResult(article, created=True)
@@ -141,12 +211,19 @@ def get_article(session: Session, article_id: int, *, with_claims: bool = False)
     WITH_CLAIMS loads its claims with their verdicts, sources and links in a few queries.
     """
     claims = selectinload(Article.claims)
-    options = [claims.selectinload(Claim.reviews).selectinload(Review.sources),
-               claims.selectinload(Claim.check_requested_by),
-               claims.selectinload(Claim.links).selectinload(ClaimLink.other)
-               .selectinload(Claim.reviews).selectinload(Review.sources)] if with_claims else []
-    article = (session.get(Article, article_id, options=options)
-               if 0 < article_id <= MAX_ID else None)
+    options = (
+        [
+            claims.selectinload(Claim.reviews).selectinload(Review.sources),
+            claims.selectinload(Claim.check_requested_by),
+            claims.selectinload(Claim.links)
+            .selectinload(ClaimLink.other)
+            .selectinload(Claim.reviews)
+            .selectinload(Review.sources),
+        ]
+        if with_claims
+        else []
+    )
+    article = session.get(Article, article_id, options=options) if valid_id(article_id) else None
     if article is None:
         raise NotFound(f"There is no article with id {article_id}.")
     return article
@@ -157,8 +234,9 @@ def list_articles(session: Session, *, limit: int = 50) -> list[Article]:
     return list(session.scalars(select(Article).order_by(Article.id.desc()).limit(limit)))
 
 
-def page_articles(session: Session, *, after_id: int = 0, source_id: int | None = None,
-                  limit: int = 10) -> list[Article]:
+def page_articles(
+    session: Session, *, after_id: int = 0, source_id: int | None = None, limit: int = 10
+) -> list[Article]:
     """Return up to LIMIT articles with id > AFTER_ID (from SOURCE_ID when given), by id."""
     query = select(Article).where(Article.id > after_id).options(selectinload(Article.source))
     if source_id is not None:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
-from factcheck.models import Review, ReviewStatus
+from factcheck.models import Review, ReviewStatus, as_utc
 from factcheck.verdicts import RATINGS, rating_label
 
 BEST_RATING, WORST_RATING = 5, 1
@@ -29,9 +29,9 @@ def iso(value: date | datetime | None) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).replace(microsecond=0).isoformat().replace(
-            "+00:00", "Z")
+        return (
+            as_utc(value).astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        )
     return value.isoformat()
 
 
@@ -42,9 +42,14 @@ def is_own(review: Review) -> bool:
 
 def first_published(review: Review) -> datetime | None:
     """Return when the claim's verdict was first published by the same publisher."""
-    same = [r.published_at for r in review.claim.reviews
-            if r.status is ReviewStatus.PUBLISHED and r.published_at is not None
-            and r.publisher == review.publisher and r.id <= review.id]
+    same = [
+        r.published_at
+        for r in review.claim.reviews
+        if r.status is ReviewStatus.PUBLISHED
+        and r.published_at is not None
+        and r.publisher == review.publisher
+        and r.id <= review.id
+    ]
     return min(same) if same else review.published_at
 
 
@@ -59,13 +64,17 @@ def rating(review: Review) -> dict[str, Any]:
 
 
 def _item_reviewed(review: Review) -> dict[str, Any]:
+    """Return the Claim reviewed: who made it (the claimant, else the outlet that printed it),
+    when, and where it appeared (an editor's draft article is not shown anywhere)."""
     claim = review.claim
+    article = claim.article if claim.article is not None and not claim.article.is_draft else None
     item: dict[str, Any] = {"@type": "Claim"}
     if claim.claimant:
         item["author"] = {"@type": "Person", "name": claim.claimant}
+    elif article is not None and article.outlet:
+        item["author"] = {"@type": "Organization", "name": article.outlet}
     if claim.claim_date:
         item["datePublished"] = iso(claim.claim_date)
-    article = claim.article
     if article is not None and article.url:
         appearance = {"@type": "CreativeWork", "url": article.url, "headline": article.title}
         if article.published_at:
@@ -86,8 +95,10 @@ def claim_review(review: Review, *, page_url: str, publisher: Publisher) -> dict
     if review.status is not ReviewStatus.PUBLISHED:
         raise ValueError("Only a published review has a ClaimReview.")
     own = is_own(review)
-    author: dict[str, Any] = {"@type": "Organization",
-                              "name": publisher.name if own else review.publisher or "unknown"}
+    author: dict[str, Any] = {
+        "@type": "Organization",
+        "name": publisher.name if own else review.publisher or "unknown",
+    }
     if own and publisher.url:
         author["url"] = publisher.url
     first = first_published(review)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Any
 
 from factcheck.services.claims import ClaimRecord, parse_record, read_jsonl
 from factcheck.services.errors import InvalidInput
+from factcheck.text.language import normalise_code
 from factcheck.verdicts import normalise_rating
 
 # A numeric rating, placed on our 1..5 scale, when the textual one is not a label we know.
@@ -111,6 +111,19 @@ def _by_value(review_rating: dict) -> str | None:
     return _BY_VALUE[round(1 + 4 * (value - worst) / (best - worst))]
 
 
+def _language(value: object) -> str | None:
+    """Return the language tag of inLanguage: text ("ru") or a Language ({"alternateName":
+    "ru", "name": "Russian"}); None when it names none (the claim's language is detected)."""
+    if isinstance(value, dict):
+        value = value.get("alternateName")
+    if not isinstance(value, str):
+        return None
+    try:
+        return normalise_code(value)
+    except ValueError:
+        return None
+
+
 def parse_claim_review(item: object) -> ClaimRecord:
     """Return the ClaimRecord of one ClaimReview object, or raise InvalidInput saying why not."""
     if not isinstance(item, dict) or _type(item) != "ClaimReview":
@@ -123,16 +136,19 @@ def parse_claim_review(item: object) -> ClaimRecord:
     headline = _name(item.get("name")) or _name(item.get("headline"))
     description = item.get("description") if isinstance(item.get("description"), str) else None
     claim_date = claim.get("datePublished")
-    record = parse_record({
-        "text": item.get("claimReviewed"),
-        "rating": key,
-        "claimant": _name(claim.get("author")),
-        "date": claim_date if isinstance(claim_date, str) else None,
-        "url": _url(item.get("url")),
-        "source": _name(item.get("author")) or _name(item.get("publisher")),
-        "conclusion": (headline or "")[:500],
-        "context": " ".join(p for p in (headline, description) if p) or None,
-        "id": item.get("@id") if isinstance(item.get("@id"), str) else None,
-    })
+    record = parse_record(
+        {
+            "text": item.get("claimReviewed"),
+            "rating": key,
+            "claimant": _name(claim.get("author")),
+            "date": claim_date if isinstance(claim_date, str) else None,
+            "url": _url(item.get("url")),
+            "source": _name(item.get("author")) or _name(item.get("publisher")),
+            "conclusion": (headline or "")[:500],
+            "context": " ".join(p for p in (headline, description) if p) or None,
+            "id": item.get("@id") if isinstance(item.get("@id"), str) else None,
+            "language": _language(item.get("inLanguage")),
+        }
+    )
     # The other desk's own words for the verdict stay with it ("Four Pinocchios").
     return replace(record, original_rating=label[:100] if label and label != key else None)

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from factcheck.models import (VERDICT_RELATIONS, Claim, ClaimLink, LinkState, Review,
-                              ReviewStatus)
+from factcheck.models import VERDICT_RELATIONS, Claim, ClaimLink, LinkState, Review, ReviewStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +37,21 @@ def _has_published(claim_id: object) -> object:
 
 def _candidate_links(*conditions: object) -> Select:
     """Confirmed same/paraphrase links whose two claims both have a published verdict."""
-    return (select(ClaimLink)
-            .where(ClaimLink.state == LinkState.CONFIRMED,
-                   ClaimLink.relation.in_(VERDICT_RELATIONS),
-                   _has_published(ClaimLink.claim_id), _has_published(ClaimLink.other_id),
-                   *conditions)
-            .options(selectinload(ClaimLink.claim).selectinload(Claim.reviews),
-                     selectinload(ClaimLink.other).selectinload(Claim.reviews))
-            .order_by(ClaimLink.id))
+    return (
+        select(ClaimLink)
+        .where(
+            ClaimLink.state == LinkState.CONFIRMED,
+            ClaimLink.relation.in_(VERDICT_RELATIONS),
+            _has_published(ClaimLink.claim_id),
+            _has_published(ClaimLink.other_id),
+            *conditions,
+        )
+        .options(
+            selectinload(ClaimLink.claim).selectinload(Claim.reviews),
+            selectinload(ClaimLink.other).selectinload(Claim.reviews),
+        )
+        .order_by(ClaimLink.id)
+    )
 
 
 def _differs(link: ClaimLink) -> bool:
@@ -71,12 +77,12 @@ def conflicts_for(session: Session, claim: Claim) -> list[VerdictConflict]:
     if claim.verdict is None:
         return []
     found: dict[int, VerdictConflict] = {}
-    links = session.scalars(_candidate_links(
-        or_(ClaimLink.claim_id == claim.id, ClaimLink.other_id == claim.id)))
+    links = session.scalars(
+        _candidate_links(or_(ClaimLink.claim_id == claim.id, ClaimLink.other_id == claim.id))
+    )
     for link in links:
         if not _differs(link):
             continue
         other = link.other if link.claim_id == claim.id else link.claim
         found.setdefault(other.id, VerdictConflict(claim=claim, other=other, link=link))
     return list(found.values())
-

@@ -3,8 +3,10 @@
 SQLITE_READONLY, SQLITE_FULL = 8, 13  # primary result codes (extended codes keep them low)
 # PostgreSQL: read_only_sql_transaction (a replica, default_transaction_read_only), disk_full.
 POSTGRES_CANNOT_WRITE = {"25006", "53100"}
-CANNOT_WRITE = ("The database cannot be written: nothing was saved. It is read-only or its "
-                "disk is full: tell whoever runs this server, then try again.")
+CANNOT_WRITE = (
+    "The database cannot be written: nothing was saved. It is read-only or its "
+    "disk is full: tell whoever runs this server, then try again."
+)
 
 
 class ServiceError(Exception):
@@ -14,9 +16,10 @@ class ServiceError(Exception):
     code = "bad_request"
     transient = False  # True: trying again later may succeed (a timeout, a server error)
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the input it is about (a form field's id), when it is about one
 
 
 class NotFound(ServiceError):
@@ -49,6 +52,14 @@ class Unavailable(ServiceError):
     code = "unavailable"
 
 
+class EmailFailed(ServiceError):
+    """The SMTP server could not be reached or refused to send: tried again later."""
+
+    status_code = 503
+    code = "email_failed"
+    transient = True
+
+
 def cannot_write(error: BaseException) -> bool:
     """Return True if ERROR (a driver's, or SQLAlchemy's around one) says the database refuses
     writes: a read-only file or server, or a full disk."""
@@ -66,5 +77,5 @@ class FetchFailed(ServiceError):
     code = "fetch_failed"
 
     def __init__(self, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
+        super().__init__(message, field=None)
         self.transient = transient

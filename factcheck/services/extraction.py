@@ -8,9 +8,12 @@ from datetime import date
 
 import numpy as np
 
-from factcheck.matching import Embedder
+from factcheck.matching import Embedder, Matcher
+from factcheck.matching.embedder import MultilingualEmbedder
 from factcheck.text.checkworthiness import score_claims
+from factcheck.text.checkworthiness_multilingual import score_sentences as score_multilingual
 from factcheck.text.claims import ClaimDraft, draft_claims, merge_duplicates
+from factcheck.text.multilingual import ENGLISH, sentence_kind, split_sentences
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,18 +29,45 @@ class ExtractedClaim:
         """
         d = self.draft
         at = (lambda i: offsets[i]) if offsets is not None else (lambda i: i)
-        return {"text": d.text, "sentence": d.sentence, "start": at(d.start), "end": at(d.end),
-                "checkworthiness": self.checkworthiness, "kind": d.kind,
-                "spans": [[at(start), at(end)] for start, end in d.spans],
-                "dates": [{"phrase": r.phrase, "start": r.start and r.start.isoformat(),
-                           "end": r.end and r.end.isoformat(), "period": r.period}
-                          for r in d.date_references]}
+        return {
+            "text": d.text,
+            "sentence": d.sentence,
+            "start": at(d.start),
+            "end": at(d.end),
+            "checkworthiness": self.checkworthiness,
+            "kind": d.kind,
+            "spans": [[at(start), at(end)] for start, end in d.spans],
+            "dates": [
+                {
+                    "phrase": r.phrase,
+                    "start": r.start and r.start.isoformat(),
+                    "end": r.end and r.end.isoformat(),
+                    "period": r.period,
+                }
+                for r in d.date_references
+            ],
+        }
 
 
-def extract_claims(embedder: Embedder, body: str, *,
-                   article_date: date | None = None) -> list[ExtractedClaim]:
-    """Return the atomic claims of clean text BODY with scores and matching vectors."""
-    drafts = draft_claims(body, article_date=article_date)
+def extract_claims(
+    embedder: Embedder,
+    body: str,
+    *,
+    article_date: date | None = None,
+    title: str | None = None,
+    language: str = ENGLISH,
+    multilingual: MultilingualEmbedder | None = None,
+) -> list[ExtractedClaim]:
+    """Return the atomic claims of clean text BODY with scores and matching vectors.
+
+    A headline that repeats the article's TITLE is not a claim. BODY in another LANGUAGE
+    than English goes the way text.multilingual describes: its sentences are its claims,
+    scored by the MULTILINGUAL encoder's classifier (the English one when there is no
+    multilingual encoder).
+    """
+    if language != ENGLISH:
+        return _sentence_claims(embedder, body, language, multilingual)
+    drafts = draft_claims(body, article_date=article_date, title=title)
     unique = list(dict.fromkeys(d.text for d in drafts))  # a repeated claim is encoded once
     encoded = embedder.encode_layers(unique)
     row_of = {text: row for row, text in enumerate(unique)}
@@ -45,11 +75,66 @@ def extract_claims(embedder: Embedder, body: str, *,
     kept, rows = merge_duplicates(drafts, embeddings)
     layers = encoded.layers[[row_of[d.text] for d in kept]]
     scores = score_claims(layers, [d.text for d in kept])
-    return [ExtractedClaim(draft, score, embeddings[row])
-            for draft, score, row in zip(kept, scores, rows)]
+    return [
+        ExtractedClaim(draft, score, embeddings[row])
+        for draft, score, row in zip(kept, scores, rows, strict=True)
+    ]
 
 
 def score_sentences(embedder: Embedder, sentences: list[str]) -> list[float]:
     """Return check-worthiness for each sentence taken as one claim."""
     encoded = embedder.encode_layers(sentences)
     return score_claims(encoded.layers, sentences)
+
+
+def extract_with(
+    matcher: Matcher,
+    body: str,
+    *,
+    language: str,
+    article_date: date | None = None,
+    title: str | None = None,
+) -> list[ExtractedClaim]:
+    """Return extract_claims' claims of BODY in LANGUAGE with the matcher's encoders."""
+    space = matcher.multilingual
+    return extract_claims(
+        matcher.embedder,
+        body,
+        article_date=article_date,
+        title=title,
+        language=language,
+        multilingual=space.embedder if space is not None else None,
+    )
+
+
+def _sentence_claims(
+    embedder: Embedder, body: str, language: str, multilingual: MultilingualEmbedder | None
+) -> list[ExtractedClaim]:
+    """Claims of a text in a language without a parser: its sentences, de-duplicated."""
+    drafts = [
+        ClaimDraft(
+            text=s.text,
+            sentence=s.text,
+            start=s.start,
+            end=s.end,
+            kind=sentence_kind(s.text),
+            spans=((s.start, s.end),),
+        )
+        for s in split_sentences(body, language)
+    ]
+    texts = [d.text for d in drafts]
+    if multilingual is None:
+        encoded = embedder.encode_layers(texts)
+        kept, rows = merge_duplicates(drafts, encoded.embeddings)
+        scores = score_claims(encoded.layers[rows], [d.text for d in kept])
+        return [
+            ExtractedClaim(d, s, encoded.embeddings[r])
+            for d, s, r in zip(kept, scores, rows, strict=True)
+        ]
+    # Duplicates are found with the multilingual vectors: the English model's vectors of two
+    # Russian sentences can be close whatever they say.
+    vectors = multilingual.encode(texts)
+    kept, rows = merge_duplicates(drafts, vectors)
+    scores = score_multilingual(vectors[rows], [d.text for d in kept])
+    dense = embedder.encode([d.text for d in kept])
+    return [ExtractedClaim(d, s, v) for d, s, v in zip(kept, scores, dense, strict=True)]

@@ -8,7 +8,7 @@ links is one article. Fetching a known URL again stores a new revision when its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -18,11 +18,12 @@ from factcheck.matching import Matcher
 from factcheck.models import Article, ArticleUrl, MonitoredSource, User, utcnow
 from factcheck.monitoring.pages import HTML_TYPES, ArticlePage, extract_article
 from factcheck.monitoring.urls import host_of, normalize_url
-from factcheck.outbound import FetchError, Fetcher, Page, Refused
+from factcheck.outbound import Fetcher, FetchError, Page, Refused
 from factcheck.services.articles import content_hash, ingest_article, prepare_body
 from factcheck.services.errors import Conflict, FetchFailed, InvalidInput
 from factcheck.services.links import Thresholds
 from factcheck.services.revisions import store_revision
+from factcheck.services.transaction import transaction
 
 MAX_URL_CHARS = 2000
 
@@ -57,19 +58,25 @@ def checked_url(url: str, fetcher: Fetcher) -> str:
 def find_by_url(session: Session, *urls: str) -> Article | None:
     """Return the article known at any of URLS (normalised), or None."""
     wanted = [normalize_url(url) for url in urls if url]
-    return session.scalar(select(Article).join(ArticleUrl).where(ArticleUrl.url.in_(wanted))
-                          .limit(1)) if wanted else None
+    return (
+        session.scalar(select(Article).join(ArticleUrl).where(ArticleUrl.url.in_(wanted)).limit(1))
+        if wanted
+        else None
+    )
 
 
-def fetch_page(fetcher: Fetcher, url: str, *, etag: str | None = None,
-               last_modified: str | None = None) -> Page:
+def fetch_page(
+    fetcher: Fetcher, url: str, *, etag: str | None = None, last_modified: str | None = None
+) -> Page:
     """GET URL as an HTML page, or raise FetchFailed with what went wrong."""
     try:
         page = fetcher.get(url, etag=etag, last_modified=last_modified)
     except FetchError as exc:
         transient = exc.kind in ("timeout", "network") or (
-            exc.kind == "http" and exc.status is not None and (exc.status >= 500
-                                                               or exc.status == 429))
+            exc.kind == "http"
+            and exc.status is not None
+            and (exc.status >= 500 or exc.status == 429)
+        )
         raise FetchFailed(exc.message, transient=transient) from exc
     if not page.not_modified and page.content_type not in HTML_TYPES:
         shown = page.content_type or "of no declared type"
@@ -90,14 +97,22 @@ def _remember(session: Session, article: Article, page: Page, urls: list[str]) -
 
 
 def _midnight(page: ArticlePage) -> datetime | None:
-    return datetime.combine(page.published, time(), timezone.utc) if page.published else None
+    return datetime.combine(page.published, time(), UTC) if page.published else None
 
 
-def ingest_url(session: Session, matcher: Matcher, fetcher: Fetcher, url: str, *,
-               outlet: str | None = None, title: str | None = None,
-               submitted_by: User | None = None, source: MonitoredSource | None = None,
-               max_chars: int = 500_000,
-               thresholds: Thresholds = Thresholds()) -> UrlIngestResult:
+def ingest_url(
+    session: Session,
+    matcher: Matcher,
+    fetcher: Fetcher,
+    url: str,
+    *,
+    outlet: str | None = None,
+    title: str | None = None,
+    submitted_by: User | None = None,
+    source: MonitoredSource | None = None,
+    max_chars: int = 500_000,
+    thresholds: Thresholds | None = None,
+) -> UrlIngestResult:
     """Fetch the article at URL and store it (or its new revision); idempotent on URL and text.
 
     An item of a monitored SOURCE gets the source as outlet (and language, when the page does
@@ -108,41 +123,67 @@ def ingest_url(session: Session, matcher: Matcher, fetcher: Fetcher, url: str, *
     """
     url = checked_url(url, fetcher)  # fetched as given, stored normalised
     existing = find_by_url(session, url)
-    page = fetch_page(fetcher, url, etag=existing.http_etag if existing else None,
-                      last_modified=existing.http_last_modified if existing else None)
+    page = fetch_page(
+        fetcher,
+        url,
+        etag=existing.http_etag if existing else None,
+        last_modified=existing.http_last_modified if existing else None,
+    )
     if page.not_modified:
         if existing is None:  # a validator we never sent: treat as an empty answer
             raise FetchFailed(f"{url} answered 304 Not Modified to a first request.")
-        existing.fetched_at = utcnow()
-        session.commit()
+        with transaction(session):
+            existing.fetched_at = utcnow()
         return UrlIngestResult(existing, "unchanged")
     extracted = extract_article(page.body, page.url)
     if extracted is None:
-        raise InvalidInput(f"No article text was found at {url}: the page has no main text "
-                           "(a front page, a video, or a page that needs JavaScript?).")
+        raise InvalidInput(
+            f"No article text was found at {url}: the page has no main text "
+            "(a front page, a video, or a page that needs JavaScript?)."
+        )
     body = prepare_body(extracted.text, max_chars=max_chars)
     urls = [normalize_url(u) for u in (url, page.url, extracted.canonical_url) if u]
     digest = content_hash(body)
-    existing = existing or find_by_url(session, *urls) or session.scalar(
-        select(Article).where(Article.content_hash == digest))
+    existing = (
+        existing
+        or find_by_url(session, *urls)
+        or session.scalar(select(Article).where(Article.content_hash == digest))
+    )
     if existing is not None:
-        return _update(session, matcher, existing, page, urls, body, digest, extracted,
-                       submitted_by, thresholds)
+        return _update(
+            session,
+            matcher,
+            existing,
+            page,
+            urls,
+            body,
+            digest,
+            extracted,
+            submitted_by,
+            thresholds,
+        )
+
     def prepare(article: Article) -> None:
         article.source = source
         _remember(session, article, page, urls)
 
     try:
         result = ingest_article(
-            session, matcher, title=title or extracted.title or host_of(page.url) or url,
-            body=body, url=urls[-1],
+            session,
+            matcher,
+            title=title or extracted.title or host_of(page.url) or url,
+            body=body,
+            url=urls[-1],
             outlet=outlet or (source.name if source else None) or extracted.site_name,
-            author=(extracted.author or "")[:200] or None, published_at=_midnight(extracted),
-            submitted_by=submitted_by, max_chars=max_chars, prepare=prepare,
+            author=(extracted.author or "")[:200] or None,
+            published_at=_midnight(extracted),
+            submitted_by=submitted_by,
+            max_chars=max_chars,
+            prepare=prepare,
             language=extracted.language or (source.language if source else None),
-            thresholds=thresholds)
+            thresholds=thresholds,
+        )
     except IntegrityError:  # another worker stored one of these URLs meanwhile
-        session.rollback()
         result = None
     if result is not None and result.created:
         return UrlIngestResult(result.article, "created")
@@ -150,21 +191,37 @@ def ingest_url(session: Session, matcher: Matcher, fetcher: Fetcher, url: str, *
     stored = (result.article if result else None) or find_by_url(session, *urls)
     if stored is None:
         raise Conflict(f"{url} was being stored by someone else at the same time; try again.")
-    _remember(session, stored, page, urls)
-    session.commit()
+    with transaction(session):
+        _remember(session, stored, page, urls)
     return UrlIngestResult(stored, "unchanged")
 
 
-def _update(session: Session, matcher: Matcher, article: Article, page: Page, urls: list[str],
-            body: str, digest: str, extracted: ArticlePage, actor: User | None,
-            thresholds: Thresholds) -> UrlIngestResult:
+def _update(
+    session: Session,
+    matcher: Matcher,
+    article: Article,
+    page: Page,
+    urls: list[str],
+    body: str,
+    digest: str,
+    extracted: ArticlePage,
+    actor: User | None,
+    thresholds: Thresholds | None,
+) -> UrlIngestResult:
     """Record a new fetch of a stored ARTICLE; its text changed: store it as a revision."""
-    _remember(session, article, page, urls)
-    other = session.scalar(select(Article.id).where(Article.content_hash == digest))
-    if digest == article.content_hash or other is not None:
-        session.commit()
-        return UrlIngestResult(article, "unchanged")
-    store_revision(session, matcher, article, body=body, is_draft=article.is_draft,
-                   title=(extracted.title or article.title)[:500], actor=actor,
-                   thresholds=thresholds)
+    with transaction(session):  # the fetch is recorded with the revision it brings, if any
+        _remember(session, article, page, urls)
+        other = session.scalar(select(Article.id).where(Article.content_hash == digest))
+        if digest == article.content_hash or other is not None:
+            return UrlIngestResult(article, "unchanged")
+        store_revision(
+            session,
+            matcher,
+            article,
+            body=body,
+            is_draft=article.is_draft,
+            title=(extracted.title or article.title)[:500],
+            actor=actor,
+            thresholds=thresholds,
+        )
     return UrlIngestResult(article, "revised")

@@ -7,7 +7,6 @@ longer makes is marked stale; one that comes back in a later revision is live ag
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -16,13 +15,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from factcheck.matching import Matcher
+from factcheck.matching.dense import dense_retriever
 from factcheck.models import Article, ArticleRevision, Claim, Role, User, utcnow
 from factcheck.services import alerts, audit, webhooks
 from factcheck.services.articles import content_hash, new_claim, prepare_body, stack_vectors
-from factcheck.matching.dense import dense_retriever
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput
-from factcheck.services.extraction import ExtractedClaim, extract_claims
+from factcheck.services.extraction import ExtractedClaim, extract_with
+from factcheck.services.languages import embed_multilingual
 from factcheck.services.links import Thresholds, add_suggestions
+from factcheck.services.transaction import transaction
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
 
@@ -42,8 +43,10 @@ def normalise_claim_text(text: str) -> str:
     return " ".join(text.split()).rstrip(" .!?;:")
 
 
-def _match(claims: list[Claim], extracted: list[ExtractedClaim],
-           ) -> tuple[list[tuple[Claim, ExtractedClaim]], list[ExtractedClaim], list[Claim]]:
+def _match(
+    claims: list[Claim],
+    extracted: list[ExtractedClaim],
+) -> tuple[list[tuple[Claim, ExtractedClaim]], list[ExtractedClaim], list[Claim]]:
     """Pair stored CLAIMS with EXTRACTED ones by normalised text.
 
     Returns (kept pairs, extracted claims that are new, live claims that are gone).
@@ -62,16 +65,28 @@ def _match(claims: list[Claim], extracted: list[ExtractedClaim],
     return kept, fresh, gone
 
 
-def revise_article(session: Session, matcher: Matcher, article: Article, *, body: str,
-                   editor: User, base_revision: int, title: str | None = None,
-                   is_draft: bool | None = None, fmt: str = "text", max_chars: int = 500_000,
-                   thresholds: Thresholds = Thresholds()) -> RevisionResult:
+def revise_article(
+    session: Session,
+    matcher: Matcher,
+    article: Article,
+    *,
+    body: str,
+    editor: User,
+    base_revision: int,
+    title: str | None = None,
+    is_draft: bool | None = None,
+    fmt: str = "text",
+    max_chars: int = 500_000,
+    thresholds: Thresholds | None = None,
+) -> RevisionResult:
     """Store BODY as the next revision of ARTICLE (edited from BASE_REVISION) and commit."""
     if not editor.has_role(Role.EDITOR):
         raise Forbidden("Only editors can revise articles.")
     if base_revision != article.revision:
-        raise Conflict(f"The article was revised meanwhile (it is now revision "
-                       f"{article.revision}); reload it and make your changes again.")
+        raise Conflict(
+            f"The article was revised meanwhile (it is now revision "
+            f"{article.revision}); reload it and make your changes again."
+        )
     body = prepare_body(body, fmt=fmt, max_chars=max_chars)
     title = " ".join((title if title is not None else article.title).split())[:500]
     if not title:
@@ -83,69 +98,125 @@ def revise_article(session: Session, matcher: Matcher, article: Article, *, body
     other = session.scalar(select(Article.id).where(Article.content_hash == digest))
     if other is not None:
         raise Conflict(f"This text is already stored as article {other}.")
-    return store_revision(session, matcher, article, body=body, title=title, is_draft=is_draft,
-                          actor=editor, thresholds=thresholds)
+    return store_revision(
+        session,
+        matcher,
+        article,
+        body=body,
+        title=title,
+        is_draft=is_draft,
+        actor=editor,
+        thresholds=thresholds,
+    )
 
 
-def store_revision(session: Session, matcher: Matcher, article: Article, *, body: str,
-                   title: str, is_draft: bool, actor: User | None,
-                   thresholds: Thresholds = Thresholds()) -> RevisionResult:
+def store_revision(
+    session: Session,
+    matcher: Matcher,
+    article: Article,
+    *,
+    body: str,
+    title: str,
+    is_draft: bool,
+    actor: User | None,
+    thresholds: Thresholds | None = None,
+) -> RevisionResult:
     """Store the clean BODY (new text, checked by the caller) as ARTICLE's next revision.
 
     ACTOR is the editor, or None when the page at the article's URL changed by itself.
     """
     digest = content_hash(body)
     date = article.published_at.date() if article.published_at else None
-    extracted = extract_claims(matcher.embedder, body, article_date=date)  # before any write
+    extracted = extract_with(  # all the work before any write
+        matcher, body, language=article.language, article_date=date, title=title
+    )
     kept, fresh, gone = _match(list(article.claims), extracted)
 
-    now, number = utcnow(), article.revision + 1
-    session.add(ArticleRevision(article=article, number=article.revision, title=article.title,
-                                body=article.body, replaced_by=actor, replaced_at=now))
-    for claim, item in kept:
-        claim.start, claim.end = item.draft.start, item.draft.end
-        claim.spans = [list(span) for span in item.draft.spans]
-        claim.sentence = item.draft.sentence
-        if claim.stale:
-            audit.record(session, actor, "claim.restored", "claim", claim.id, revision=number)
-        claim.stale_since_revision = None
-    for claim in gone:
-        claim.start = claim.end = None
-        claim.spans = []
-        claim.stale_since_revision = number
-        audit.record(session, actor, "claim.stale", "claim", claim.id, revision=number,
-                     article=article.id)
-    added = [new_claim(item, matcher, now, article_date=date) for item in fresh]
-    for claim in added:
-        claim.article = article
-    session.add_all(added)
-    article.body, article.content_hash, article.revision = body, digest, number
-    article.title, article.is_draft = title, is_draft
-    session.flush()
-    vectors = stack_vectors(matcher, fresh)
-    links = add_suggestions(session, matcher, added, vectors, thresholds=thresholds)
-    repeats = alerts.raise_for_links(session, links)
-    audit.record(session, actor, "article.revised", "article", article.id, revision=number,
-                 kept=len(kept), added=len(added), stale=[c.id for c in gone])
     try:
-        session.commit()
+        with transaction(session):
+            now, number = utcnow(), article.revision + 1
+            session.add(
+                ArticleRevision(
+                    article=article,
+                    number=article.revision,
+                    title=article.title,
+                    body=article.body,
+                    replaced_by=actor,
+                    replaced_at=now,
+                )
+            )
+            for claim, item in kept:
+                claim.start, claim.end = item.draft.start, item.draft.end
+                claim.spans = [list(span) for span in item.draft.spans]
+                claim.sentence = item.draft.sentence
+                if claim.stale:
+                    audit.record(
+                        session, actor, "claim.restored", "claim", claim.id, revision=number
+                    )
+                claim.stale_since_revision = None
+            for claim in gone:
+                claim.start = claim.end = None
+                claim.spans = []
+                claim.stale_since_revision = number
+                audit.record(
+                    session,
+                    actor,
+                    "claim.stale",
+                    "claim",
+                    claim.id,
+                    revision=number,
+                    article=article.id,
+                )
+            added = [
+                new_claim(item, matcher, now, article_date=date, language=article.language)
+                for item in fresh
+            ]
+            for claim in added:
+                claim.article = article
+            embed_multilingual(matcher, added)
+            session.add_all(added)
+            article.body, article.content_hash, article.revision = body, digest, number
+            article.title, article.is_draft = title, is_draft
+            session.flush()
+            vectors = stack_vectors(matcher, fresh)
+            links = add_suggestions(session, matcher, added, vectors, thresholds=thresholds)
+            repeats = alerts.raise_for_links(session, links)
+            audit.record(
+                session,
+                actor,
+                "article.revised",
+                "article",
+                article.id,
+                revision=number,
+                kept=len(kept),
+                added=len(added),
+                stale=[c.id for c in gone],
+            )
     except IntegrityError as exc:  # someone else stored the same revision number first
-        session.rollback()
-        raise Conflict("The article was revised by someone else at the same time; reload it "
-                       "and make your changes again.") from exc
+        raise Conflict(
+            "The article was revised by someone else at the same time; reload it "
+            "and make your changes again."
+        ) from exc
     dense_retriever(session, matcher).catch_up()
     webhooks.enqueue_alerts(session, repeats)
-    return RevisionResult(article, kept=len(kept), added=len(added), stale=len(gone),
-                          changed=True)
+    return RevisionResult(article, kept=len(kept), added=len(added), stale=len(gone), changed=True)
 
 
-def _update_details(session: Session, article: Article, editor: User, *, title: str,
-                    is_draft: bool) -> RevisionResult:
+def _update_details(
+    session: Session, article: Article, editor: User, *, title: str, is_draft: bool
+) -> RevisionResult:
     """Save a new title or draft flag when the text itself is unchanged."""
     live = sum(not c.stale for c in article.claims)
     if (title, is_draft) != (article.title, article.is_draft):
-        audit.record(session, editor, "article.updated", "article", article.id,
-                     title=title, is_draft=is_draft)
-        article.title, article.is_draft = title, is_draft
-        session.commit()
+        with transaction(session):
+            audit.record(
+                session,
+                editor,
+                "article.updated",
+                "article",
+                article.id,
+                title=title,
+                is_draft=is_draft,
+            )
+            article.title, article.is_draft = title, is_draft
     return RevisionResult(article, kept=live, added=0, stale=0, changed=False)

@@ -37,6 +37,15 @@
     }
   });
 
+  // Back from "assign" (or any link to a row): select that row again.
+  // After the load event: the browser's own scrolling to the fragment comes first.
+  function selectTarget() {
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    if (target && rows.indexOf(target) >= 0) { select(rows.indexOf(target)); }
+  }
+  if (document.readyState === "complete") { selectTarget(); }
+  else { window.addEventListener("load", selectTarget); }
+
   // Keep the highlighted row in step when the reader tabs or clicks into a row.
   rows.forEach(function (row, index) {
     row.addEventListener("focusin", function () {

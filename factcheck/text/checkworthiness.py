@@ -2,7 +2,7 @@
 
 The score is a logistic regression over the sentence model's mean-pooled hidden states
 (layers 2-6) and a few features fact-checkers look for. Its weights ship in
-checkworthiness.npz, made by bench/train_checkworthiness.py. Pure numpy: the caller passes the
+checkworthiness.npz, made by train/checkworthiness.py. Pure numpy: the caller passes the
 hidden states, computed by the embedder in the same pass that makes the matching vectors.
 """
 
@@ -18,35 +18,61 @@ import numpy as np
 KINDS = ("factual", "quantity", "quote", "opinion", "prediction", "other")
 LAYERS = (2, 3, 4, 5, 6)
 
-_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
-                     r"thousand|million|billion|trillion|dozen|half|twice|double[sd]?|"
-                     r"triple[sd]?)\b", re.IGNORECASE)
-_QUANTITY = re.compile(r"%|\$|€|£|\b(?:percent|per cent|million|billion|trillion|thousand|"
-                       r"dollars?|euros?|pounds?|tons?|tonnes?|kilometres?|miles?|"
-                       r"rate|average|majority|number of)\b", re.IGNORECASE)
-_CHANGE = re.compile(r"\b(?:more|less|fewer|most|least|higher|lower|larger|smaller|biggest|"
-                     r"largest|increased?|increases|decreased?|decreases|rose|risen|fell|"
-                     r"fallen|grew|grown|doubled|tripled|cut|raised|exceeded|record|first|"
-                     r"only|never|always|every)\b", re.IGNORECASE)
-_CLAIM_VERB = re.compile(r"\b(?:said|says|stated|claimed|reported|announced|confirmed|denied|"
-                         r"voted|signed|passed|spent|paid|won|lost|killed|arrested|opened|"
-                         r"recognized|recognised|violated|agreed)\b", re.IGNORECASE)
-_PERSONAL_HEDGE = re.compile(r"\b(?:I think|I believe|we believe|in my view|in our view|"
-                             r"arguably|perhaps|maybe|probably|presumably|seems? to|"
-                             r"appears? to)\b", re.IGNORECASE)
+_NUMBER = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|hundred|"
+    r"thousand|million|billion|trillion|dozen|half|twice|double[sd]?|"
+    r"triple[sd]?)\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"%|\$|€|£|\b(?:percent|per cent|million|billion|trillion|thousand|"
+    r"dollars?|euros?|pounds?|tons?|tonnes?|kilometres?|miles?|"
+    r"rate|average|majority|number of)\b",
+    re.IGNORECASE,
+)
+_CHANGE = re.compile(
+    r"\b(?:more|less|fewer|most|least|higher|lower|larger|smaller|biggest|"
+    r"largest|increased?|increases|decreased?|decreases|rose|risen|fell|"
+    r"fallen|grew|grown|doubled|tripled|cut|raised|exceeded|record|first|"
+    r"only|never|always|every)\b",
+    re.IGNORECASE,
+)
+_CLAIM_VERB = re.compile(
+    r"\b(?:said|says|stated|claimed|reported|announced|confirmed|denied|"
+    r"voted|signed|passed|spent|paid|won|lost|killed|arrested|opened|"
+    r"recognized|recognised|violated|agreed)\b",
+    re.IGNORECASE,
+)
+_PERSONAL_HEDGE = re.compile(
+    r"\b(?:I think|I believe|we believe|in my view|in our view|"
+    r"arguably|perhaps|maybe|probably|presumably|seems? to|"
+    r"appears? to)\b",
+    re.IGNORECASE,
+)
 # An impersonal judgement about a claim: "It is plausible that ...", "it is clear the ...".
-_JUDGEMENT = re.compile(r"^(?:it is|it's|it seems|it appears)\s+(?:\w+\s+)?(?:plausible|possible|"
-                        r"clear|obvious|likely|unlikely|evident|doubtful|certain|probable|"
-                        r"conceivable|noteworthy)\b", re.IGNORECASE)
+_JUDGEMENT = re.compile(
+    r"^(?:it is|it's|it seems|it appears)\s+(?:\w+\s+)?(?:plausible|possible|"
+    r"clear|obvious|likely|unlikely|evident|doubtful|certain|probable|"
+    r"conceivable|noteworthy)\b",
+    re.IGNORECASE,
+)
 
 
 def _hedged(text: str) -> bool:
     return bool(_JUDGEMENT.search(text) or _PERSONAL_HEDGE.search(text))
-_FUTURE = re.compile(r"\b(?:will|won't|shall|going to|is expected to|are expected to|"
-                     r"plans? to|intends? to|forecasts?|predicts?|would)\b", re.IGNORECASE)
-_OPINION = re.compile(r"\b(?:should|must|ought to|need to|needs to|deserves?|"
-                      r"challenging times|best|worst|terrible|great|wonderful|disgrace|"
-                      r"shameful)\b", re.IGNORECASE)
+
+
+_FUTURE = re.compile(
+    r"\b(?:will|won't|shall|going to|is expected to|are expected to|"
+    r"plans? to|intends? to|forecasts?|predicts?|would)\b",
+    re.IGNORECASE,
+)
+_OPINION = re.compile(
+    r"\b(?:should|must|ought to|need to|needs to|deserves?|"
+    r"challenging times|best|worst|terrible|great|wonderful|disgrace|"
+    r"shameful)\b",
+    re.IGNORECASE,
+)
 _QUOTE = re.compile(r"[\"“”«»]|(?:^|\s)‘[^’]{12,}’")
 _FIRST_PERSON = re.compile(r"\b(?:I|we|you|me|us|my|our)\b")
 
@@ -83,7 +109,7 @@ def classify_kind(text: str, *, has_verb: bool = True) -> str:
         return "quote"
     if _FUTURE.search(text):
         return "prediction"
-    if _NUMBER.search(text) and _QUANTITY.search(text) or re.search(r"\d", text):
+    if (_NUMBER.search(text) and _QUANTITY.search(text)) or re.search(r"\d", text):
         return "quantity"
     return "factual"
 
@@ -97,8 +123,9 @@ HEDGE_FACTOR = 0.4
 class CheckworthinessModel:
     """Logistic regression weights: standardise, then a linear score and a sigmoid."""
 
-    def __init__(self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray,
-                 intercept: float) -> None:
+    def __init__(
+        self, mean: np.ndarray, scale: np.ndarray, coef: np.ndarray, intercept: float
+    ) -> None:
         self.mean, self.scale, self.coef, self.intercept = mean, scale, coef, intercept
 
     @classmethod
@@ -127,5 +154,7 @@ class CheckworthinessModel:
 def score_claims(layers: np.ndarray, texts: Sequence[str]) -> list[float]:
     """Return check-worthiness 0..1 for each claim (>= 0.5: worth checking)."""
     probabilities = CheckworthinessModel.packaged().probability(layers, texts)
-    return [round(float(p) * (HEDGE_FACTOR if _JUDGEMENT.search(text) else 1.0), 4)
-            for p, text in zip(probabilities, texts)]
+    return [
+        round(float(p) * (HEDGE_FACTOR if _JUDGEMENT.search(text) else 1.0), 4)
+        for p, text in zip(probabilities, texts, strict=True)
+    ]

@@ -10,15 +10,18 @@ from datetime import date
 import numpy as np
 
 from factcheck.text.checkworthiness import classify_kind
-from factcheck.text.decompose import decompose
 from factcheck.text.dates import DateReference, resolve_dates
+from factcheck.text.decompose import decompose
 from factcheck.text.decontextualize import EntityMemory, decontextualize
 from factcheck.text.parse import load_parser
 from factcheck.text.pipeline import extract_sentences
+from factcheck.text.resolve import Mentions, resolve_references
 
 # spaCy's parser slows down badly on very long "sentences": longer ones are parsed in pieces.
 MAX_PARSE_CHARS = 2000
 DUPLICATE_SIMILARITY = 0.9
+_ATTRIBUTED = re.compile(r"According to\b")
+_WORD = re.compile(r"\w+")
 _NUMBERS = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(?:not|no|never|n't|none|nobody|nothing)\b", re.IGNORECASE)
 
@@ -57,60 +60,91 @@ def _parse_units(text: str) -> list[tuple[int, str]]:
     """
     units, offset = [], 0
     while len(text) - offset > MAX_PARSE_CHARS:
-        window = text[offset:offset + MAX_PARSE_CHARS]
+        window = text[offset : offset + MAX_PARSE_CHARS]
         cut = max(window.rfind("; "), window.rfind(", "))
         if cut < MAX_PARSE_CHARS // 2:
             cut = window.rfind(" ")
         cut = cut + 1 if cut > 0 else MAX_PARSE_CHARS
-        units.append((offset, text[offset:offset + cut]))
+        units.append((offset, text[offset : offset + cut]))
         offset += cut
     units.append((offset, text[offset:]))
     return units
 
 
-def draft_claims(body: str, *, article_date: date | None = None) -> list[ClaimDraft]:
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def draft_claims(
+    body: str, *, article_date: date | None = None, title: str | None = None
+) -> list[ClaimDraft]:
     """Return the atomic claims of BODY (clean text), decontextualized, in reading order.
 
-    ARTICLE_DATE, the day the article appeared, resolves each claim's relative dates.
+    ARTICLE_DATE, the day the article appeared, resolves each claim's relative dates. A
+    sentence that only repeats TITLE (the headline printed above the text) is not a claim.
     """
     nlp = load_parser()
     memory = EntityMemory()
+    mentions = Mentions()
     drafts: list[ClaimDraft] = []
-    units = [(sentence, offset, text) for sentence in extract_sentences(body)
-             for offset, text in _parse_units(sentence.text)]
-    for (sentence, offset, _), doc in zip(units, nlp.pipe(text for _, _, text in units)):
+    headline = _words(title or "")
+    units = [
+        (sentence, offset, text)
+        for sentence in extract_sentences(body)
+        if not headline or _words(sentence.text) != headline
+        for offset, text in _parse_units(sentence.text)
+    ]
+    for (sentence, offset, _), doc in zip(
+        units, nlp.pipe(text for _, _, text in units), strict=True
+    ):
         terminal = "?" if sentence.text.rstrip().endswith("?") else "."
         people = [e.text for e in doc.ents if e.label_ == "PERSON"]
         for part in doc.sents:
-            for atom in decompose(part):
+            for piece in decompose(part):
+                atom = resolve_references(piece, doc, mentions, memory.organisations)
                 ids = sorted(atom.tokens)
                 start = sentence.start + offset + doc[ids[0]].idx
                 end = sentence.start + offset + doc[ids[-1]].idx + len(doc[ids[-1]])
-                text = decontextualize(_tidy(atom.render(doc), terminal), memory,
-                                       people_in_claim=people)
+                text = decontextualize(
+                    _tidy(atom.render(doc), terminal), memory, people_in_claim=people
+                )
                 has_verb = any(doc[i].pos_ in {"VERB", "AUX"} for i in ids) or any(
-                    " is " in text for _, text in atom.inserts)
-                drafts.append(ClaimDraft(text=text, sentence=sentence.text, start=start, end=end,
-                                         kind=classify_kind(text, has_verb=has_verb),
-                                         spans=((start, end),),
-                                         date_references=resolve_dates(text, article_date)))
+                    " is " in text for _, text in atom.inserts
+                )
+                drafts.append(
+                    ClaimDraft(
+                        text=text,
+                        sentence=sentence.text,
+                        start=start,
+                        end=end,
+                        kind=classify_kind(text, has_verb=has_verb),
+                        spans=((start, end),),
+                        date_references=resolve_dates(text, article_date),
+                    )
+                )
         for entity in doc.ents:
             memory.remember(entity.label_, entity.text)
         for token in doc:  # "the venture ..., BelGee," names an organisation too
             if token.ent_type_ == "" and token.pos_ == "PROPN" and token.dep_ in {"appos", "conj"}:
                 memory.remember("ORG", token.text)
+        mentions.remember(doc)
     return drafts
 
 
 def _same_facts(a: str, b: str) -> bool:
     """Numbers and negation must agree: '11%' and '15%' are different claims."""
-    return (sorted(_NUMBERS.findall(a)) == sorted(_NUMBERS.findall(b))
-            and bool(_NEGATION.search(a)) == bool(_NEGATION.search(b)))
+    return sorted(_NUMBERS.findall(a)) == sorted(_NUMBERS.findall(b)) and bool(
+        _NEGATION.search(a)
+    ) == bool(_NEGATION.search(b))
 
 
-def merge_duplicates(drafts: Sequence[ClaimDraft], embeddings: np.ndarray, *,
-                     threshold: float = DUPLICATE_SIMILARITY) -> tuple[list[ClaimDraft], list[int]]:
+def merge_duplicates(
+    drafts: Sequence[ClaimDraft], embeddings: np.ndarray, *, threshold: float = DUPLICATE_SIMILARITY
+) -> tuple[list[ClaimDraft], list[int]]:
     """Merge claims an article repeats (a summary bullet and its body sentence).
+
+    The merged claim has the words of its first mention, or of a later one that says who
+    made the claim ("According to ...").
 
     Return the kept claims, each carrying every span it appears at, and for each kept claim
     the index of its row in EMBEDDINGS.
@@ -125,7 +159,14 @@ def merge_duplicates(drafts: Sequence[ClaimDraft], embeddings: np.ndarray, *,
         for row in np.flatnonzero(similar[index, :index]):
             position = position_of_row.get(int(row))
             if position is not None and _same_facts(draft.text, kept[position].text):
-                kept[position] = replace(kept[position], spans=kept[position].spans + draft.spans)
+                first = kept[position]
+                if _ATTRIBUTED.match(draft.text) and not _ATTRIBUTED.match(first.text):
+                    # "According to the committee, X" says more than a summary's "X".
+                    kept[position] = replace(draft, spans=draft.spans + first.spans)
+                    rows[position] = index
+                    position_of_row[index] = position
+                else:
+                    kept[position] = replace(first, spans=first.spans + draft.spans)
                 break
         else:
             position_of_row[index] = len(kept)

@@ -10,11 +10,56 @@ from bs4 import BeautifulSoup, NavigableString
 from markdown_it import MarkdownIt
 
 # Elements whose text is never article content.
-_DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
-              "canvas", "form", "button", "select", "textarea", "nav", "aside", "head")
-_BLOCK_TAGS = ("address", "article", "blockquote", "dd", "div", "dl", "dt", "figcaption",
-               "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
-               "main", "ol", "p", "pre", "section", "table", "tr", "ul", "td", "th", "caption")
+_DROP_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "canvas",
+    "form",
+    "button",
+    "select",
+    "textarea",
+    "nav",
+    "aside",
+    "head",
+)
+_BLOCK_TAGS = (
+    "address",
+    "article",
+    "blockquote",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "tr",
+    "ul",
+    "td",
+    "th",
+    "caption",
+)
 # Control characters other than tab and newline; they only ever come from broken input.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\ufeff]")
 # C0 control characters other than tab, newline and carriage return: never meant in a field.
@@ -35,8 +80,10 @@ def decode_bytes(data: bytes) -> str:
         except UnicodeDecodeError as exc:
             raise DecodeError("The file claims to be UTF-16 but is not valid UTF-16.") from exc
     if b"\x00" in data[:8192]:
-        raise DecodeError("This looks like a binary file (for example a PDF, image or Word "
-                          "document). Upload plain text, Markdown or HTML.")
+        raise DecodeError(
+            "This looks like a binary file (for example a PDF, image or Word "
+            "document). Upload plain text, Markdown or HTML."
+        )
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -113,7 +160,7 @@ def align_offsets(raw: str, clean: str) -> list[int]:
             continue
         while j < len(raw) and raw[j] != char:
             # A letter and a combining accent in RAW are one character in CLEAN (NFC).
-            if unicodedata.normalize("NFC", raw[j:j + 2]) == char:
+            if unicodedata.normalize("NFC", raw[j : j + 2]) == char:
                 break
             j += 1
         mapping[i] = min(j, len(raw))

@@ -11,8 +11,20 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 _UNITS = "week|month|year|weekend|spring|summer|autumn|fall|winter|quarter"
 RELATIVE_TIME = re.compile(
     rf"\b(?P<which>this|last|next|past|coming) (?P<unit>{_UNITS})\b|"
@@ -20,7 +32,9 @@ RELATIVE_TIME = re.compile(
     r"\bearlier this (?P<earlier>week|month|year)\b|"
     r"\bthe (?P<half>first|second) half of the year\b|"
     rf"\b(?:on )?(?P<month>{'|'.join(_MONTHS)}) (?P<date>\d{{1,2}})(?:st|nd|rd|th)?\b"
-    r"(?!,? \d{4})", re.IGNORECASE)
+    r"(?!,? \d{4})",
+    re.IGNORECASE,
+)
 # Meteorological seasons (northern hemisphere): first month, and how many months.
 _SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}
 
@@ -66,22 +80,32 @@ def _unit_period(which: str, unit: str, made_on: date) -> tuple[date, date]:
     if which in {"past", "coming"}:  # a rolling window: "the past year" is the last 12 months
         length = {"week": 7, "weekend": 7}.get(unit)
         if length is not None:
-            return ((made_on - timedelta(days=length), made_on) if which == "past"
-                    else (made_on, made_on + timedelta(days=length)))
+            return (
+                (made_on - timedelta(days=length), made_on)
+                if which == "past"
+                else (made_on, made_on + timedelta(days=length))
+            )
         months = {"month": 1, "quarter": 3, "year": 12}.get(unit, 3)
-        return ((_shift_months(made_on, -months), made_on) if which == "past"
-                else (made_on, _shift_months(made_on, months)))
+        return (
+            (_shift_months(made_on, -months), made_on)
+            if which == "past"
+            else (made_on, _shift_months(made_on, months))
+        )
     step = {"this": 0, "last": -1, "next": 1}[which]
     if unit in {"week", "weekend"}:
         monday = made_on - timedelta(days=made_on.weekday()) + timedelta(weeks=step)
-        return ((monday + timedelta(days=5), monday + timedelta(days=6)) if unit == "weekend"
-                else (monday, monday + timedelta(days=6)))
+        return (
+            (monday + timedelta(days=5), monday + timedelta(days=6))
+            if unit == "weekend"
+            else (monday, monday + timedelta(days=6))
+        )
     if unit == "month":
         first = _shift_months(made_on.replace(day=1), step)
         return first, _month_end(first.year, first.month)
     if unit == "quarter":
-        first = _shift_months(made_on.replace(day=1, month=(made_on.month - 1) // 3 * 3 + 1),
-                              3 * step)
+        first = _shift_months(
+            made_on.replace(day=1, month=(made_on.month - 1) // 3 * 3 + 1), 3 * step
+        )
         return _months(first.year, first.month, 3)
     if unit == "year":
         return date(made_on.year + step, 1, 1), date(made_on.year + step, 12, 31)
@@ -92,9 +116,15 @@ def _unit_period(which: str, unit: str, made_on: date) -> tuple[date, date]:
     if which == "last":
         return [s for s in seasons if s[1] < made_on][-1]
     if which == "next":
-        return [s for s in seasons if s[0] > made_on][0]
-    return min(seasons, key=lambda s: 0 if s[0] <= made_on <= s[1]
-               else min(abs((s[0] - made_on).days), abs((s[1] - made_on).days)))
+        return next(s for s in seasons if s[0] > made_on)
+    return min(
+        seasons,
+        key=lambda s: (
+            0
+            if s[0] <= made_on <= s[1]
+            else min(abs((s[0] - made_on).days), abs((s[1] - made_on).days))
+        ),
+    )
 
 
 def _month_day(month: str, day: int, made_on: date) -> tuple[date, date] | None:
@@ -115,8 +145,9 @@ def _resolve(match: re.Match, made_on: date) -> tuple[date, date] | None:
     if groups["which"]:
         return _unit_period(groups["which"].lower(), groups["unit"].lower(), made_on)
     if groups["day"]:
-        day = made_on + timedelta(days={"yesterday": -1, "today": 0,
-                                        "tomorrow": 1}[groups["day"].lower()])
+        day = made_on + timedelta(
+            days={"yesterday": -1, "today": 0, "tomorrow": 1}[groups["day"].lower()]
+        )
         return day, day
     if groups["earlier"]:
         start = _unit_period("this", groups["earlier"].lower(), made_on)[0]

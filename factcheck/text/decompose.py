@@ -30,7 +30,7 @@ class Atom:
     inserts: tuple[tuple[float, str], ...] = ()
     replaced: dict[int, str] = field(default_factory=dict, hash=False, compare=False)
 
-    def render(self, doc) -> str:  # noqa: ANN001
+    def render(self, doc) -> str:
         parts: list[tuple[float, str]] = list(self.inserts)
         for i in self.tokens:
             token = doc[i]
@@ -66,7 +66,7 @@ def _own_part(token: Token, conjuncts: Iterable[Token]) -> set[int]:
     return own
 
 
-def _text(doc, ids: Iterable[int]) -> str:  # noqa: ANN001
+def _text(doc, ids: Iterable[int]) -> str:
     ids = sorted(ids)
     return "".join(doc[i].text_with_ws for i in ids).strip()
 
@@ -81,7 +81,7 @@ def _subject(verb: Token) -> Token | None:
     return None
 
 
-def _clean_np(token: Token, doc) -> set[int]:  # noqa: ANN001
+def _clean_np(token: Token, doc) -> set[int]:
     """The noun phrase of TOKEN without relative clauses, appositives or trailing commas."""
     ids = subtree(token)
     for child in token.children:
@@ -92,7 +92,7 @@ def _clean_np(token: Token, doc) -> set[int]:  # noqa: ANN001
     return ids
 
 
-def _split_coordination(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
+def _split_coordination(atom: Atom, doc, sentence: Span) -> list[Atom]:
     """Split the first coordination found inside ATOM into one atom per conjunct."""
     for token in sentence:
         if token.i not in atom.tokens:
@@ -105,7 +105,16 @@ def _split_coordination(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa:
             continue
         whole = subtree(token)
         own = _own_part(token, conjuncts)
-        variants = [Atom(frozenset(atom.tokens - (whole - own)), atom.inserts, atom.replaced)]
+        before, after = ([], []) if is_verb else _shared_modifiers(token, conjuncts)
+        variants = [
+            _with_shared(
+                Atom(frozenset(atom.tokens - (whole - own)), atom.inserts, atom.replaced),
+                token,
+                [],
+                after,
+                doc,
+            )
+        ]
         for conj in conjuncts:
             conj_part = _own_part(conj, _conjuncts(conj)) & atom.tokens
             inserts = list(atom.inserts)
@@ -114,24 +123,62 @@ def _split_coordination(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa:
                 # "X focuses on A and recently started B": B's subject is X's.
                 subject = _subject(token)
                 if subject is not None and subject.i not in subtree(conj):
-                    inserts.append((min(conj_part) - 0.5, _text(doc, _clean_np(subject, doc)) + " "))
+                    inserts.append(
+                        (min(conj_part) - 0.5, _text(doc, _clean_np(subject, doc)) + " ")
+                    )
             elif not is_verb:
-                determiners = [c for c in token.children if c.dep_ == "det"]
-                if determiners and not any(c.dep_ == "det" for c in conj.children):
-                    inserts.append((min(conj_part) - 0.5, _article_for(determiners[0], doc[min(conj_part)])))
-            variants.append(Atom(frozenset(keep | conj_part), tuple(inserts), atom.replaced))
+                determiners = [c for c in token.children if c.dep_ in {"det", "poss"}]
+                if determiners and not any(c.dep_ in {"det", "poss"} for c in conj.children):
+                    first = (
+                        doc[min(conj_part)] if min(conj_part) < conj.i or not before else before[0]
+                    )
+                    inserts.append((min(conj_part) - 0.5, _article_for(determiners[0], first)))
+            conj_atom = Atom(frozenset(keep | conj_part), tuple(inserts), atom.replaced)
+            variants.append(_with_shared(conj_atom, conj, before, after, doc))
         return variants
     return [atom]
+
+
+def _shared_modifiers(head: Token, conjuncts: list[Token]) -> tuple[list[Token], list[Token]]:
+    """Return the modifiers a list's items share: adjectives before it, phrases after it.
+
+    "Belarusian batteries, starters and seats" are all Belarusian; "outing and shaming of
+    business leaders" are both of business leaders. Items with a determiner of their own ("a
+    library, a cinema and a pool with a view") share nothing.
+    """
+    if any(c.dep_ in {"det", "poss"} for conj in conjuncts for c in conj.children):
+        return [], []
+    before = [c for c in head.children if c.dep_ == "amod" and c.i < head.i]
+    last = conjuncts[-1]
+    after = [c for c in head.children if c.dep_ == "prep" and c.i > last.i]
+    bare = all(
+        c.dep_ in {"punct", "cc", "conj"} for item in (head, *conjuncts[:-1]) for c in item.rights
+    )
+    if not after and bare:
+        after = [c for c in last.children if c.dep_ == "prep"]
+    return before, after
+
+
+def _with_shared(atom: Atom, item: Token, before: list[Token], after: list[Token], doc) -> Atom:
+    """Give list ITEM the shared modifiers it lacks in ATOM (see _shared_modifiers)."""
+    inserts = list(atom.inserts)
+    own_left = any(c.dep_ in {"det", "poss", "amod", "compound", "nummod"} for c in item.lefts)
+    if before and not own_left:
+        inserts.append((item.i - 0.25, " ".join(_text(doc, subtree(m)) for m in before) + " "))
+    missing = [m for m in after if m.i not in atom.tokens]
+    if missing:
+        inserts.append((item.i + 0.5, " ".join(_text(doc, subtree(m)) for m in missing) + " "))
+    return Atom(atom.tokens, tuple(inserts), atom.replaced)
 
 
 def _article_for(determiner: Token, word: Token) -> str:
     """Return DETERMINER fitted to the word it now precedes ("a" -> "an author")."""
     if determiner.lower_ in {"a", "an"}:
-        return ("an " if word.text[:1].lower() in "aeiou" else "a ")
+        return "an " if word.text[:1].lower() in "aeiou" else "a "
     return determiner.text + " "
 
 
-def _referent(noun: Token, doc) -> set[int]:  # noqa: ANN001
+def _referent(noun: Token, doc) -> set[int]:
     """What a relative clause on NOUN is about: the subject, when NOUN is a predicate noun."""
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
         subject = _subject(noun.head)
@@ -142,25 +189,34 @@ def _referent(noun: Token, doc) -> set[int]:  # noqa: ANN001
     return _clean_np(noun, doc)
 
 
-def _relative_clauses(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
+def _relative_clauses(atom: Atom, doc, sentence: Span) -> list[Atom]:
     """Cut descriptive relative clauses off as claims of their own."""
     extra: list[Atom] = []
     tokens = set(atom.tokens)
     for token in sentence:
         if token.dep_ != "relcl" or token.i not in tokens:
             continue
-        pronoun = next((c for c in token.children if c.dep_ in {"nsubj", "nsubjpass"}
-                        and c.lower_ in RELATIVE_PRONOUNS), None)
+        pronoun = next(
+            (
+                c
+                for c in token.children
+                if c.dep_ in {"nsubj", "nsubjpass"} and c.lower_ in RELATIVE_PRONOUNS
+            ),
+            None,
+        )
         if pronoun is None:
             continue
         comma_before = token.left_edge.i > 0 and doc[token.left_edge.i - 1].text == ","
-        descriptive = comma_before or (pronoun.lower_ == "who" and token.head.dep_ in {"attr", "conj"})
+        descriptive = comma_before or (
+            pronoun.lower_ == "who" and token.head.dep_ in {"attr", "conj"}
+        )
         if not descriptive:
             continue  # "the few nations that recognized him": cutting it changes the meaning
         clause = subtree(token)
         referent = _text(doc, _referent(token.head, doc))
-        extra.append(Atom(frozenset(clause - {pronoun.i}),
-                          ((pronoun.i - 0.5, referent + " "),), {}))
+        extra.append(
+            Atom(frozenset(clause - {pronoun.i}), ((pronoun.i - 0.5, referent + " "),), {})
+        )
         tokens -= clause
         if comma_before:
             tokens.discard(token.left_edge.i - 1)
@@ -170,8 +226,11 @@ def _relative_clauses(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: A
     return [Atom(frozenset(tokens), atom.inserts, atom.replaced), *extra]
 
 
-def _appositives(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
-    """Turn "the minister, Sergei Lavrov, arrived" into "Sergei Lavrov arrived" + "... is the minister"."""
+def _appositives(atom: Atom, doc, sentence: Span) -> list[Atom]:
+    """Turn "the minister, Sergei Lavrov, arrived" into two atoms.
+
+    They are "Sergei Lavrov arrived" and "... is the minister".
+    """
     tokens = set(atom.tokens)
     replaced = dict(atom.replaced)
     inserts = list(atom.inserts)
@@ -182,8 +241,11 @@ def _appositives(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
         appositive, noun = _appositive_pair(token, sentence)
         if appositive is None:
             continue
-        appo_ids = (_clean_np(appositive, doc) if isinstance(appositive, Token)
-                    else {t.i for t in appositive})
+        appo_ids = (
+            _clean_np(appositive, doc)
+            if isinstance(appositive, Token)
+            else {t.i for t in appositive}
+        )
         noun_ids = _clean_np(noun, doc) - appo_ids
         before, after = min(appo_ids) - 1, max(appo_ids) + 1
         if before >= 0 and after < len(doc) and doc[before].text == "(" and doc[after].text == ")":
@@ -191,11 +253,16 @@ def _appositives(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
             continue
         name_is_appositive = _is_name(appo_ids, doc) and not _is_name(noun_ids, doc)
         name, description = (appo_ids, noun_ids) if name_is_appositive else (noun_ids, appo_ids)
-        extra.append(Atom(frozenset(name | description),
-                          ((max(name) + 0.5, " is "),), {}) if min(name) < min(description)
-                     else _description_after_name(name, description, doc))
-        punct = {i for i in (min(appo_ids) - 1, max(appo_ids) + 1)
-                 if 0 <= i < len(doc) and doc[i].text == ","}
+        extra.append(
+            Atom(frozenset(name | description), ((max(name) + 0.5, " is "),), {})
+            if min(name) < min(description)
+            else _description_after_name(name, description, doc)
+        )
+        punct = {
+            i
+            for i in (min(appo_ids) - 1, max(appo_ids) + 1)
+            if 0 <= i < len(doc) and doc[i].text == ","
+        }
         tokens -= appo_ids | punct
         if name_is_appositive:
             # The name replaces the description in the main claim.
@@ -204,12 +271,13 @@ def _appositives(atom: Atom, doc, sentence: Span) -> list[Atom]:  # noqa: ANN001
     return [Atom(frozenset(tokens), tuple(inserts), replaced), *extra]
 
 
-def _description_after_name(name: set[int], description: set[int], doc) -> Atom:  # noqa: ANN001
+def _description_after_name(name: set[int], description: set[int], doc) -> Atom:
     first = doc[min(description)]
     # "BelGee is the joint venture ...": the description no longer starts the sentence.
     lowered = {first.i: first.lower_} if first.pos_ == "DET" else {}
-    return Atom(frozenset(description), ((min(description) - 0.5, _text(doc, name) + " is "),),
-                lowered)
+    return Atom(
+        frozenset(description), ((min(description) - 0.5, _text(doc, name) + " is "),), lowered
+    )
 
 
 def _appositive_pair(token: Token, sentence: Span) -> tuple[Token | Span | None, Token | None]:
@@ -221,20 +289,25 @@ def _appositive_pair(token: Token, sentence: Span) -> tuple[Token | Span | None,
     # comma-enclosed name right before the verb as one more conjunct; it names the subject.
     # Only after a list closed by "and"/"or"; in "Smith, Jones, Brown, left" it is one more item.
     list_closed = any(c.dep_ == "cc" and c.i < token.i for c in token.head.children)
-    if (token.dep_ == "conj" and list_closed
-            and token.ent_type_ in {"ORG", "PERSON", "PRODUCT", "GPE"}
-            and token.i + 1 < len(token.doc) and token.doc[token.i + 1].text == ","
-            and token.i > 0 and token.doc[token.i - 1].text == ","):
+    if (
+        token.dep_ == "conj"
+        and list_closed
+        and token.ent_type_ in {"ORG", "PERSON", "PRODUCT", "GPE"}
+        and token.i + 1 < len(token.doc)
+        and token.doc[token.i + 1].text == ","
+        and token.i > 0
+        and token.doc[token.i - 1].text == ","
+    ):
         verb = sentence.root
         subject = _subject(verb)
         nxt = token.doc[token.i + 2] if token.i + 2 < len(token.doc) else None
         if subject is not None and nxt is not None and (nxt.i == verb.i or nxt.head.i == verb.i):
             entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
-            return (entity or token.doc[token.i:token.i + 1]), subject
+            return (entity or token.doc[token.i : token.i + 1]), subject
     return None, None
 
 
-def _is_name(ids: set[int], doc) -> bool:  # noqa: ANN001
+def _is_name(ids: set[int], doc) -> bool:
     words = [doc[i] for i in ids if doc[i].is_alpha]
     return bool(words) and all(w.pos_ == "PROPN" for w in words if w.pos_ not in {"DET"})
 

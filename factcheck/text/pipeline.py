@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import syntok.segmenter as syntok
@@ -33,11 +33,13 @@ def _blocks(text: str) -> Iterator[tuple[int, str]]:
         yield from _split_with_offsets(para[1], _BULLET_LINE, para[0])
 
 
-def _split_with_offsets(text: str, pattern: re.Pattern[str], base: int) -> Iterator[tuple[int, str]]:
+def _split_with_offsets(
+    text: str, pattern: re.Pattern[str], base: int
+) -> Iterator[tuple[int, str]]:
     pos = 0
     for match in pattern.finditer(text):
-        if text[pos:match.start()].strip():
-            yield base + pos, text[pos:match.start()]
+        if text[pos : match.start()].strip():
+            yield base + pos, text[pos : match.start()]
         pos = match.end()
     if text[pos:].strip():
         yield base + pos, text[pos:]
@@ -50,15 +52,21 @@ def _sentences_of(block: str) -> Iterator[tuple[int, int]]:
             yield tokens[0].offset, tokens[-1].offset + len(tokens[-1].value)
 
 
-def extract_sentences(body: str) -> list[Sentence]:
-    """Return the content sentences of BODY (clean text) in order, with spans into BODY."""
+def extract_sentences(
+    body: str, *, sentences_of: Callable[[str], Iterator[tuple[int, int]]] = _sentences_of
+) -> list[Sentence]:
+    """Return the content sentences of BODY (clean text) in order, with spans into BODY.
+
+    SENTENCES_OF splits a block into (start, end) spans (syntok by default; other languages
+    pass their own, see text.multilingual).
+    """
     blocks = list(_blocks(body))
     cut = trailing_author_block([block.strip() for _, block in blocks])
     sentences: list[Sentence] = []
     for number, (offset, block) in enumerate(blocks[:cut]):
         if is_widget_line(block):
             continue
-        for start, end in _sentences_of(block):
+        for start, end in sentences_of(block):
             start += offset
             end += offset
             bullet = _BULLET_PREFIX.match(body, start, end)

@@ -5,8 +5,16 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request,
-                   url_for)
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from factcheck.extensions import db, limiter
@@ -20,9 +28,14 @@ def safe_next(target: str | None) -> str:
     # Only local paths: an absolute URL here would let a link send people to another site.
     # Browsers read a backslash as a slash and drop tabs and newlines, so "/\\evil.example"
     # and "/\t/evil.example" are "//evil.example" to them: refuse both kinds of character.
-    if (target and target.startswith("/") and not target.startswith("//")
-            and "\\" not in target and target.isprintable()
-            and not urlsplit(target).netloc):
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and target.isprintable()
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("index")
 
@@ -41,16 +54,28 @@ def _failed(response: Response) -> bool:
     return response.status_code != 302  # a successful login redirects
 
 
-TOO_MANY = ("Too many failed logins for this account or from this address: wait 15 minutes "
-            "and try again, or ask an admin to reset the password.")
+TOO_MANY = (
+    "Too many failed logins for this account or from this address: wait 15 minutes "
+    "and try again, or ask an admin to reset the password."
+)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed, error_message=TOO_MANY)
-@limiter.limit(lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"], key_func=_address_key,
-               methods=["POST"], deduct_when=_failed, error_message=TOO_MANY)
-def login():  # noqa: ANN201
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=TOO_MANY,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_FAILURES_PER_ADDRESS"],
+    key_func=_address_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    error_message=TOO_MANY,
+)
+def login():
     """Show the login form and log the user in."""
     if current_user.is_authenticated:
         return redirect(url_for("index"))
@@ -66,7 +91,7 @@ def login():  # noqa: ANN201
 
 @bp.post("/logout")
 @login_required
-def logout():  # noqa: ANN201
+def logout():
     """Log the user out (a POST with a CSRF token, so a link cannot do it).
 
     Every session of the user ends, on other devices too: a session cookie is kept by the

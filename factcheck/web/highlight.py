@@ -6,13 +6,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from factcheck.models import Claim, ClaimStatus, Review
-from factcheck.services.flags import (CHECKWORTHY, VERY_CHECKWORTHY, applying_verdict, flag_rank,
-                                      is_flagged, verdict_colour)
+from factcheck.services.flags import (
+    CHECKWORTHY,
+    VERY_CHECKWORTHY,
+    Triage,
+    applying_verdict,
+    category,
+    flag_rank,
+    flagged_ids,
+    verdict_colour,
+)
 from factcheck.verdicts import RATINGS
 
 # Worst first: when claims share words, the highlight shows the most urgent one.
-_URGENCY = ["hl-false", "hl-mixed", "hl-unproven", "hl-cw-high", "hl-cw-mid", "hl-true",
-            "hl-low", "hl-dismissed"]
+_URGENCY = [
+    "hl-false",
+    "hl-mixed",
+    "hl-unproven",
+    "hl-cw-high",
+    "hl-cw-mid",
+    "hl-true",
+    "hl-low",
+    "hl-dismissed",
+]
 # The short label printed beside a highlight, so that colour is never the only cue.
 _TAG = {"hl-false": "✗", "hl-mixed": "!", "hl-unproven": "?", "hl-true": "✓"}
 
@@ -49,13 +65,20 @@ def claim_spans(claim: Claim) -> list[tuple[int, int]]:
 
 def highlight_pieces(body: str, claims: Sequence[Claim]) -> list[Piece]:
     """Return BODY as consecutive pieces; overlapping claim spans form one highlighted piece."""
-    spans = sorted(((start, end, claim) for claim in claims for start, end in claim_spans(claim)
-                    if 0 <= start < end <= len(body)), key=lambda span: span[:2])
+    spans = sorted(
+        (
+            (start, end, claim)
+            for claim in claims
+            for start, end in claim_spans(claim)
+            if 0 <= start < end <= len(body)
+        ),
+        key=lambda span: span[:2],
+    )
     groups: list[tuple[int, int, list[Claim]]] = []
     for start, end, claim in spans:
         if groups and start < groups[-1][1]:
             group_start, group_end, members = groups[-1]
-            groups[-1] = (group_start, max(group_end, end), members + [claim])
+            groups[-1] = (group_start, max(group_end, end), [*members, claim])
         else:
             groups.append((start, end, [claim]))
     pieces: list[Piece] = []
@@ -74,10 +97,16 @@ def highlight_pieces(body: str, claims: Sequence[Claim]) -> list[Piece]:
     return pieces
 
 
-def claim_flag(claim: Claim) -> Flag:
-    """Return how CLAIM is flagged: by its verdict (own or carried), else its check-worthiness."""
+def claim_flag(claim: Claim, *, flagged: bool | None = None) -> Flag:
+    """Return how CLAIM shows: by its verdict (own or carried), else its check-worthiness.
+
+    FLAGGED says whether triage chose it (article_flags); None: flagged when its category
+    alone says so (a false- or misleading-type verdict, or unchecked at the default
+    threshold).
+    """
     verdict, carried = applying_verdict(claim)
-    flagged = is_flagged(claim)
+    if flagged is None:
+        flagged = category(claim) < 3
     if verdict is not None:
         css = f"hl-{verdict_colour(verdict)}"
         rating = RATINGS.get(verdict.rating)
@@ -104,8 +133,22 @@ def piece_flag(piece: Piece, flags: dict[int, Flag]) -> Flag:
     return min((flags[claim.id] for claim in piece.claims), key=lambda flag: flag.rank)
 
 
+def article_flags(claims: Sequence[Claim], triage: Triage = Triage()) -> dict[int, Flag]:
+    """Return the flag of each of CLAIMS, flagged as TRIAGE chooses (services.flags)."""
+    chosen = flagged_ids(claims, triage)
+    return {claim.id: claim_flag(claim, flagged=claim.id in chosen) for claim in claims}
+
+
+def piece_shown(piece: Piece, flags: dict[int, Flag]) -> bool:
+    """True when a piece is highlighted in the reading view: one of its claims is flagged or
+    has a verdict (the other claims are highlighted only when every claim is asked for)."""
+    return any(flags[c.id].flagged or flags[c.id].verdict is not None for c in piece.claims)
+
+
 def flagged_claims(claims: Sequence[Claim], flags: dict[int, Flag]) -> list[Claim]:
     """Return the claims to flag: false-type verdicts, then misleading-type, then unchecked
     claims by check-worthiness (highest first)."""
     chosen = [claim for claim in claims if flags[claim.id].flagged]
-    return sorted(chosen, key=lambda claim: (*flag_rank(claim), claim.start or 0))
+    return sorted(
+        chosen, key=lambda claim: (*flag_rank(claim, Triage(threshold=0.0)), claim.start or 0)
+    )

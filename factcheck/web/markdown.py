@@ -11,8 +11,30 @@ from markupsafe import Markup
 # Raw HTML in the Markdown is shown as text; the sanitiser below is the second line of defence
 # (links with javascript: or data: URLs, event attributes, anything markdown-it lets through).
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("table")
-ALLOWED_TAGS = {"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
-                "a", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "hr",
+    "em",
+    "strong",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 # Headings inside an explanation start below the page's own h1/h2.
 _HEADING = re.compile(r"<(/?)h([1-6])>")
 
@@ -24,7 +46,11 @@ def _shift(match: re.Match[str]) -> str:
 def render_markdown(text: str | None) -> Markup:
     """Return TEXT (Markdown) as HTML that is safe to put in a page."""
     html = _HEADING.sub(_shift, _markdown.render(text or ""))
-    clean = nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href", "title"}},
-                      url_schemes={"http", "https", "mailto"},
-                      link_rel="noopener noreferrer nofollow")
-    return Markup(clean)  # noqa: S704  (sanitised just above)
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow",
+    )
+    return Markup(clean)  # sanitised just above

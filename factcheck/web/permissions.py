@@ -23,8 +23,11 @@ def roles_required(*roles: Role) -> Callable:
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.has_role(*roles):
                 names = " or ".join(role.value for role in roles)
-                abort(403, description=f"This page is for the {names} role; "
-                                       f"you are logged in as {current_user.role.value}.")
+                abort(
+                    403,
+                    description=f"This page is for the {names} role; "
+                    f"you are logged in as {current_user.role.value}.",
+                )
             return view(*args, **kwargs)
 
         return wrapped

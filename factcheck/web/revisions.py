@@ -9,7 +9,6 @@ from factcheck.extensions import db, get_matcher
 from factcheck.models import Role
 from factcheck.services import articles as article_service
 from factcheck.services.errors import ServiceError
-from factcheck.services.links import Thresholds
 from factcheck.services.revisions import revise_article
 from factcheck.web.editor import bp
 from factcheck.web.forms import RevisionForm
@@ -18,25 +17,34 @@ from factcheck.web.permissions import ANY_ROLE, roles_required
 
 @bp.route("/<int:article_id>/edit", methods=["GET", "POST"])
 @roles_required(Role.EDITOR)
-def edit_article(article_id: int):  # noqa: ANN201
+def edit_article(article_id: int):
     """Edit the article's text; re-submitting stores a revision and checks it again."""
     article = article_service.get_article(db.session, article_id, with_claims=True)
     form = RevisionForm(obj=article, base_revision=str(article.revision))
     if form.validate_on_submit():
         try:
             result = revise_article(
-                db.session, get_matcher(), article, body=form.body.data, editor=current_user,
-                base_revision=int(form.base_revision.data), title=form.title.data,
-                is_draft=form.is_draft.data, max_chars=current_app.config["MAX_ARTICLE_CHARS"],
-                thresholds=Thresholds.from_config(current_app.config))
+                db.session,
+                get_matcher(),
+                article,
+                body=form.body.data,
+                editor=current_user,
+                base_revision=int(form.base_revision.data),
+                title=form.title.data,
+                is_draft=form.is_draft.data,
+                max_chars=current_app.config["MAX_ARTICLE_CHARS"],
+            )
         except ServiceError as exc:
-            db.session.rollback()
             form.body.errors.append(exc.message)
-            return render_template("articles/edit.html", article=article, form=form), \
-                exc.status_code
+            return render_template(
+                "articles/edit.html", article=article, form=form
+            ), exc.status_code
         if result.changed:
-            flash(f"Revision {article.revision} stored: {_claims(result.kept)} unchanged (their "
-                  f"verdicts kept), {result.added} new, {result.stale} stale.", "success")
+            flash(
+                f"Revision {article.revision} stored: {_claims(result.kept)} unchanged (their "
+                f"verdicts kept), {result.added} new, {result.stale} stale.",
+                "success",
+            )
         else:
             flash("The text is unchanged; nothing to check again.", "info")
         return redirect(url_for("editor.article_detail", article_id=article.id))
@@ -50,7 +58,7 @@ def _claims(count: int) -> str:
 
 @bp.get("/<int:article_id>/revisions/<int:number>")
 @roles_required(*ANY_ROLE)
-def article_revision(article_id: int, number: int):  # noqa: ANN201
+def article_revision(article_id: int, number: int):
     """Show an earlier text of the article."""
     article = article_service.get_article(db.session, article_id)
     revision = next((r for r in article.revisions if r.number == number), None)

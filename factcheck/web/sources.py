@@ -19,15 +19,23 @@ bp = Blueprint("sources", __name__, url_prefix="/admin/sources")
 
 
 class SourceForm(BaseForm):
-    name = StringField("Name (the outlet of its articles)",
-                       validators=[DataRequired(), Length(max=200)])
-    feed_url = StringField("Feed or news sitemap address", validators=[
-        DataRequired(), URL(require_tld=False, message="Give an http(s):// address."),
-        Length(max=2000)])
-    interval = IntegerField("Poll every (minutes)", default=30,
-                            validators=[DataRequired(), NumberRange(1, 10080)])
-    language = StringField("Language (when a page does not say)",
-                           validators=[Optional(), Length(max=3)])
+    name = StringField(
+        "Name (the outlet of its articles)", validators=[DataRequired(), Length(max=200)]
+    )
+    feed_url = StringField(
+        "Feed or news sitemap address",
+        validators=[
+            DataRequired(),
+            URL(require_tld=False, message="Give an http(s):// address."),
+            Length(max=2000),
+        ],
+    )
+    interval = IntegerField(
+        "Poll every (minutes)", default=30, validators=[DataRequired(), NumberRange(1, 10080)]
+    )
+    language = StringField(
+        "Language (when a page does not say)", validators=[Optional(), Length(max=3)]
+    )
     submit = SubmitField("Add source")
 
 
@@ -39,31 +47,39 @@ class SourceActionForm(BaseForm):
     resume = SubmitField("Resume")
 
 
-def _page(form: SourceForm | None = None, status: int = 200):  # noqa: ANN202
-    return render_template("sources/index.html", sources=sources.list_sources(db.session),
-                           form=form or SourceForm(formdata=None),
-                           action_form=SourceActionForm(formdata=None)), status
+def _page(form: SourceForm | None = None, status: int = 200):
+    return render_template(
+        "sources/index.html",
+        sources=sources.list_sources(db.session),
+        form=form or SourceForm(formdata=None),
+        action_form=SourceActionForm(formdata=None),
+    ), status
 
 
 @bp.get("/")
 @roles_required(Role.ADMIN)
-def index():  # noqa: ANN201
+def index():
     """List the sources with their health, and the form to add one."""
     return _page()
 
 
 @bp.post("/")
 @roles_required(Role.ADMIN)
-def add():  # noqa: ANN201
+def add():
     """Register a feed; its first poll is queued at once."""
     form = SourceForm()
     if not form.validate_on_submit():
         return _page(form, 422)
     try:
-        source = sources.add_source(db.session, name=form.name.data, feed_url=form.feed_url.data,
-                                    interval_minutes=form.interval.data,
-                                    language=form.language.data, actor=current_user,
-                                    policy=outbound_policy())
+        source = sources.add_source(
+            db.session,
+            name=form.name.data,
+            feed_url=form.feed_url.data,
+            interval_minutes=form.interval.data,
+            language=form.language.data,
+            actor=current_user,
+            policy=outbound_policy(),
+        )
     except ServiceError as exc:
         form.feed_url.errors = [*form.feed_url.errors, exc.message]
         return _page(form, exc.status_code)
@@ -74,7 +90,7 @@ def add():  # noqa: ANN201
 
 @bp.post("/<int:source_id>")
 @roles_required(Role.ADMIN)
-def act(source_id: int):  # noqa: ANN201
+def act(source_id: int):
     """Poll a source now, or pause or resume it."""
     form = SourceActionForm()
     if not form.validate_on_submit():
@@ -84,7 +100,8 @@ def act(source_id: int):  # noqa: ANN201
         get_engine().enqueue("poll_source", {"source_id": source.id}, key=f"poll:{source.id}")
         flash(f"A poll of “{source.name}” is queued.", "success")
     else:
-        source = sources.set_active(db.session, source.id, bool(form.resume.data),
-                                    actor=current_user)
+        source = sources.set_active(
+            db.session, source.id, bool(form.resume.data), actor=current_user
+        )
         flash(f"“{source.name}” is {'active' if source.active else 'paused'}.", "success")
     return redirect(url_for("sources.index"))

@@ -39,49 +39,112 @@ def _verdict(verb: str) -> Callable[[dict[str, Any]], tuple[str, str, list[str]]
         sources = d.get("sources")
         if isinstance(sources, list):
             lines += [f"source {s}" for s in sources]
-        return (f"{verb} the verdict {rating_label(d.get('rating'))}", "verdict",
-                lines + _status(d))
+        return (
+            f"{verb} the verdict {rating_label(d.get('rating'))}",
+            "verdict",
+            lines + _status(d),
+        )
+
     return describe
 
 
 def _link_lines(d: dict[str, Any]) -> list[str]:
     similarity = d.get("similarity")
-    return [f"similarity {similarity:.2f}" if isinstance(similarity, (int, float)) else "",
-            f"because: {d['reason']}" if d.get("reason") else ""]
+    return [
+        f"similarity {similarity:.2f}" if isinstance(similarity, (int, float)) else "",
+        f"because: {d['reason']}" if d.get("reason") else "",
+    ]
 
 
 _DESCRIBE: dict[str, Callable[[dict[str, Any]], tuple[str, str, list[str]]]] = {
     "review.drafted": _verdict("saved a draft of"),
     "review.submitted": _verdict("submitted for approval"),
     "review.published": _verdict("published"),
-    "review.returned": lambda d: (f"sent the verdict back to {d.get('author') or 'its author'}",
-                                  "verdict", [f"because: {d.get('reason')}", *_status(d)]),
-    "claim.assigned": lambda d: (f"assigned the claim to {d.get('assignee')}", "status",
-                                 _status(d)),
-    "claim.unassigned": lambda d: ("unassigned the claim", "status",
-                                   ([f"was {d['previous']}"] if d.get("previous") else [])
-                                   + _status(d)),
+    "review.returned": lambda d: (
+        f"sent the verdict back to {d.get('author') or 'its author'}",
+        "verdict",
+        [f"because: {d.get('reason')}", *_status(d)],
+    ),
+    "claim.assigned": lambda d: (
+        f"assigned the claim to {d.get('assignee')}",
+        "status",
+        _status(d),
+    ),
+    "claim.unassigned": lambda d: (
+        "unassigned the claim",
+        "status",
+        ([f"was {d['previous']}"] if d.get("previous") else []) + _status(d),
+    ),
     "claim.check_requested": lambda d: ("requested a check", "request", []),
-    "claim.dismissed": lambda d: ("dismissed the claim as not checkable", "status",
-                                  [f"because: {d.get('reason')}"]),
+    "claim.dismissed": lambda d: (
+        "dismissed the claim as not checkable",
+        "status",
+        [f"because: {d.get('reason')}"],
+    ),
     "claim.reopened": lambda d: ("reopened the claim", "status", _status(d)),
-    "claim.edited": lambda d: ("edited the claim text", "text",
-                               [f"before: {d.get('before')}", f"after: {d.get('after')}"]),
-    "claim.split": lambda d: ("split the claim", "text", [f"before: {d.get('before')}"] + [
-        f"#{part.get('id')}: {part.get('text')}" for part in d.get("into") or []]),
+    "request.received": lambda d: (
+        "a reader asked about this claim"
+        + (" (shown the verdict at once)" if d.get("answered") else ""),
+        "request",
+        [],
+    ),
+    "requests.moved": lambda d: (
+        f"moved {len(d.get('requests') or [])} readers' requests to claim #{d.get('to')}",
+        "request",
+        [],
+    ),
+    "requests.joined": lambda d: (
+        f"moved {len(d.get('requests') or [])} readers' requests here from claim "
+        f"#{d.get('source')}",
+        "request",
+        [],
+    ),
+    "request.replied": lambda d: ("emailed a reader the verdict", "request", []),
+    "request.email_stopped": lambda d: ("a reader stopped emails", "request", []),
+    "request.email_refused": lambda d: (
+        "the mail server refused a reader's address",
+        "request",
+        [],
+    ),
+    "claim.edited": lambda d: (
+        "edited the claim text",
+        "text",
+        [f"before: {d.get('before')}", f"after: {d.get('after')}"],
+    ),
+    "claim.split": lambda d: (
+        "split the claim",
+        "text",
+        [f"before: {d.get('before')}"]
+        + [f"#{part.get('id')}: {part.get('text')}" for part in d.get("into") or []],
+    ),
     "claim.split_from": lambda d: (f"split this claim off claim #{d.get('source')}", "text", []),
-    "claim.merged": lambda d: (f"merged claim #{d.get('merged')} into this one", "text",
-                               [str(d.get("merged_text") or "")]),
-    "link.confirmed": lambda d: (f"confirmed a link to claim #{d.get('other')} as "
-                                 f"{d.get('relation')}", "link", _link_lines(d)),
-    "link.submitted": lambda d: (f"proposed a link to claim #{d.get('other')} as "
-                                 f"{d.get('relation')}, for a second fact-checker to approve",
-                                 "link", _link_lines(d)),
-    "link.approved": lambda d: (f"approved the link to claim #{d.get('other')} as "
-                                f"{d.get('relation')}", "link", _link_lines(d)),
+    "claim.merged": lambda d: (
+        f"merged claim #{d.get('merged')} into this one",
+        "text",
+        [str(d.get("merged_text") or "")],
+    ),
+    "link.confirmed": lambda d: (
+        f"confirmed a link to claim #{d.get('other')} as {d.get('relation')}",
+        "link",
+        _link_lines(d),
+    ),
+    "link.submitted": lambda d: (
+        f"proposed a link to claim #{d.get('other')} as "
+        f"{d.get('relation')}, for a second fact-checker to approve",
+        "link",
+        _link_lines(d),
+    ),
+    "link.approved": lambda d: (
+        f"approved the link to claim #{d.get('other')} as {d.get('relation')}",
+        "link",
+        _link_lines(d),
+    ),
     "link.rejected": lambda d: (f"rejected a link to claim #{d.get('other')}", "link", []),
-    "link.auto_confirmed": lambda d: (f"linked claim #{d.get('other')} as the same claim "
-                                      f"(similarity {d.get('similarity')})", "link", []),
+    "link.auto_confirmed": lambda d: (
+        f"linked claim #{d.get('other')} as the same claim (similarity {d.get('similarity')})",
+        "link",
+        [],
+    ),
 }
 
 
@@ -97,8 +160,15 @@ def describe(event: AuditEvent, claim_id: int | None = None) -> Entry:
     else:
         what, kind, lines = describer(details)
     who = event.actor.display_name if event.actor else "the system"
-    return Entry(when=event.created_at, who=who, what=what, kind=kind,
-                 details=[line for line in lines if line])
+    if event.actor is None and event.action.startswith("request."):
+        who = ""  # the sentence names the reader
+    return Entry(
+        when=event.created_at,
+        who=who,
+        what=what,
+        kind=kind,
+        details=[line for line in lines if line],
+    )
 
 
 def timeline(events: Iterable[AuditEvent], claim_id: int | None = None) -> list[Entry]:

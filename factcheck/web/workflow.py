@@ -12,7 +12,7 @@ from factcheck.services import claims as claim_service
 from factcheck.services.errors import Conflict, NotFound
 from factcheck.web.forms import ApproveForm, ReopenForm, ReturnForm
 from factcheck.web.permissions import roles_required
-from factcheck.web.review import bp, render_claim
+from factcheck.web.review import bp, invalid_form, render_claim
 
 
 def _review_of(claim_id: int, review_id: int) -> Review:
@@ -22,21 +22,20 @@ def _review_of(claim_id: int, review_id: int) -> Review:
     return review
 
 
-def _invalid(claim_id: int, form) -> object:  # noqa: ANN001
-    claim = claim_service.get_claim(db.session, claim_id)
-    return render_claim(claim, status=422, **{type(form).__name__: form})
-
-
 @bp.post("/claims/<int:claim_id>/approve")
 @roles_required(Role.CHECKER)
-def approve_review(claim_id: int):  # noqa: ANN201
+def approve_review(claim_id: int):
     """Approve another checker's submitted verdict, which publishes it."""
     form = ApproveForm()
     if not form.validate_on_submit():
-        return _invalid(claim_id, form)
+        return invalid_form(claim_id, form)
     try:
-        reviews.approve_review(db.session, _review_of(claim_id, form.review_id.data),
-                               approver=current_user, version=form.version.data)
+        reviews.approve_review(
+            db.session,
+            _review_of(claim_id, form.review_id.data),
+            approver=current_user,
+            version=form.version.data,
+        )
     except Conflict as exc:
         # Show the claim as it is now, so the approver reads what there is to approve.
         flash(exc.message, "error")
@@ -47,25 +46,30 @@ def approve_review(claim_id: int):  # noqa: ANN201
 
 @bp.post("/claims/<int:claim_id>/return")
 @roles_required(Role.CHECKER)
-def return_review(claim_id: int):  # noqa: ANN201
+def return_review(claim_id: int):
     """Send a submitted verdict back to its author with what to change."""
     form = ReturnForm()
     if not form.validate_on_submit():
-        return _invalid(claim_id, form)
-    reviews.return_review(db.session, _review_of(claim_id, form.review_id.data),
-                          actor=current_user, reason=form.reason.data)
+        return invalid_form(claim_id, form)
+    reviews.return_review(
+        db.session,
+        _review_of(claim_id, form.review_id.data),
+        actor=current_user,
+        reason=form.reason.data,
+    )
     flash("Verdict sent back to its author as a draft.", "success")
     return redirect(url_for("review.claim_detail", claim_id=claim_id))
 
 
 @bp.post("/claims/<int:claim_id>/reopen")
 @roles_required(Role.CHECKER)
-def reopen_claim(claim_id: int):  # noqa: ANN201
+def reopen_claim(claim_id: int):
     """Put a dismissed claim back in the queue."""
     form = ReopenForm()
     if not form.validate_on_submit():
-        return _invalid(claim_id, form)
-    claim_edits.reopen_claim(db.session, claim_service.get_claim(db.session, claim_id),
-                             actor=current_user)
+        return invalid_form(claim_id, form)
+    claim_edits.reopen_claim(
+        db.session, claim_service.get_claim(db.session, claim_id), actor=current_user
+    )
     flash("Claim reopened: it is back in the queue.", "success")
     return redirect(url_for("review.claim_detail", claim_id=claim_id))

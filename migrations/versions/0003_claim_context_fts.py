@@ -5,13 +5,13 @@ Revises: 0b2e15def645
 Create Date: 2026-11-27 19:36:33.514648
 
 """
-from alembic import op
-import sqlalchemy as sa
 
+import sqlalchemy as sa
+from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '1b700a0e45c4'
-down_revision = '0b2e15def645'
+revision = "1b700a0e45c4"
+down_revision = "0b2e15def645"
 branch_labels = None
 depends_on = None
 
@@ -32,11 +32,11 @@ FTS = (
 
 
 def upgrade():
-    with op.batch_alter_table('claim', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('context', sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column('external_id', sa.String(length=200), nullable=True))
-        batch_op.create_index(batch_op.f('ix_claim_external_id'), ['external_id'], unique=False)
-    if op.get_bind().dialect.name == 'sqlite':
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("context", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("external_id", sa.String(length=200), nullable=True))
+        batch_op.create_index(batch_op.f("ix_claim_external_id"), ["external_id"], unique=False)
+    if op.get_bind().dialect.name == "sqlite":
         # Lexical search (BM25). NB: a later batch migration that recreates the claim table
         # drops these triggers and must create them again.
         for statement in FTS:
@@ -45,11 +45,11 @@ def upgrade():
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'sqlite':
-        for name in ('claim_fts_insert', 'claim_fts_delete', 'claim_fts_update'):
-            op.execute(f'DROP TRIGGER IF EXISTS {name}')
-        op.execute('DROP TABLE IF EXISTS claim_fts')
-    with op.batch_alter_table('claim', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_claim_external_id'))
-        batch_op.drop_column('external_id')
-        batch_op.drop_column('context')
+    if op.get_bind().dialect.name == "sqlite":
+        for name in ("claim_fts_insert", "claim_fts_delete", "claim_fts_update"):
+            op.execute(f"DROP TRIGGER IF EXISTS {name}")
+        op.execute("DROP TABLE IF EXISTS claim_fts")
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_claim_external_id"))
+        batch_op.drop_column("external_id")
+        batch_op.drop_column("context")

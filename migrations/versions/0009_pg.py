@@ -9,16 +9,16 @@ Revises: 0008_api
 Create Date: 2026-11-27 21:40:00
 
 """
+
 import json
 
 import numpy as np
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = '0009_pg'
-down_revision = '0008_api'
+revision = "0009_pg"
+down_revision = "0008_api"
 branch_labels = None
 depends_on = None
 
@@ -33,34 +33,46 @@ SEARCH = (
 
 
 def _postgresql() -> bool:
-    return op.get_bind().dialect.name == 'postgresql'
+    return op.get_bind().dialect.name == "postgresql"
 
 
 def _convert_embeddings(new_type: str, convert) -> None:
     """Move every stored embedding into a column of NEW_TYPE through CONVERT, in batches."""
     bind = op.get_bind()
-    op.execute(f'ALTER TABLE claim ADD COLUMN embedding_new {new_type}')
+    op.execute(f"ALTER TABLE claim ADD COLUMN embedding_new {new_type}")
     last = 0
     while True:
-        rows = bind.execute(sa.text(
-            'SELECT id, embedding FROM claim WHERE id > :last AND embedding IS NOT NULL '
-            'ORDER BY id LIMIT 1000'), {'last': last}).all()
+        rows = bind.execute(
+            sa.text(
+                "SELECT id, embedding FROM claim WHERE id > :last AND embedding IS NOT NULL "
+                "ORDER BY id LIMIT 1000"
+            ),
+            {"last": last},
+        ).all()
         if not rows:
             break
-        converted = [{'id': claim_id, 'value': convert(value)} for claim_id, value in rows]
-        kept = [row for row in converted if row['value'] is not None]
+        converted = [{"id": claim_id, "value": convert(value)} for claim_id, value in rows]
+        kept = [row for row in converted if row["value"] is not None]
         if kept:
-            bind.execute(sa.text(f'UPDATE claim SET embedding_new = CAST(:value AS {new_type}) '
-                                 'WHERE id = :id'), kept)
+            bind.execute(
+                sa.text(
+                    f"UPDATE claim SET embedding_new = CAST(:value AS {new_type}) WHERE id = :id"
+                ),
+                kept,
+            )
         # A vector of another length (another model) cannot be kept: `flask claims reindex`
         # embeds those claims again.
-        dropped = [{'id': row['id']} for row in converted if row['value'] is None]
+        dropped = [{"id": row["id"]} for row in converted if row["value"] is None]
         if dropped:
-            bind.execute(sa.text('UPDATE claim SET embedding_model = NULL, embedded_at = NULL '
-                                 'WHERE id = :id'), dropped)
+            bind.execute(
+                sa.text(
+                    "UPDATE claim SET embedding_model = NULL, embedded_at = NULL WHERE id = :id"
+                ),
+                dropped,
+            )
         last = rows[-1][0]
-    op.execute('ALTER TABLE claim DROP COLUMN embedding')
-    op.execute('ALTER TABLE claim RENAME COLUMN embedding_new TO embedding')
+    op.execute("ALTER TABLE claim DROP COLUMN embedding")
+    op.execute("ALTER TABLE claim RENAME COLUMN embedding_new TO embedding")
 
 
 def _blob_to_vector(blob: bytes) -> str | None:
@@ -75,8 +87,8 @@ def _vector_to_blob(text: str) -> bytes:
 def upgrade():
     if not _postgresql():
         return
-    op.execute('CREATE EXTENSION IF NOT EXISTS vector')
-    _convert_embeddings(f'vector({DIMENSION})', _blob_to_vector)
+    op.execute("CREATE EXTENSION IF NOT EXISTS vector")
+    _convert_embeddings(f"vector({DIMENSION})", _blob_to_vector)
     for statement in SEARCH:
         op.execute(statement)
 
@@ -84,7 +96,7 @@ def upgrade():
 def downgrade():
     if not _postgresql():
         return
-    op.execute('DROP INDEX IF EXISTS ix_claim_embedding_hnsw')
-    op.execute('DROP INDEX IF EXISTS ix_claim_search_vector')
-    op.execute('ALTER TABLE claim DROP COLUMN IF EXISTS search_vector')
-    _convert_embeddings('bytea', _vector_to_blob)
+    op.execute("DROP INDEX IF EXISTS ix_claim_embedding_hnsw")
+    op.execute("DROP INDEX IF EXISTS ix_claim_search_vector")
+    op.execute("ALTER TABLE claim DROP COLUMN IF EXISTS search_vector")
+    _convert_embeddings("bytea", _vector_to_blob)

@@ -9,13 +9,13 @@ Revises: 0009_pg
 Create Date: 2026-11-28 00:10:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = '0010_rerank'
-down_revision = '0009_pg'
+revision = "0010_rerank"
+down_revision = "0009_pg"
 branch_labels = None
 depends_on = None
 
@@ -23,12 +23,12 @@ DIMENSION = 384
 
 
 def upgrade():
-    if op.get_bind().dialect.name == 'postgresql':
-        op.execute(f'ALTER TABLE claim ADD COLUMN context_embedding vector({DIMENSION})')
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"ALTER TABLE claim ADD COLUMN context_embedding vector({DIMENSION})")
         return
-    with op.batch_alter_table('claim', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('context_embedding', sa.LargeBinary(), nullable=True))
+    with op.batch_alter_table("claim", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("context_embedding", sa.LargeBinary(), nullable=True))
 
 
 def downgrade():
-    op.execute('ALTER TABLE claim DROP COLUMN context_embedding')
+    op.execute("ALTER TABLE claim DROP COLUMN context_embedding")

@@ -9,11 +9,12 @@ Revises: 0010_rerank
 Create Date: 2026-11-30 17:00:00
 
 """
+
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0011_vector_log'
-down_revision = '0010_rerank'
+revision = "0011_vector_log"
+down_revision = "0010_rerank"
 branch_labels = None
 depends_on = None
 
@@ -31,16 +32,16 @@ SQLITE_VECTOR_LOG = (
 
 
 def upgrade():
-    if op.get_bind().dialect.name != 'sqlite':
+    if op.get_bind().dialect.name != "sqlite":
         return
     for statement in SQLITE_VECTOR_LOG:
         op.execute(statement)
-    op.execute('INSERT INTO claim_vector_log(claim_id) SELECT id FROM claim ORDER BY id')
+    op.execute("INSERT INTO claim_vector_log(claim_id) SELECT id FROM claim ORDER BY id")
 
 
 def downgrade():
-    if op.get_bind().dialect.name != 'sqlite':
+    if op.get_bind().dialect.name != "sqlite":
         return
-    for trigger in ('insert', 'update', 'delete'):
-        op.execute(f'DROP TRIGGER claim_vector_log_{trigger}')
-    op.execute('DROP TABLE claim_vector_log')
+    for trigger in ("insert", "update", "delete"):
+        op.execute(f"DROP TRIGGER claim_vector_log_{trigger}")
+    op.execute("DROP TABLE claim_vector_log")

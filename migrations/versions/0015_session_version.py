@@ -9,23 +9,24 @@ Revises: 0014_link_approval
 Create Date: 2026-12-01 00:13:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
-revision = '0015_session_version'
-down_revision = '0014_link_approval'
+revision = "0015_session_version"
+down_revision = "0014_link_approval"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('session_version', sa.Integer(), server_default='1',
-                                      nullable=False))
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("session_version", sa.Integer(), server_default="1", nullable=False)
+        )
 
 
 def downgrade():
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_column('session_version')
+    with op.batch_alter_table("user", schema=None) as batch_op:
+        batch_op.drop_column("session_version")

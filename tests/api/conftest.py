@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from factcheck.services.demo import load_demo
+from factcheck.services.demo import load_samples
 from factcheck.services.tokens import create_token
 
 
@@ -21,17 +21,21 @@ class ApiClient:
         auth = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         return {**auth, **(extra or {})}
 
-    def get(self, url: str, **kwargs: Any):  # noqa: ANN201
+    def get(self, url: str, **kwargs: Any):
         return self.client.get(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
-    def post(self, url: str, **kwargs: Any):  # noqa: ANN201
+    def post(self, url: str, **kwargs: Any):
         return self.client.post(url, headers=self._headers(kwargs.pop("headers", None)), **kwargs)
 
 
 @pytest.fixture
-def tokens(session, users) -> dict[str, str]:  # noqa: ANN001
-    return {scope: create_token(session, email="editor@example.org", name=f"{scope} test",
-                                scope=scope).secret for scope in ("read", "write")}
+def tokens(session, users) -> dict[str, str]:
+    return {
+        scope: create_token(
+            session, email="editor@example.org", name=f"{scope} test", scope=scope
+        ).secret
+        for scope in ("read", "write")
+    }
 
 
 @pytest.fixture
@@ -45,11 +49,11 @@ def writer(client: FlaskClient, tokens: dict[str, str]) -> ApiClient:
 
 
 @pytest.fixture
-def demo(session, matcher) -> None:  # noqa: ANN001
-    load_demo(session, matcher)
+def demo(session, matcher) -> None:
+    load_samples(session, matcher)
 
 
-def assert_error(response, status: int, code: str | None = None) -> dict:  # noqa: ANN001
+def assert_error(response, status: int, code: str | None = None) -> dict:
     """Assert RESPONSE is the API's JSON error with STATUS (and CODE); return the error."""
     assert response.status_code == status, response.text
     assert response.is_json and set(response.json) == {"error"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask import current_app
 
 from factcheck.job_engine import get_engine
@@ -43,11 +44,13 @@ def test_a_failed_fetch_is_reported_on_the_job(writer):
 
 
 def test_urls_that_cannot_be_fetched_are_refused_at_once(writer, api):
-    error = assert_error(writer.post("/api/v1/articles", json={"url": "http://127.0.0.1:9/a"}),
-                         422, "invalid_input")
+    error = assert_error(
+        writer.post("/api/v1/articles", json={"url": "http://127.0.0.1:9/a"}), 422, "invalid_input"
+    )
     assert "loopback" in error["message"]
-    error = assert_error(writer.post("/api/v1/articles", json={"url": "https://x.example/a",
-                                                               "author": "me"}), 422)
+    error = assert_error(
+        writer.post("/api/v1/articles", json={"url": "https://x.example/a", "author": "me"}), 422
+    )
     assert "not author" in error["message"]
     assert_error(writer.post("/api/v1/articles", json={"url": 5}), 422)
     assert_error(api.post("/api/v1/articles", json={"url": "https://x.example/a"}), 403)
@@ -71,11 +74,13 @@ def test_a_job_is_seen_only_by_whoever_started_it(writer, session, users, client
     from tests.api.conftest import ApiClient
 
     queued = writer.post("/api/v1/articles", json={"url": "https://news.example/a"})
-    other = ApiClient(client, create_token(session, email="checker@example.org", name="x",
-                                           scope="read").secret)
+    other = ApiClient(
+        client, create_token(session, email="checker@example.org", name="x", scope="read").secret
+    )
     assert_error(other.get(queued.headers["Location"]), 404)
-    admin = ApiClient(client, create_token(session, email="admin@example.org", name="x",
-                                           scope="read").secret)
+    admin = ApiClient(
+        client, create_token(session, email="admin@example.org", name="x", scope="read").secret
+    )
     assert admin.get(queued.headers["Location"]).status_code == 200
     assert_error(writer.get("/api/v1/jobs/987654"), 404)
 
@@ -88,10 +93,16 @@ def test_stored_articles_are_listed_by_page_with_their_source(writer, api, sessi
     session.add(source)
     session.commit()
     for number in range(3):
-        ingest_article(session, matcher, title=f"Story {number}", body=f"Rents rose {number + 2} "
-                       "percent in Riverton.", url=f"https://gazette.example/{number}",
-                       prepare=lambda article: setattr(article, "source", source)
-                       if number else None)
+        ingest_article(
+            session,
+            matcher,
+            title=f"Story {number}",
+            body=f"Rents rose {number + 2} percent in Riverton.",
+            url=f"https://gazette.example/{number}",
+            prepare=lambda article, number=number: (
+                setattr(article, "source", source) if number else None
+            ),
+        )
     first = api.get("/api/v1/articles?pageSize=2")
     assert first.status_code == 200
     assert [a["title"] for a in first.json["articles"]] == ["Story 0", "Story 1"]
@@ -107,16 +118,27 @@ def test_stored_articles_are_listed_by_page_with_their_source(writer, api, sessi
     assert_error(api.get("/api/v1/articles?sourceId=x"), 400)
 
 
+@pytest.mark.model
 def test_alerts_are_listed_newest_first_with_the_earlier_verdict(api, session, matcher, demo):
     from factcheck.services.articles import ingest_article
 
-    article = ingest_article(session, matcher, title="Trivia", outlet="Quiz Weekly",
-                             url="https://quiz.example/t", body="Bats are blind.").article
+    article = ingest_article(
+        session,
+        matcher,
+        title="Trivia",
+        outlet="Quiz Weekly",
+        url="https://quiz.example/t",
+        body="Bats are blind.",
+    ).article
     body = api.get("/api/v1/alerts?state=open&pageSize=1").json
     (alert,) = body["alerts"]
-    assert alert["claim"]["article"] == {"id": article.id, "title": "Trivia",
-                                         "url": "https://quiz.example/t", "outlet": "Quiz Weekly",
-                                         "publishedAt": None}
+    assert alert["claim"]["article"] == {
+        "id": article.id,
+        "title": "Trivia",
+        "url": "https://quiz.example/t",
+        "outlet": "Quiz Weekly",
+        "publishedAt": None,
+    }
     assert alert["earlier"]["text"] == "Bats are blind." and alert["automatic"] is True
     assert alert["earlier"]["claimReview"]["rating"] == "false"
     assert alert["outletsThisWeek"] == 1 and alert["state"] == "open"

@@ -15,7 +15,7 @@ ARTICLE = {"title": "Crime", "body": "Crime fell 8 percent in Riverton last year
 
 
 @pytest.fixture
-def read_only(app, tokens):  # noqa: ANN001, ANN201
+def read_only(app, tokens):
     """From now on the database refuses writes, as a read-only file or replica does."""
     engine = db.engine
     db.session.remove()
@@ -27,7 +27,7 @@ def read_only(app, tokens):  # noqa: ANN001, ANN201
             connection.exec_driver_sql("PRAGMA query_only = 0")
         return
 
-    def refuse_writes(dbapi_connection, record) -> None:  # noqa: ANN001
+    def refuse_writes(dbapi_connection, record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("SET default_transaction_read_only = on")
         cursor.close()

@@ -30,8 +30,13 @@ def test_deeply_nested_json_is_refused(writer, url, field, depth):
 @pytest.mark.parametrize("field", ["title", "body", "url", "outlet", "author"])
 def test_lone_surrogates_in_an_article_are_refused(writer, session, field):
     article = {"title": "Crime", "body": "Crime fell 8 percent.", field: "Crime \ud800 fell"}
-    body = '{' + ", ".join(f'"{k}": "{v.replace(chr(0xD800), chr(92) + "ud800")}"'
-                           for k, v in article.items()) + '}'
+    body = (
+        "{"
+        + ", ".join(
+            f'"{k}": "{v.replace(chr(0xD800), chr(92) + "ud800")}"' for k, v in article.items()
+        )
+        + "}"
+    )
     error = assert_error(writer.post("/api/v1/articles", data=body, headers=JSON), 422)
     assert f"'{field}'" in error["message"] and "surrogate" in error["message"]
     assert session.scalar(select(func.count()).select_from(Article)) == 0
@@ -43,27 +48,34 @@ def test_lone_surrogates_in_a_text_to_check_are_refused(api):
     assert "'text'" in error["message"]
 
 
-@pytest.mark.parametrize("url", [
-    "/api/v1/claims?updatedSince=9999-12-31T23:59:59-23:59",
-    "/api/v1/claims?updatedSince=0001-01-01T00:30:00%2B01:00",
-    "/api/v1/claimreview?since=0001-01-01T00:30:00%2B01:00",
-    "/api/v1/claimreview?since=9999-12-31T23:59:59-23:59",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/claims?updatedSince=9999-12-31T23:59:59-23:59",
+        "/api/v1/claims?updatedSince=0001-01-01T00:30:00%2B01:00",
+        "/api/v1/claimreview?since=0001-01-01T00:30:00%2B01:00",
+        "/api/v1/claimreview?since=9999-12-31T23:59:59-23:59",
+    ],
+)
 def test_dates_beyond_what_a_time_zone_can_shift_are_refused(api, url):
     error = assert_error(api.get(url), 400, "invalid_argument")
     assert "out of range" in error["message"]
 
 
-@pytest.mark.parametrize("url", ["/api/v1/claims/99999999999999999999",
-                                 "/api/v1/articles/9223372036854775808",
-                                 "/api/v1/reviews/99999999999999999999"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/claims/99999999999999999999",
+        "/api/v1/articles/9223372036854775808",
+        "/api/v1/reviews/99999999999999999999",
+    ],
+)
 def test_ids_past_the_largest_key_are_not_found(api, url):
     assert_error(api.get(url), 404, "not_found")
 
 
 def test_an_over_long_url_is_414_in_the_error_shape(api, app):
     limit = app.config["API_MAX_URL_CHARS"]
-    error = assert_error(api.get("/api/v1/claims:search?query=" + "a" * limit), 414,
-                         "uri_too_long")
+    error = assert_error(api.get("/api/v1/claims:search?query=" + "a" * limit), 414, "uri_too_long")
     assert f"{limit:,}" in error["message"]
     assert api.get("/api/v1/claims:search?query=" + "a" * 1000).status_code == 200

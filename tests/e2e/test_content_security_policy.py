@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.e2e.test_desk_to_editor import log_in
+
+# The browser tests share one app with the real model: the seed article's claims and scores.
+pytestmark = pytest.mark.model
 
 
 def test_the_pages_scripts_run_under_the_policy(page: Page, live_url, shot):
@@ -22,7 +26,8 @@ def test_the_pages_scripts_run_under_the_policy(page: Page, live_url, shot):
     page.get_by_label("Title").fill("Policy check")
     page.get_by_label("Article text").fill(
         "Bus fares in Riverton rose 12 percent in 2024. The council cut the library budget "
-        "by 30 percent.")
+        "by 30 percent."
+    )
     response_of_article = page.expect_response(re.compile(r"/articles/\d+$"))
     with response_of_article as info:
         page.get_by_role("button", name="Ingest article").click()
@@ -45,6 +50,7 @@ def test_the_pages_scripts_run_under_the_policy(page: Page, live_url, shot):
 
     # sources.js: "Add a source" adds a row in the page (no round trip) and focuses it.
     page.goto(article_url)
+    page.locator("#every-claim > summary").click()
     card = page.locator(".claim-card").first
     card.get_by_role("link", name=re.compile(r"Open claim \d+")).click()
     rows = page.locator("[data-source-row]")
@@ -53,5 +59,12 @@ def test_the_pages_scripts_run_under_the_policy(page: Page, live_url, shot):
     expect(rows).to_have_count(count + 1)
     expect(page.locator(f"#sources-{count}-url")).to_be_focused()
     shot("claim-source-added")
+
+    # menu.js: on a phone the menu starts closed behind its button.
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_url}/queue")
+    expect(page.locator("summary.menu-toggle")).to_be_visible()
+    expect(page.locator("header nav").get_by_role("link", name="Queue")).to_be_hidden()
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     assert refused == []

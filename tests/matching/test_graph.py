@@ -19,8 +19,13 @@ def unit_rows(n: int, seed: int) -> np.ndarray:
 def settings(tmp_path: Path | None = None, **overrides: object) -> GraphSettings:
     # expansion_search above the collection size: the graph search is exhaustive, so its
     # answers must equal the exact scan's exactly.
-    values = {"min_size": 100, "background": False, "expansion_search": 1000, "threads": 1,
-              "path": tmp_path / "claims.hnsw" if tmp_path else None}
+    values = {
+        "min_size": 100,
+        "background": False,
+        "expansion_search": 1000,
+        "threads": 1,
+        "path": tmp_path / "claims.hnsw" if tmp_path else None,
+    }
     values.update(overrides)
     return GraphSettings(**values)
 
@@ -32,15 +37,19 @@ def exact_copy(index: VectorIndex) -> VectorIndex:
     return copy
 
 
-def assert_same_answers(index: VectorIndex, queries: np.ndarray, k: int = 10,
-                        exclude: tuple[int, ...] = ()) -> None:
+def assert_same_answers(
+    index: VectorIndex, queries: np.ndarray, k: int = 10, exclude: tuple[int, ...] = ()
+) -> None:
     assert index.approximate
     found = index.search(queries, k, exclude=exclude)
     expected = exact_copy(index).search(queries, k, exclude=exclude)
-    assert [[m.claim_id for m in row] for row in found] == [[m.claim_id for m in row]
-                                                            for row in expected]
-    assert np.allclose([[m.similarity for m in row] for row in found],
-                       [[m.similarity for m in row] for row in expected])
+    assert [[m.claim_id for m in row] for row in found] == [
+        [m.claim_id for m in row] for row in expected
+    ]
+    assert np.allclose(
+        [[m.similarity for m in row] for row in found],
+        [[m.similarity for m in row] for row in expected],
+    )
 
 
 def test_graph_answers_like_the_exact_scan_with_exclusions():
@@ -51,8 +60,10 @@ def test_graph_answers_like_the_exact_scan_with_exclusions():
     assert_same_answers(index, queries[:1], k=5)
     nearest = index.search(queries[0], 3)[0]
     assert_same_answers(index, queries, exclude=tuple(m.claim_id for m in nearest))
-    assert all(m.claim_id not in {n.claim_id for n in nearest}
-               for m in index.search(queries[0], 10, exclude=[n.claim_id for n in nearest])[0])
+    assert all(
+        m.claim_id not in {n.claim_id for n in nearest}
+        for m in index.search(queries[0], 10, exclude=[n.claim_id for n in nearest])[0]
+    )
 
 
 def test_small_collections_are_searched_exactly_until_they_reach_the_threshold():
@@ -145,8 +156,9 @@ def test_an_unusable_file_is_rejected_and_the_graph_built_anew(tmp_path: Path, s
         VectorIndex(DIM, settings(tmp_path, dtype="f16")).replace_all(range(1, 301), rows)
     else:
         other = VectorIndex(8, settings(tmp_path))
-        other.replace_all(range(1, 301), rows[:, :8] / np.linalg.norm(rows[:, :8], axis=1,
-                                                                      keepdims=True))
+        other.replace_all(
+            range(1, 301), rows[:, :8] / np.linalg.norm(rows[:, :8], axis=1, keepdims=True)
+        )
     index = VectorIndex(DIM, settings(tmp_path))
     index.replace_all(range(1, 301), rows)
     assert index.graph_made_by == "built"
@@ -159,6 +171,10 @@ def test_fingerprints_tell_which_rows_changed():
     assert len(set(hashes.tolist())) == 6 and np.array_equal(hashes, row_hashes(rows.copy()))
     changed = rows.copy()
     changed[2, 0] = np.nextafter(changed[2, 0], 1)  # the smallest possible change
-    gone, fresh = changes(np.arange(1, 7), hashes, np.array([1, 2, 3, 4, 5, 9]),
-                          row_hashes(np.vstack([changed[:5], rows[5:]])))
+    gone, fresh = changes(
+        np.arange(1, 7),
+        hashes,
+        np.array([1, 2, 3, 4, 5, 9]),
+        row_hashes(np.vstack([changed[:5], rows[5:]])),
+    )
     assert gone.tolist() == [6] and fresh.tolist() == [3, 9]

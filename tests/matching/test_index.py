@@ -34,7 +34,7 @@ def test_index_grows_past_its_buffer_and_keeps_every_row():
     vectors = rng.normal(size=(3000, 4)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     for start in range(0, 3000, 7):  # many small appends, as single inserts would do
-        index.add(list(range(start + 1, min(start + 8, 3001))), vectors[start:start + 7])
+        index.add(list(range(start + 1, min(start + 8, 3001))), vectors[start : start + 7])
     assert len(index) == 3000 and index.max_id == 3000
     [matches] = index.search(vectors[1234], 1)
     assert matches[0].claim_id == 1235

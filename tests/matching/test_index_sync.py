@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from factcheck.extensions import db, get_matcher
+from factcheck.matching.dense import dense_retriever
 from factcheck.matching.embedder import to_blob
 from factcheck.models import Claim, Origin, utcnow
-from factcheck.matching.dense import dense_retriever
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.sqlite_only
@@ -31,8 +31,13 @@ def unit(i: int) -> np.ndarray:
 
 
 def claim(text_: str, vector: np.ndarray, model: str) -> Claim:
-    return Claim(text=text_, origin=Origin.IMPORT, embedding=to_blob(vector),
-                 embedding_model=model, embedded_at=utcnow())
+    return Claim(
+        text=text_,
+        origin=Origin.IMPORT,
+        embedding=to_blob(vector),
+        embedding_model=model,
+        embedded_at=utcnow(),
+    )
 
 
 def found(vector: np.ndarray) -> dict[int, float]:
@@ -62,9 +67,10 @@ def test_changes_committed_by_another_process_are_followed_whatever_their_timest
     assert found(unit(0)) == {1: 1.0, 2: 0.0}
     other = create_engine(db.engine.url)  # another process: its own connection, its own clock
     with other.begin() as connection:
-        connection.execute(text("UPDATE claim SET embedding = :blob, embedded_at = :old "
-                                "WHERE id = 2"),
-                           {"blob": to_blob(unit(0)), "old": datetime(2001, 1, 1)})
+        connection.execute(
+            text("UPDATE claim SET embedding = :blob, embedded_at = :old WHERE id = 2"),
+            {"blob": to_blob(unit(0)), "old": datetime(2001, 1, 1)},
+        )
         connection.execute(text("DELETE FROM claim WHERE id = 1"))
     other.dispose()
     assert found(unit(0)) == {2: 1.0}

@@ -5,18 +5,23 @@ from factcheck.matching.metrics import average_precision_at, evaluate, threshold
 
 
 def test_clean_query_strips_links_handles_and_the_tweet_signature():
-    tweet = ("Butterflies survive the #AustralianFires pic.twitter.com/0eJt https://t.co/x "
-             "— Center for Bio Div (@CenterForBioDiv) January 14, 2020")
+    tweet = (
+        "Butterflies survive the #AustralianFires pic.twitter.com/0eJt https://t.co/x "
+        "— Center for Bio Div (@CenterForBioDiv) January 14, 2020"
+    )
     assert clean_query(tweet) == "Butterflies survive the AustralianFires"
     assert clean_query("Thanks @someone for this") == "Thanks for this"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("The budget grew by 40%!", '"budget" OR "grew" OR "40"'),
-    ('He said "NOT" AND) OR (*', '"said"'),
-    ("the of and", None),
-    ("Robert'); DROP TABLE claim;--", '"robert" OR "drop" OR "table" OR "claim"'),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The budget grew by 40%!", '"budget" OR "grew" OR "40"'),
+        ('He said "NOT" AND) OR (*', '"said"'),
+        ("the of and", None),
+        ("Robert'); DROP TABLE claim;--", '"robert" OR "drop" OR "table" OR "claim"'),
+    ],
+)
 def test_fts_query_quotes_every_term(text, expected):
     assert fts_query(text) == expected
 
@@ -49,8 +54,13 @@ def test_metrics_follow_the_checkthat_definitions():
     assert average_precision_at(["a", "b", "c"], {"a", "c"}, 5) == pytest.approx((1 + 2 / 3) / 2)
     assert average_precision_at(["x", "a"], {"a"}, 1) == 0.0
     result = evaluate({"q1": ["a", "b"], "q2": ["c"]}, {"q1": {"b"}, "q2": {"z"}, "q3": {"a"}})
-    assert result == {"queries": 3, "MAP@1": 0.0, "MAP@5": round(0.5 / 3, 4),
-                      "MRR": round(0.5 / 3, 4), "Recall@10": round(1 / 3, 4)}
+    assert result == {
+        "queries": 3,
+        "MAP@1": 0.0,
+        "MAP@5": round(0.5 / 3, 4),
+        "MRR": round(0.5 / 3, 4),
+        "Recall@10": round(1 / 3, 4),
+    }
 
 
 def test_threshold_table_trades_precision_for_recall():

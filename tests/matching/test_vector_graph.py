@@ -14,33 +14,56 @@ from sqlalchemy import select, update
 
 from factcheck.extensions import db, get_matcher
 from factcheck.matching import VectorIndex
+from factcheck.matching.dense import dense_retriever, sync_index
 from factcheck.matching.embedder import to_blob
+from factcheck.matching.search import search_claims
 from factcheck.models import Claim, Role
 from factcheck.services.claim_edits import edit_claim
 from factcheck.services.claims import ClaimRecord, import_claims
-from factcheck.matching.dense import dense_retriever, sync_index
-from factcheck.matching.search import search_claims
 from factcheck.services.users import create_user
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.sqlite_only  # PostgreSQL has its own HNSW index (pgvector)
 
-PLACES = ["The city council", "The state of Ohio", "The school district", "The hospital",
-          "The national railway", "The farm bureau"]
-ACTS = ["spent 12 million dollars on new bridges", "cut its police budget by 15 percent",
-        "doubled the number of teachers", "closed three libraries",
-        "hired 400 nurses", "raised the minimum wage to 15 dollars",
-        "planted a million trees"]
-TEXTS = [f"{place} {act} in {year}." for (place, act), year in
-         zip(product(PLACES, ACTS), [2015, 2017, 2019, 2021, 2023, 2024, 2020] * 6)]
-QUERIES = ["Ohio paid for bridges", "a hospital took on hundreds of nurses",
-           "trees planted by farmers", "libraries shut by the council", "teachers doubled"]
+PLACES = [
+    "The city council",
+    "The state of Ohio",
+    "The school district",
+    "The hospital",
+    "The national railway",
+    "The farm bureau",
+]
+ACTS = [
+    "spent 12 million dollars on new bridges",
+    "cut its police budget by 15 percent",
+    "doubled the number of teachers",
+    "closed three libraries",
+    "hired 400 nurses",
+    "raised the minimum wage to 15 dollars",
+    "planted a million trees",
+]
+TEXTS = [
+    f"{place} {act} in {year}."
+    for (place, act), year in zip(
+        product(PLACES, ACTS), [2015, 2017, 2019, 2021, 2023, 2024, 2020] * 6, strict=False
+    )
+]
+QUERIES = [
+    "Ohio paid for bridges",
+    "a hospital took on hundreds of nurses",
+    "trees planted by farmers",
+    "libraries shut by the council",
+    "teachers doubled",
+]
 
 
 def graph_app(tmp_path: Path, **overrides: object) -> Flask:
-    config = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'claims.sqlite3'}",
-              "VECTOR_GRAPH_MIN_CLAIMS": 30, "VECTOR_GRAPH_BACKGROUND": False,
-              "VECTOR_GRAPH_THREADS": 1}
+    config = {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'claims.sqlite3'}",
+        "VECTOR_GRAPH_MIN_CLAIMS": 30,
+        "VECTOR_GRAPH_BACKGROUND": False,
+        "VECTOR_GRAPH_THREADS": 1,
+    }
     config.update(overrides)
     return make_app(tmp_path, **config)
 
@@ -68,15 +91,29 @@ def test_graph_search_matches_exact_search_and_follows_edits_and_deletions(tmp_p
         queries = matcher.embedder.encode(QUERIES)
         assert dense_top(queries, 10) == exact_top(matcher.index, queries, 10)
         [best] = search_claims(db.session, matcher, "Ohio paid for bridges", k=1)
-        assert best.claim.text == "The state of Ohio spent 12 million dollars on new bridges in 2015."
+        assert (
+            best.claim.text == "The state of Ohio spent 12 million dollars on new bridges in 2015."
+        )
 
         # A checker rewrites a claim: its new vector replaces the old one in the graph.
-        checker = create_user(db.session, email="c@example.org", password="correct horse battery",
-                              role=Role.CHECKER, name="C")
+        checker = create_user(
+            db.session,
+            email="c@example.org",
+            password="correct horse battery",
+            role=Role.CHECKER,
+            name="C",
+        )
         claim = db.session.scalar(select(Claim).where(Claim.text == TEXTS[0]))
-        edit_claim(db.session, matcher, claim, text="Volcanic ash grounded every flight in Iceland.",
-                   actor=checker)
-        [found] = search_claims(db.session, matcher, "Volcanic ash grounded every flight in Iceland.", k=1)
+        edit_claim(
+            db.session,
+            matcher,
+            claim,
+            text="Volcanic ash grounded every flight in Iceland.",
+            actor=checker,
+        )
+        [found] = search_claims(
+            db.session, matcher, "Volcanic ash grounded every flight in Iceland.", k=1
+        )
         assert (found.claim.id, round(found.similarity, 4)) == (claim.id, 1.0)
         old = matcher.embedder.encode([TEXTS[0]])
         assert claim.id not in dense_top(old, 3)[0]

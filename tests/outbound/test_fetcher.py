@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import time
+from itertools import pairwise
 
 import pytest
 
-from factcheck.outbound import FetchError, Fetcher, FetchSettings, OutboundPolicy
+from factcheck.outbound import Fetcher, FetchError, FetchSettings, OutboundPolicy
 from tests.http_server import Reply, Site
 
 ALLOW_LOOPBACK = OutboundPolicy.from_setting("127.0.0.1")
-QUICK = FetchSettings(user_agent="factcheck-test/1 (+https://desk.example)",
-                      min_interval_seconds=0.0, read_timeout=2.0, deadline_seconds=5.0)
+QUICK = FetchSettings(
+    user_agent="factcheck-test/1 (+https://desk.example)",
+    min_interval_seconds=0.0,
+    read_timeout=2.0,
+    deadline_seconds=5.0,
+)
 
 
 def fetcher(**changes: object) -> Fetcher:
@@ -20,11 +25,19 @@ def fetcher(**changes: object) -> Fetcher:
 
 
 def test_a_page_comes_back_with_its_type_charset_and_validators():
-    page_html = "<html><body><p>Crime fell.</p></body></html>".encode()
-    with Site({"/a": Reply(page_html, headers={"Content-Type": "text/html; charset=ISO-8859-1",
-                                               "ETag": '"v1"',
-                                               "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"})
-               }) as site:
+    page_html = b"<html><body><p>Crime fell.</p></body></html>"
+    with Site(
+        {
+            "/a": Reply(
+                page_html,
+                headers={
+                    "Content-Type": "text/html; charset=ISO-8859-1",
+                    "ETag": '"v1"',
+                    "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT",
+                },
+            )
+        }
+    ) as site:
         page = fetcher().get(f"{site.url}/a")
     assert page.body == page_html and page.status == 200 and not page.not_modified
     assert (page.content_type, page.charset) == ("text/html", "iso-8859-1")
@@ -34,7 +47,7 @@ def test_a_page_comes_back_with_its_type_charset_and_validators():
 
 
 def test_conditional_get_sends_the_validators_and_reports_not_modified():
-    def conditional(seen):  # noqa: ANN001, ANN202
+    def conditional(seen):
         if seen.headers.get("if-none-match") == '"v1"':
             return Reply(b"", 304, headers={"ETag": '"v1"'})
         return Reply(b"<p>x</p>", headers={"Content-Type": "text/html", "ETag": '"v1"'})
@@ -42,8 +55,9 @@ def test_conditional_get_sends_the_validators_and_reports_not_modified():
     with Site({"/a": conditional}) as site:
         client = fetcher()
         first = client.get(f"{site.url}/a")
-        second = client.get(f"{site.url}/a", etag=first.etag,
-                            last_modified="Mon, 01 Jan 2024 00:00:00 GMT")
+        second = client.get(
+            f"{site.url}/a", etag=first.etag, last_modified="Mon, 01 Jan 2024 00:00:00 GMT"
+        )
     assert second.not_modified and second.body == b""
     request = [s for s in site.seen if s.path == "/a"][1]
     assert request.headers["if-modified-since"] == "Mon, 01 Jan 2024 00:00:00 GMT"
@@ -52,7 +66,7 @@ def test_conditional_get_sends_the_validators_and_reports_not_modified():
 def test_a_body_over_the_limit_is_refused_and_reading_stops():
     sent = []
 
-    def endless():  # noqa: ANN202
+    def endless():
         for _ in range(10_000):  # 640 MB if the client read it all
             sent.append(1)
             yield b"x" * 65536
@@ -69,13 +83,19 @@ def test_a_body_over_the_limit_is_refused_and_reading_stops():
 
 
 def test_errors_timeouts_and_slow_drips_are_reported():
-    def drip():  # noqa: ANN202
+    def drip():
         for _ in range(100):
             time.sleep(0.2)
             yield b"<p>slowly</p>"
 
-    with Site({"/gone": Reply(b"gone", 410), "/boom": Reply(b"", 503),
-               "/slow": Reply(b"late", delay=3.0), "/drip": Reply(drip())}) as site:
+    with Site(
+        {
+            "/gone": Reply(b"gone", 410),
+            "/boom": Reply(b"", 503),
+            "/slow": Reply(b"late", delay=3.0),
+            "/drip": Reply(drip()),
+        }
+    ) as site:
         client = fetcher(read_timeout=1.0, deadline_seconds=1.0)
         errors = {}
         for path in ("/gone", "/boom", "/slow", "/drip", "/missing"):
@@ -90,8 +110,13 @@ def test_errors_timeouts_and_slow_drips_are_reported():
 
 def test_robots_txt_is_obeyed():
     robots = b"User-agent: *\nDisallow: /private/\n"
-    with Site({"/robots.txt": Reply(robots, headers={"Content-Type": "text/plain"}),
-               "/private/a": Reply(b"secret"), "/public": Reply(b"<p>hi</p>")}) as site:
+    with Site(
+        {
+            "/robots.txt": Reply(robots, headers={"Content-Type": "text/plain"}),
+            "/private/a": Reply(b"secret"),
+            "/public": Reply(b"<p>hi</p>"),
+        }
+    ) as site:
         client = fetcher()
         assert client.get(f"{site.url}/public").body == b"<p>hi</p>"
         with pytest.raises(FetchError) as refused:
@@ -103,9 +128,11 @@ def test_robots_txt_is_obeyed():
 
 
 def test_a_site_whose_robots_txt_fails_is_not_fetched():
-    with Site({"/robots.txt": Reply(b"", 503), "/a": Reply(b"<p>x</p>")}) as site:
-        with pytest.raises(FetchError) as refused:
-            fetcher().get(f"{site.url}/a")
+    with (
+        Site({"/robots.txt": Reply(b"", 503), "/a": Reply(b"<p>x</p>")}) as site,
+        pytest.raises(FetchError) as refused,
+    ):
+        fetcher().get(f"{site.url}/a")
     assert refused.value.kind == "robots" and "/a" not in site.paths()
 
 
@@ -116,23 +143,29 @@ def test_one_request_a_second_per_host():
         client.get(f"{site.url}/b")
     times = [seen.at for seen in site.seen]  # robots.txt, /a, /b
     assert len(times) == 3
-    assert all(later - earlier >= 0.95 for earlier, later in zip(times, times[1:]))
+    assert all(later - earlier >= 0.95 for earlier, later in pairwise(times))
 
 
 def test_redirects_are_followed_and_checked_at_every_hop():
     with Site() as site:
-        site.routes.update({
-            "/old": Reply(b"", 301, headers={"Location": "/new"}),
-            "/new": Reply(b"<p>new</p>"),
-            "/to-metadata": Reply(b"", 302, headers={
-                "Location": "http://169.254.169.254/latest/meta-data/"}),
-            "/to-private": Reply(b"", 302, headers={"Location": "http://10.0.0.1/admin"}),
-            # A name (2130706433 is 127.0.0.1 as one number) resolving to an address that is
-            # not allowed: only the name localhost is, below.
-            "/to-name": Reply(b"", 302, headers={
-                "Location": f"http://2130706433:{site.server.server_port}/new"}),
-            "/loop": Reply(b"", 302, headers={"Location": "/loop"}),
-        })
+        site.routes.update(
+            {
+                "/old": Reply(b"", 301, headers={"Location": "/new"}),
+                "/new": Reply(b"<p>new</p>"),
+                "/to-metadata": Reply(
+                    b"", 302, headers={"Location": "http://169.254.169.254/latest/meta-data/"}
+                ),
+                "/to-private": Reply(b"", 302, headers={"Location": "http://10.0.0.1/admin"}),
+                # A name (2130706433 is 127.0.0.1 as one number) resolving to an address that is
+                # not allowed: only the name localhost is, below.
+                "/to-name": Reply(
+                    b"",
+                    302,
+                    headers={"Location": f"http://2130706433:{site.server.server_port}/new"},
+                ),
+                "/loop": Reply(b"", 302, headers={"Location": "/loop"}),
+            }
+        )
         client = fetcher()
         page = client.get(f"{site.url}/old")
         assert page.url == f"{site.url}/new" and page.body == b"<p>new</p>"
@@ -158,8 +191,11 @@ def test_redirects_are_followed_and_checked_at_every_hop():
 def test_without_the_allow_list_loopback_is_refused_by_address_and_by_name():
     with Site({"/a": Reply(b"<p>x</p>")}) as site:
         client = Fetcher(OutboundPolicy(), QUICK)
-        for url in (f"{site.url}/a", f"http://localhost:{site.server.server_port}/a",
-                    f"http://[::1]:{site.server.server_port}/a"):
+        for url in (
+            f"{site.url}/a",
+            f"http://localhost:{site.server.server_port}/a",
+            f"http://[::1]:{site.server.server_port}/a",
+        ):
             with pytest.raises(FetchError) as refused:
                 client.get(url)
             assert refused.value.kind == "refused" and "loopback" in refused.value.message

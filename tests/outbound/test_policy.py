@@ -7,17 +7,27 @@ import pytest
 from factcheck.outbound import OutboundPolicy, Refused
 
 REFUSED = {
-    "http://127.0.0.1/": "loopback", "http://127.1.2.3/": "loopback", "http://[::1]/": "loopback",
-    "http://[::ffff:127.0.0.1]/": "loopback", "http://10.0.0.5/": "private",
-    "http://172.16.4.4/": "private", "http://192.168.1.1/": "private",
+    "http://127.0.0.1/": "loopback",
+    "http://127.1.2.3/": "loopback",
+    "http://[::1]/": "loopback",
+    "http://[::ffff:127.0.0.1]/": "loopback",
+    "http://10.0.0.5/": "private",
+    "http://172.16.4.4/": "private",
+    "http://192.168.1.1/": "private",
     "http://169.254.169.254/latest/meta-data/": "cloud metadata",
     "http://100.100.100.200/latest/meta-data/": "cloud metadata",
-    "http://[fd00:ec2::254]/latest/": "cloud metadata", "http://[fe80::1]/": "link-local",
-    "http://169.254.1.1/": "link-local", "http://[fc00::1]/": "unique-local",
-    "http://[fd12:3456::1]/": "unique-local", "http://0.0.0.0/": "unspecified",
-    "http://[::]/": "unspecified", "http://224.0.0.1/": "multicast",
-    "http://240.0.0.1/": "reserved", "http://100.64.0.1/": "non-public",
-    "http://198.18.0.1/": "private", "http://[2002:7f00:1::]/": "loopback",
+    "http://[fd00:ec2::254]/latest/": "cloud metadata",
+    "http://[fe80::1]/": "link-local",
+    "http://169.254.1.1/": "link-local",
+    "http://[fc00::1]/": "unique-local",
+    "http://[fd12:3456::1]/": "unique-local",
+    "http://0.0.0.0/": "unspecified",
+    "http://[::]/": "unspecified",
+    "http://224.0.0.1/": "multicast",
+    "http://240.0.0.1/": "reserved",
+    "http://100.64.0.1/": "non-public",
+    "http://198.18.0.1/": "private",
+    "http://[2002:7f00:1::]/": "loopback",
     "http://[64:ff9b::a00:1]/": "private",
     "http://metadata.google.internal/computeMetadata/v1/": "cloud metadata",
 }
@@ -30,8 +40,16 @@ def test_non_public_addresses_are_refused_before_anything_is_sent(url, kind):
     assert kind in refused.value.message
 
 
-@pytest.mark.parametrize("url", ["ftp://example.org/x", "file:///etc/passwd", "http:///x",
-                                 "http://user:secret@example.org/", "http://example.org:99999/"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://example.org/x",
+        "file:///etc/passwd",
+        "http:///x",
+        "http://user:secret@example.org/",
+        "http://example.org:99999/",
+    ],
+)
 def test_odd_urls_are_refused(url):
     with pytest.raises(Refused):
         OutboundPolicy().check_url(url)

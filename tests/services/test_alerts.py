@@ -13,31 +13,43 @@ from factcheck.models import Alert, AlertState, LinkState, WebhookDelivery
 from factcheck.outbound import OutboundPolicy
 from factcheck.services import alerts, webhooks
 from factcheck.services.articles import ingest_article
-from factcheck.services.demo import load_demo
+from factcheck.services.demo import load_samples
 from factcheck.services.errors import Conflict, Forbidden
 
-REPEAT = ("Bats are blind. You can see the Great Wall of China from the Moon. The jazz "
-          "festival sold out its tickets in an hour.")
+REPEAT = (
+    "Bats are blind. You can see the Great Wall of China from the Moon. The jazz "
+    "festival sold out its tickets in an hour."
+)
 
 
 @pytest.fixture
-def repeated(session, matcher, users):  # noqa: ANN001, ANN201
+def repeated(session, matcher, users):
     """The demo's checked claims, then an article repeating two of them."""
-    load_demo(session, matcher)
-    return ingest_article(session, matcher, title="Trivia night", body=REPEAT,
-                          url="https://quiz.example/trivia", outlet="Quiz Weekly").article
+    load_samples(session, matcher)
+    return ingest_article(
+        session,
+        matcher,
+        title="Trivia night",
+        body=REPEAT,
+        url="https://quiz.example/trivia",
+        outlet="Quiz Weekly",
+    ).article
 
 
-def of(article, state=AlertState.OPEN):  # noqa: ANN001, ANN201
+def of(article, state=AlertState.OPEN):
     """The alerts of ARTICLE (the demo's own article raises some when the demo loads)."""
-    return [a for a in alerts.list_alerts(db.session, state=state)
-            if a.claim.article_id == article.id]
+    return [
+        a for a in alerts.list_alerts(db.session, state=state) if a.claim.article_id == article.id
+    ]
 
 
+@pytest.mark.model
 def test_claims_matching_published_verdicts_raise_alerts(repeated, session):
     raised = of(repeated)
     assert {a.other.text for a in raised} == {
-        "Bats are blind.", "The Great Wall of China is visible from the Moon with the naked eye."}
+        "Bats are blind.",
+        "The Great Wall of China is visible from the Moon with the naked eye.",
+    }
     bats = next(a for a in raised if a.other.text == "Bats are blind.")
     assert bats.automatic and bats.link.state is LinkState.CONFIRMED and bats.similarity > 0.92
     wall = next(a for a in raised if a is not bats)
@@ -46,21 +58,33 @@ def test_claims_matching_published_verdicts_raise_alerts(repeated, session):
     assert alerts.repeat_outlets(session, [bats.other_id]) == {bats.other_id: 1}
 
 
+@pytest.mark.model  # "the council said" now stays in the claim: a paraphrase
 def test_no_alert_for_claims_without_a_verdict_or_across_a_near_miss(session, matcher, users):
-    load_demo(session, matcher)
-    first = ingest_article(session, matcher, title="Rents", body="Rents in Riverton rose 9 "
-                           "percent in the spring.").article
-    again = ingest_article(session, matcher, title="Rents again", body="Rents in Riverton rose "
-                           "9 percent in the spring, the council said.").article
-    near = ingest_article(session, matcher, title="Wall", body=(
-        "The Great Wall of China is visible from the Moon with a telescope since 1970.")).article
+    load_samples(session, matcher)
+    first = ingest_article(
+        session, matcher, title="Rents", body="Rents in Riverton rose 9 percent in the spring."
+    ).article
+    again = ingest_article(
+        session,
+        matcher,
+        title="Rents again",
+        body="Rents in Riverton rose 9 percent in the spring, the council said.",
+    ).article
+    near = ingest_article(
+        session,
+        matcher,
+        title="Wall",
+        body=("The Great Wall of China is visible from the Moon with a telescope since 1970."),
+    ).article
     assert again.claims[0].links  # it matches the first, which nobody checked
     for article in (first, again, near):
         assert of(article, None) == []
 
 
-def test_confirming_carries_the_verdict_and_dismissing_rejects_the_suggestion(repeated, session,
-                                                                               users):
+@pytest.mark.model
+def test_confirming_carries_the_verdict_and_dismissing_rejects_the_suggestion(
+    repeated, session, users
+):
     wall = next(a for a in of(repeated) if not a.automatic)
     bats = next(a for a in of(repeated) if a.automatic)
     with pytest.raises(Forbidden):
@@ -78,14 +102,20 @@ def test_confirming_carries_the_verdict_and_dismissing_rejects_the_suggestion(re
 
 
 def test_each_alert_goes_to_webhooks_as_claim_repeated(session, matcher, users):
-    load_demo(session, matcher)
-    webhooks.create_webhook(session, url="https://hooks.example/in",
-                            policy=OutboundPolicy())
-    article = ingest_article(session, matcher, title="Trivia", body="Bats are blind.",
-                             url="https://quiz.example/bats", outlet="Quiz Weekly").article
+    load_samples(session, matcher)
+    webhooks.create_webhook(session, url="https://hooks.example/in", policy=OutboundPolicy())
+    article = ingest_article(
+        session,
+        matcher,
+        title="Trivia",
+        body="Bats are blind.",
+        url="https://quiz.example/bats",
+        outlet="Quiz Weekly",
+    ).article
     (alert,) = [a for a in session.scalars(select(Alert)) if a.claim.article_id == article.id]
-    (delivery,) = session.scalars(select(WebhookDelivery).where(
-        WebhookDelivery.alert_id == alert.id)).all()
+    (delivery,) = session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.alert_id == alert.id)
+    ).all()
     assert delivery.event == "claim.repeated" and delivery.alert_id == alert.id
     body = json.loads(render_delivery(delivery))
     assert body["@type"] == "ClaimReview" and body["claimReviewed"] == "Bats are blind."

@@ -1,43 +1,68 @@
 import pytest
 from sqlalchemy import select
 
+from factcheck.matching.search import search_claims
 from factcheck.models import AuditEvent, Claim, ClaimStatus
 from factcheck.services.articles import ingest_article
 from factcheck.services.claim_edits import dismiss_claim, edit_claim, merge_claims, split_claim
 from factcheck.services.errors import Forbidden, InvalidInput
-from factcheck.matching.search import search_claims
 
 
 @pytest.fixture
 def article(session, matcher):
-    return ingest_article(session, matcher, title="T", body=(
-        "The port handled 2 million containers in 2023. Dock workers went on strike in May."
-        "\n\nThe port handled two million containers in 2023 and hired 40 pilots.")).article
+    return ingest_article(
+        session,
+        matcher,
+        title="T",
+        body=(
+            "The port handled 2 million containers in 2023. Dock workers went on strike in May."
+            "\n\nThe port handled two million containers in 2023 and hired 40 pilots."
+        ),
+    ).article
 
 
 def actions(session, claim_id):
-    return [e.action for e in session.scalars(
-        select(AuditEvent).where(AuditEvent.entity_id == claim_id,
-                                 AuditEvent.entity_type == "claim"))]
+    return [
+        e.action
+        for e in session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_id == claim_id, AuditEvent.entity_type == "claim"
+            )
+        )
+    ]
 
 
 def test_edit_re_embeds_re_scores_and_is_audited(session, matcher, article, users):
     claim = article.claims[1]
-    edit_claim(session, matcher, claim, text="Dock workers struck for 9 days in May 2023.",
-               actor=users["checker"])
+    edit_claim(
+        session,
+        matcher,
+        claim,
+        text="Dock workers struck for 9 days in May 2023.",
+        actor=users["checker"],
+    )
     assert claim.kind == "quantity"
     assert search_claims(session, matcher, "dockers strike lasted nine days", k=1)[0].claim == claim
     event = session.scalar(select(AuditEvent).where(AuditEvent.action == "claim.edited"))
-    assert event.details == {"before": "Dock workers went on strike in May.",
-                             "after": "Dock workers struck for 9 days in May 2023."}
+    assert event.details == {
+        "before": "Dock workers went on strike in May.",
+        "after": "Dock workers struck for 9 days in May 2023.",
+    }
 
 
 def test_split_keeps_the_place_in_the_text(session, matcher, article, users):
     claim = article.claims[0]
-    parts = split_claim(session, matcher, claim, actor=users["checker"], texts=[
-        "The port handled 2 million containers.", "", "The port was open in 2023."])
-    assert [p.text for p in parts] == ["The port handled 2 million containers.",
-                                       "The port was open in 2023."]
+    parts = split_claim(
+        session,
+        matcher,
+        claim,
+        actor=users["checker"],
+        texts=["The port handled 2 million containers.", "", "The port was open in 2023."],
+    )
+    assert [p.text for p in parts] == [
+        "The port handled 2 million containers.",
+        "The port was open in 2023.",
+    ]
     assert parts[1].start == claim.start and parts[1].article_id == article.id
     assert parts[1].embedding is not None and parts[1].checkworthiness is not None
     assert actions(session, claim.id) == ["claim.split"]
@@ -69,8 +94,15 @@ def test_a_claim_with_a_published_verdict_keeps_its_words(session, matcher, arti
     from factcheck.services.reviews import SourceInput, record_verdict
 
     claim = article.claims[1]
-    record_verdict(session, claim, rating="true", reviewer=users["checker"], conclusion="c",
-                   sources=[SourceInput(url="https://a.example")], publish=True)
+    record_verdict(
+        session,
+        claim,
+        rating="true",
+        reviewer=users["checker"],
+        conclusion="c",
+        sources=[SourceInput(url="https://a.example")],
+        publish=True,
+    )
     with pytest.raises(InvalidInput, match="published verdict"):
         edit_claim(session, matcher, claim, text="Something else.", actor=users["checker"])
     with pytest.raises(InvalidInput, match="published verdict"):

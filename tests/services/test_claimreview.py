@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,6 +13,7 @@ from factcheck.models import Claim, Origin
 from factcheck.services.articles import ingest_article
 from factcheck.services.claimreview import Publisher, claim_review
 from factcheck.services.claimreview_import import read_claim_reviews, read_import_file
+from factcheck.services.public import slug
 from factcheck.services.reviews import SourceInput, record_verdict
 from factcheck.verdicts import RATINGS
 
@@ -38,10 +39,15 @@ def assert_google_claimreview(data: dict) -> None:
 
 
 @pytest.fixture
-def article_claim(session, matcher):  # noqa: ANN001, ANN201
-    article = ingest_article(session, matcher, title="Crime report", url="https://news.example/c",
-                             body="The mayor said crime fell 8 percent in Riverton last year.",
-                             published_at=datetime(2025, 3, 1, tzinfo=timezone.utc)).article
+def article_claim(session, matcher):
+    article = ingest_article(
+        session,
+        matcher,
+        title="Crime report",
+        url="https://news.example/c",
+        body="The mayor said crime fell 8 percent in Riverton last year.",
+        published_at=datetime(2025, 3, 1, tzinfo=UTC),
+    ).article
     claim = article.claims[0]
     claim.claimant = "The mayor"
     session.commit()
@@ -50,25 +56,49 @@ def article_claim(session, matcher):  # noqa: ANN001, ANN201
 
 @pytest.mark.parametrize("rating", list(RATINGS))
 def test_every_rating_makes_a_valid_claimreview(session, article_claim, users, rating):
-    review = record_verdict(session, article_claim, rating=rating, reviewer=users["checker"],
-                            conclusion="Checked.", sources=[SOURCE], publish=True)
+    review = record_verdict(
+        session,
+        article_claim,
+        rating=rating,
+        reviewer=users["checker"],
+        conclusion="Checked.",
+        sources=[SOURCE],
+        publish=True,
+    )
     data = claim_review(review, page_url="https://desk.example/claims/1", publisher=PUBLISHER)
     assert_google_claimreview(data)
     assert data["reviewRating"].get("ratingValue") == RATINGS[rating].value
     assert data["itemReviewed"]["author"] == {"@type": "Person", "name": "The mayor"}
     assert data["itemReviewed"]["firstAppearance"]["url"] == "https://news.example/c"
-    assert data["author"] == {"@type": "Organization", "name": "Desk",
-                              "url": "https://desk.example"}
+    assert data["author"] == {
+        "@type": "Organization",
+        "name": "Desk",
+        "url": "https://desk.example",
+    }
 
 
 def test_a_correction_keeps_the_first_publication_date(session, article_claim, users):
-    first = record_verdict(session, article_claim, rating="false", reviewer=users["checker"],
-                           conclusion="No.", sources=[SOURCE], publish=True)
-    first.published_at = datetime(2025, 4, 2, 10, tzinfo=timezone.utc)
+    first = record_verdict(
+        session,
+        article_claim,
+        rating="false",
+        reviewer=users["checker"],
+        conclusion="No.",
+        sources=[SOURCE],
+        publish=True,
+    )
+    first.published_at = datetime(2025, 4, 2, 10, tzinfo=UTC)
     session.commit()
-    second = record_verdict(session, article_claim, rating="half-true", reviewer=users["checker"],
-                            conclusion="Partly.", sources=[SOURCE], publish=True,
-                            correction_reason="New figures.")
+    second = record_verdict(
+        session,
+        article_claim,
+        rating="half-true",
+        reviewer=users["checker"],
+        conclusion="Partly.",
+        sources=[SOURCE],
+        publish=True,
+        correction_reason="New figures.",
+    )
     data = claim_review(second, page_url="https://desk.example/c", publisher=PUBLISHER)
     assert data["datePublished"] == "2025-04-02" and data["dateModified"] > "2025-04-02"
     assert data["reviewRating"]["alternateName"] == "Half true"
@@ -81,60 +111,104 @@ def test_a_draft_has_no_claimreview(session, article_claim, users):
 
 
 def embedded(html: str) -> list[dict]:
-    return [json.loads(block) for block in re.findall(
-        r'<script type="application/ld\+json">(.*?)</script>', html, re.S)]
+    return [
+        json.loads(block)
+        for block in re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    ]
 
 
-def test_the_claim_page_embeds_the_published_verdict_only(checker, session, article_claim,
-                                                          users):
+def test_the_claim_page_embeds_the_published_verdict_only(checker, session, article_claim, users):
     assert embedded(checker.get(f"/claims/{article_claim.id}").text) == []
-    record_verdict(session, article_claim, rating="false", reviewer=users["checker"],
-                   conclusion="</script><script>alert(1)</script>", sources=[SOURCE],
-                   publish=True)
+    record_verdict(
+        session,
+        article_claim,
+        rating="false",
+        reviewer=users["checker"],
+        conclusion="</script><script>alert(1)</script>",
+        sources=[SOURCE],
+        publish=True,
+    )
     page = checker.get(f"/claims/{article_claim.id}").text
     assert "<script>alert(1)" not in page
     [data] = embedded(page)
     assert_google_claimreview(data)
     assert data["name"] == "</script><script>alert(1)</script>"
-    assert data["url"] == f"http://localhost/claims/{article_claim.id}"
+    assert data["url"] == f"http://localhost/v/{slug(article_claim)}"  # the public page
 
 
 CLAIMREVIEW_FEED = {
-    "@context": "https://schema.org", "@type": "DataFeed",
+    "@context": "https://schema.org",
+    "@type": "DataFeed",
     "dataFeedElement": [
-        {"@type": "DataFeedItem", "item": [{
-            "@type": "ClaimReview", "@id": "https://other.example/fc/1",
-            "url": "https://other.example/fc/1",
-            "claimReviewed": "The river flooded 12 times in 2024.",
+        {
+            "@type": "DataFeedItem",
+            "item": [
+                {
+                    "@type": "ClaimReview",
+                    "@id": "https://other.example/fc/1",
+                    "url": "https://other.example/fc/1",
+                    "claimReviewed": "The river flooded 12 times in 2024.",
+                    "author": {"@type": "Organization", "name": "Other Desk"},
+                    "name": "The river flooded twice.",
+                    "reviewRating": {
+                        "@type": "Rating",
+                        "alternateName": "Barely True",
+                        "ratingValue": 2,
+                        "bestRating": 6,
+                        "worstRating": 1,
+                    },
+                    "itemReviewed": {
+                        "@type": "Claim",
+                        "datePublished": "2024-11-02",
+                        "author": {"@type": "Person", "name": "A candidate"},
+                    },
+                }
+            ],
+        },
+        {
+            "@type": "ClaimReview",
+            "url": "https://other.example/fc/2",
+            "claimReviewed": "The bridge cost 3 billion dollars.",
             "author": {"@type": "Organization", "name": "Other Desk"},
-            "name": "The river flooded twice.",
-            "reviewRating": {"@type": "Rating", "alternateName": "Barely True",
-                             "ratingValue": 2, "bestRating": 6, "worstRating": 1},
-            "itemReviewed": {"@type": "Claim", "datePublished": "2024-11-02",
-                             "author": {"@type": "Person", "name": "A candidate"}}}]},
-        {"@type": "ClaimReview", "url": "https://other.example/fc/2",
-         "claimReviewed": "The bridge cost 3 billion dollars.",
-         "author": {"@type": "Organization", "name": "Other Desk"},
-         "reviewRating": {"@type": "Rating", "alternateName": "Four Pinocchios",
-                          "ratingValue": 1, "bestRating": 5, "worstRating": 1}},
-        {"@type": "ClaimReview", "url": "https://other.example/fc/3",
-         "claimReviewed": "Nobody knows.", "reviewRating": {"alternateName": "Who can say"}},
-        {"@type": "ClaimReview", "url": "javascript:alert(1)", "claimReviewed": "Bad URL.",
-         "reviewRating": {"alternateName": "False"}},
-    ]}
+            "reviewRating": {
+                "@type": "Rating",
+                "alternateName": "Four Pinocchios",
+                "ratingValue": 1,
+                "bestRating": 5,
+                "worstRating": 1,
+            },
+        },
+        {
+            "@type": "ClaimReview",
+            "url": "https://other.example/fc/3",
+            "claimReviewed": "Nobody knows.",
+            "reviewRating": {"alternateName": "Who can say"},
+        },
+        {
+            "@type": "ClaimReview",
+            "url": "javascript:alert(1)",
+            "claimReviewed": "Bad URL.",
+            "reviewRating": {"alternateName": "False"},
+        },
+    ],
+}
 
 
 def test_claimreview_items_map_onto_our_scale_keeping_the_label():
     records, errors = read_claim_reviews(CLAIMREVIEW_FEED)
-    assert [r.text for r in records] == ["The river flooded 12 times in 2024.",
-                                         "The bridge cost 3 billion dollars."]
+    assert [r.text for r in records] == [
+        "The river flooded 12 times in 2024.",
+        "The bridge cost 3 billion dollars.",
+    ]
     river, bridge = records
     assert (river.rating, river.original_rating) == ("mostly-false", "Barely True")
     assert (river.claimant, str(river.claim_date)) == ("A candidate", "2024-11-02")
     assert river.publisher == "Other Desk" and river.conclusion == "The river flooded twice."
     assert (bridge.rating, bridge.original_rating) == ("false", "Four Pinocchios")
-    assert errors == ["item 3: rating 'Who can say' does not map onto the verdict scale",
-                      "item 4: 'url' must be an http:// or https:// address"]
+    assert errors == [
+        "item 3: rating 'Who can say' does not map onto the verdict scale",
+        "item 4: 'url' must be an http:// or https:// address",
+    ]
 
 
 def test_one_object_a_list_and_json_lines_are_all_read():

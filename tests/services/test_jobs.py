@@ -12,39 +12,16 @@ from factcheck.extensions import db
 from factcheck.job_engine import BackgroundConsumer, get_engine
 from factcheck.models import Article, Job, JobStatus, utcnow
 from factcheck.services import jobs as job_service
-from tests.conftest import make_app
 from tests.http_server import Reply, Site, article_html
+from tests.services.conftest import wait_for_jobs
 from tests.services.test_pages import PARAGRAPHS
 
 
-@pytest.fixture
-def jobs_app(tmp_path, database_url):  # noqa: ANN001, ANN201
-    """An app on a file database (the consumer has its own connections), fast retries."""
-    if database_url == "sqlite://":
-        database_url = f"sqlite:///{tmp_path / 'jobs-app.sqlite3'}"
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url, JOBS_RETRY_BASE_SECONDS=0.2,
-                   FETCH_ALLOW_HOSTS="127.0.0.1", FETCH_MIN_INTERVAL_SECONDS=0.0,
-                   FETCH_READ_TIMEOUT_SECONDS=1.0)
-    with app.app_context():
-        yield app
-        db.session.remove()
-        db.engine.dispose()
-
-
-def wait_for_jobs(*ids: int, timeout: float = 120.0) -> list[Job]:
-    deadline = time.monotonic() + timeout
-    while True:
-        db.session.expire_all()
-        jobs = [db.session.get(Job, job_id) for job_id in ids]
-        if all(job.status in (JobStatus.DONE, JobStatus.FAILED) for job in jobs):
-            return jobs
-        assert time.monotonic() < deadline, [(j.id, j.status, j.error) for j in jobs]
-        time.sleep(0.1)
-
-
 def test_a_queued_job_runs_in_the_consumer_and_keeps_its_result(jobs_app):
-    with Site({"/story": Reply(article_html("Crime falls", PARAGRAPHS))}) as site, \
-            BackgroundConsumer(get_engine()):
+    with (
+        Site({"/story": Reply(article_html("Crime falls", PARAGRAPHS))}) as site,
+        BackgroundConsumer(get_engine()),
+    ):
         job = get_engine().enqueue("ingest_url", {"url": f"{site.url}/story"})
         assert job.status is JobStatus.QUEUED
         (done,) = wait_for_jobs(job.id)
@@ -57,7 +34,7 @@ def test_a_queued_job_runs_in_the_consumer_and_keeps_its_result(jobs_app):
 def test_a_failing_job_is_retried_then_failed_with_its_error_and_can_be_retried(jobs_app):
     replies = iter([Reply(b"", 503), Reply(b"", 503), Reply(b"", 503)])
 
-    def flaky(seen):  # noqa: ANN001, ANN202
+    def flaky(seen):
         return next(replies, Reply(article_html("Crime falls", PARAGRAPHS)))
 
     with Site({"/story": flaky}) as site, BackgroundConsumer(get_engine()):
@@ -110,3 +87,27 @@ def test_jobs_with_a_key_are_queued_once(jobs_app):
     second = get_engine().enqueue("deliver_webhooks", key="webhooks")
     assert first.id == second.id
     assert job_service.counts(db.session)[JobStatus.QUEUED] == 1
+
+
+def test_an_import_job_shows_its_progress_while_it_runs(jobs_app):
+    text = "\n".join(
+        f'{{"text": "Rainfall in district {n} rose {n % 9 + 2} percent.", "rating": "true"}}'
+        for n in range(600)
+    )
+    seen = set()
+    with BackgroundConsumer(get_engine()):
+        job = get_engine().enqueue("import_claims", {"text": text})
+        deadline = time.monotonic() + 300
+        while (current := _fresh(job.id)).status is not JobStatus.DONE:
+            assert current.status is not JobStatus.FAILED, current.error
+            assert time.monotonic() < deadline, current.progress
+            if current.status is JobStatus.RUNNING and current.progress:
+                seen.add(current.progress["done"])
+            time.sleep(0.02)
+    assert min(seen) < 600  # seen part way, from another connection, while it ran
+    assert current.progress == {"done": 600, "total": 600} and current.result["imported"] == 600
+
+
+def _fresh(job_id: int) -> Job:
+    db.session.expire_all()
+    return db.session.get(Job, job_id)

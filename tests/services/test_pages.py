@@ -11,33 +11,40 @@ from factcheck.services.errors import FetchFailed, InvalidInput
 from factcheck.services.pages import ingest_url
 from tests.http_server import Reply, Site, article_html
 
-PARAGRAPHS = ["Crime fell 8 percent in Riverton last year, the mayor said on Tuesday.",
-              "The city hired 40 new police officers in 2023, according to the budget office.",
-              "Unemployment in Riverton rose to 5.2 percent, the highest level since 2015."]
+PARAGRAPHS = [
+    "Crime fell 8 percent in Riverton last year, the mayor said on Tuesday.",
+    "The city hired 40 new police officers in 2023, according to the budget office.",
+    "Unemployment in Riverton rose to 5.2 percent, the highest level since 2015.",
+]
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 
 @pytest.fixture
-def fetcher():  # noqa: ANN201
-    client = Fetcher(OutboundPolicy.from_setting("127.0.0.1"),
-                     FetchSettings(min_interval_seconds=0.0, read_timeout=1.0,
-                                   deadline_seconds=3.0, max_bytes=200_000))
+def fetcher():
+    client = Fetcher(
+        OutboundPolicy.from_setting("127.0.0.1"),
+        FetchSettings(
+            min_interval_seconds=0.0, read_timeout=5.0, deadline_seconds=10.0, max_bytes=200_000
+        ),
+    )
     yield client
     client.close()
 
 
-def count(session, model) -> int:  # noqa: ANN001
+def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
 
 def test_an_article_by_url_keeps_its_text_metadata_and_addresses(session, matcher, fetcher):
     with Site() as site:
         canonical = f"{site.url}/2024/crime-falls"
-        site.routes["/story?utm_source=feed"] = Reply(article_html(
-            "Crime falls in Riverton", PARAGRAPHS, canonical=canonical), headers={
-            **HTML, "ETag": '"v1"'})
-        result = ingest_url(session, matcher, fetcher, f"{site.url}/story?utm_source=feed",
-                            outlet=None)
+        site.routes["/story?utm_source=feed"] = Reply(
+            article_html("Crime falls in Riverton", PARAGRAPHS, canonical=canonical),
+            headers={**HTML, "ETag": '"v1"'},
+        )
+        result = ingest_url(
+            session, matcher, fetcher, f"{site.url}/story?utm_source=feed", outlet=None
+        )
     article = result.article
     assert result.outcome == "created"
     assert article.title == "Crime falls in Riverton"
@@ -52,10 +59,11 @@ def test_an_article_by_url_keeps_its_text_metadata_and_addresses(session, matche
 
 
 def test_a_stored_url_returns_the_stored_article_and_a_changed_page_becomes_a_revision(
-        session, matcher, fetcher):
+    session, matcher, fetcher
+):
     versions = [article_html("Crime falls", PARAGRAPHS)]
 
-    def page(seen):  # noqa: ANN001, ANN202
+    def page(seen):
         etag = f'"v{len(versions)}"'
         if seen.headers.get("if-none-match") == etag:
             return Reply(b"", 304, headers={"ETag": etag})
@@ -65,9 +73,16 @@ def test_a_stored_url_returns_the_stored_article_and_a_changed_page_becomes_a_re
         first = ingest_url(session, matcher, fetcher, f"{site.url}/story")
         again = ingest_url(session, matcher, fetcher, f"{site.url}/story")
         assert site.seen[-1].headers["if-none-match"] == '"v1"'
-        versions.append(article_html("Crime falls", [
-            PARAGRAPHS[0], "The city hired 60 new police officers in 2023, the budget office said.",
-            PARAGRAPHS[2]]))
+        versions.append(
+            article_html(
+                "Crime falls",
+                [
+                    PARAGRAPHS[0],
+                    "The city hired 60 new police officers in 2023, the budget office said.",
+                    PARAGRAPHS[2],
+                ],
+            )
+        )
         revised = ingest_url(session, matcher, fetcher, f"{site.url}/story")
     assert (first.outcome, again.outcome, revised.outcome) == ("created", "unchanged", "revised")
     assert first.article.id == again.article.id == revised.article.id
@@ -80,43 +95,59 @@ def test_a_stored_url_returns_the_stored_article_and_a_changed_page_becomes_a_re
 def test_the_same_story_under_two_urls_is_one_article(session, matcher, fetcher):
     with Site() as site:
         canonical = f"{site.url}/2024/crime-falls"
-        site.routes.update({
-            "/a": Reply(article_html("Crime falls", PARAGRAPHS, canonical=canonical)),
-            "/b": Reply(article_html("Crime falls", PARAGRAPHS, canonical=canonical)),
-            "/syndicated": Reply(article_html("Crime falls", PARAGRAPHS,
-                                              site_name="Other Paper")),
-        })
-        results = [ingest_url(session, matcher, fetcher, f"{site.url}{path}")
-                   for path in ("/a", "/b", "/syndicated", "/b")]
+        site.routes.update(
+            {
+                "/a": Reply(article_html("Crime falls", PARAGRAPHS, canonical=canonical)),
+                "/b": Reply(article_html("Crime falls", PARAGRAPHS, canonical=canonical)),
+                "/syndicated": Reply(
+                    article_html("Crime falls", PARAGRAPHS, site_name="Other Paper")
+                ),
+            }
+        )
+        results = [
+            ingest_url(session, matcher, fetcher, f"{site.url}{path}")
+            for path in ("/a", "/b", "/syndicated", "/b")
+        ]
         assert site.paths().count("/b") == 2  # a known URL is fetched again (conditionally)
     assert [r.outcome for r in results] == ["created", "unchanged", "unchanged", "unchanged"]
     assert len({r.article.id for r in results}) == 1 and count(session, Article) == 1
     assert count(session, ArticleUrl) == 4  # /a, the canonical URL, /b, /syndicated
 
 
-@pytest.mark.parametrize(("route", "error", "message"), [
-    (Reply(b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"}), FetchFailed,
-     "is not an HTML page: it is application/pdf"),
-    (Reply(b"<p>" + b"x" * 300_000 + b"</p>"), FetchFailed, "the limit is 200,000"),
-    (Reply(b"<p>late</p>", delay=2.5), FetchFailed, "did not answer in time"),
-    (Reply(b"<p>gone</p>", 404), FetchFailed, "HTTP 404"),
-    (Reply(b"<p>boom</p>", 500), FetchFailed, "HTTP 500"),
-    (Reply(b"<html><body><nav>Home</nav></body></html>"), InvalidInput, "No article text"),
-])
+@pytest.mark.parametrize(
+    ("route", "error", "message"),
+    [
+        (
+            Reply(b"%PDF-1.7 ...", headers={"Content-Type": "application/pdf"}),
+            FetchFailed,
+            "is not an HTML page: it is application/pdf",
+        ),
+        (Reply(b"<p>" + b"x" * 300_000 + b"</p>"), FetchFailed, "the limit is 200,000"),
+        (Reply(b"<p>late</p>", delay=8.0), FetchFailed, "did not answer in time"),
+        (Reply(b"<p>gone</p>", 404), FetchFailed, "HTTP 404"),
+        (Reply(b"<p>boom</p>", 500), FetchFailed, "HTTP 500"),
+        (Reply(b"<html><body><nav>Home</nav></body></html>"), InvalidInput, "No article text"),
+    ],
+)
 def test_pages_that_cannot_be_used_are_refused_clearly_and_nothing_is_stored(
-        session, matcher, fetcher, route, error, message):
-    with Site({"/page": route}) as site:
-        with pytest.raises(error) as refused:
-            ingest_url(session, matcher, fetcher, f"{site.url}/page")
+    session, matcher, fetcher, route, error, message
+):
+    with Site({"/page": route}) as site, pytest.raises(error) as refused:
+        ingest_url(session, matcher, fetcher, f"{site.url}/page")
     assert message in refused.value.message
     assert count(session, Article) == 0 and count(session, ArticleUrl) == 0
 
 
-@pytest.mark.parametrize(("url", "message"), [
-    ("http://127.0.0.1:9/x", "loopback"), ("http://169.254.169.254/latest/", "cloud metadata"),
-    ("ftp://example.org/a", "only http:// and https://"), ("", "Give the article's address"),
-    ("http://10.1.2.3/a", "private"),
-])
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://127.0.0.1:9/x", "loopback"),
+        ("http://169.254.169.254/latest/", "cloud metadata"),
+        ("ftp://example.org/a", "only http:// and https://"),
+        ("", "Give the article's address"),
+        ("http://10.1.2.3/a", "private"),
+    ],
+)
 def test_addresses_that_may_not_be_fetched_are_refused(session, matcher, url, message):
     with Fetcher(OutboundPolicy(), FetchSettings()) as strict, pytest.raises(InvalidInput) as err:
         ingest_url(session, matcher, strict, url)

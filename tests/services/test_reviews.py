@@ -5,8 +5,13 @@ from factcheck.models import AuditEvent, ClaimStatus, Review, ReviewStatus, Role
 from factcheck.services.articles import ingest_article
 from factcheck.services.claim_edits import dismiss_claim, reopen_claim
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput
-from factcheck.services.reviews import (SourceInput, approve_review, record_verdict,
-                                        return_review, working_review)
+from factcheck.services.reviews import (
+    SourceInput,
+    approve_review,
+    record_verdict,
+    return_review,
+    working_review,
+)
 from factcheck.services.users import create_user
 from tests.conftest import PASSWORD
 
@@ -15,8 +20,9 @@ SOURCE = SourceInput(url="https://stats.example/report", title="Report", stance=
 
 @pytest.fixture
 def claim(session, matcher):
-    return ingest_article(session, matcher, title="T",
-                          body="Crime doubled since 2020.").article.claims[0]
+    return ingest_article(
+        session, matcher, title="T", body="Crime doubled since 2020."
+    ).article.claims[0]
 
 
 @pytest.fixture
@@ -25,18 +31,39 @@ def second(session, users):
 
 
 def publish(session, claim, checker, rating="false", **kwargs):
-    return record_verdict(session, claim, rating=rating, reviewer=checker, conclusion="c",
-                          sources=[SOURCE], publish=True, **kwargs)
+    return record_verdict(
+        session,
+        claim,
+        rating=rating,
+        reviewer=checker,
+        conclusion="c",
+        sources=[SOURCE],
+        publish=True,
+        **kwargs,
+    )
 
 
 def actions(session, claim):
-    return [e.action for e in session.scalars(select(AuditEvent).where(
-        AuditEvent.entity_id == claim.id, AuditEvent.action.like("review.%")))]
+    return [
+        e.action
+        for e in session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_id == claim.id, AuditEvent.action.like("review.%")
+            )
+        )
+    ]
 
 
 def test_publishing_a_verdict_sets_status_sources_and_audit(session, claim, users):
-    review = record_verdict(session, claim, rating="false", reviewer=users["checker"],
-                            conclusion="Crime fell 8 percent.", sources=[SOURCE], publish=True)
+    review = record_verdict(
+        session,
+        claim,
+        rating="false",
+        reviewer=users["checker"],
+        conclusion="Crime fell 8 percent.",
+        sources=[SOURCE],
+        publish=True,
+    )
     assert review.status is ReviewStatus.PUBLISHED and review.published_at is not None
     assert claim.status is ClaimStatus.PUBLISHED and claim.verdict == review
     assert review.sources[0].stance.value == "refutes"
@@ -49,8 +76,9 @@ def test_a_draft_keeps_the_claim_in_review_and_is_updated_in_place(session, clai
     first = record_verdict(session, claim, rating="half-true", reviewer=users["checker"])
     assert claim.status is ClaimStatus.IN_REVIEW and claim.verdict is None
     assert claim.assignee == users["checker"]  # whoever drafts takes an unassigned claim
-    again = record_verdict(session, claim, rating="false", reviewer=users["checker"],
-                           sources=[SOURCE])
+    again = record_verdict(
+        session, claim, rating="false", reviewer=users["checker"], sources=[SOURCE]
+    )
     assert again.id == first.id and again.rating == "false" and len(again.sources) == 1
     assert session.scalars(select(Review)).all() == [first]
     assert actions(session, claim) == ["review.drafted", "review.drafted"]
@@ -61,13 +89,19 @@ def test_a_correction_is_a_new_review_with_a_reason_and_the_old_one_stays(sessio
     with pytest.raises(InvalidInput, match="say what was wrong"):
         publish(session, claim, users["checker"], rating="mostly-false")
     session.rollback()
-    new = publish(session, claim, users["checker"], rating="mostly-false",
-                  correction_reason="The 2020 figure was revised.")
+    new = publish(
+        session,
+        claim,
+        users["checker"],
+        rating="mostly-false",
+        correction_reason="The 2020 figure was revised.",
+    )
     assert [r.rating for r in session.scalars(select(Review))] == ["false", "mostly-false"]
     assert old.status is ReviewStatus.PUBLISHED and claim.verdict == new
     assert new.correction_of == old and new.correction_reason == "The 2020 figure was revised."
-    event = session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "review.published")).all()[-1]
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "review.published")
+    ).all()[-1]
     assert event.details["corrects"] == old.id
     assert event.details["correction_reason"] == "The 2020 figure was revised."
 
@@ -105,13 +139,19 @@ def test_a_returned_verdict_is_a_draft_again_with_the_reason(session, claim, use
     assert event.details["reason"] == "Source 1 is paywalled." and event.actor == second
 
 
-@pytest.mark.parametrize("kwargs, error, message", [
-    ({"rating": "sort-of"}, InvalidInput, "Unknown rating"),
-    ({"rating": "false", "publish": True, "sources": [SOURCE]}, InvalidInput, "conclusion"),
-    ({"rating": "false", "publish": True, "conclusion": "c"}, InvalidInput, "source"),
-    ({"rating": "false", "sources": [SourceInput(url="https://x.example", stance="maybe")]},
-     InvalidInput, "stance"),
-])
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"rating": "sort-of"}, InvalidInput, "Unknown rating"),
+        ({"rating": "false", "publish": True, "sources": [SOURCE]}, InvalidInput, "conclusion"),
+        ({"rating": "false", "publish": True, "conclusion": "c"}, InvalidInput, "source"),
+        (
+            {"rating": "false", "sources": [SourceInput(url="https://x.example", stance="maybe")]},
+            InvalidInput,
+            "stance",
+        ),
+    ],
+)
 def test_invalid_verdicts_are_refused(session, claim, users, kwargs, error, message):
     with pytest.raises(error, match=message):
         record_verdict(session, claim, reviewer=users["checker"], **kwargs)
@@ -152,9 +192,12 @@ def test_a_save_that_lands_while_approving_is_not_published(session, claim, user
     review = publish(session, claim, users["checker"], second_review=True)
     read = review.version
     # Another worker's save, behind this session's back (its loaded objects are not told).
-    session.execute(update(Review).where(Review.id == review.id)
-                    .values(rating="true", version=Review.version + 1)
-                    .execution_options(synchronize_session=False))
+    session.execute(
+        update(Review)
+        .where(Review.id == review.id)
+        .values(rating="true", version=Review.version + 1)
+        .execution_options(synchronize_session=False)
+    )
     assert review.version == read and review.rating == "false"  # what the approver read
     with pytest.raises(Conflict, match="changed since you opened it"):
         approve_review(session, review, approver=second, version=read)

@@ -13,28 +13,31 @@ from factcheck.outbound import OutboundPolicy
 from factcheck.services import sources
 from factcheck.services.errors import Conflict, InvalidInput
 from tests.http_server import FEED, Reply, Site, article_html, rss
-from tests.services.test_jobs import jobs_app, wait_for_jobs  # noqa: F401  (fixture)
+from tests.services.conftest import wait_for_jobs
 from tests.services.test_pages import PARAGRAPHS
 
 LOOPBACK = OutboundPolicy.from_setting("127.0.0.1")
 
 
-def add(name: str, url: str, **kwargs):  # noqa: ANN003, ANN201
+def add(name: str, url: str, **kwargs):
     return sources.add_source(db.session, name=name, feed_url=url, policy=LOOPBACK, **kwargs)
 
 
 def queued_urls() -> list[str]:
-    return sorted(job.args["url"] for job in db.session.scalars(
-        select(Job).where(Job.name == "ingest_url")))
+    return sorted(
+        job.args["url"] for job in db.session.scalars(select(Job).where(Job.name == "ingest_url"))
+    )
 
 
 def test_sources_are_checked_when_added(jobs_app):
     add("Gazette", "http://127.0.0.1:9/feed")
-    for kwargs, message in [({"name": "Gazette"}, "exists already"),
-                            ({"feed_url": "http://10.0.0.1/feed"}, "private"),
-                            ({"interval_minutes": 0}, "interval"),
-                            ({"language": "english"}, "two- or three-letter"),
-                            ({"name": " "}, "name")]:
+    for kwargs, message in [
+        ({"name": "Gazette"}, "exists already"),
+        ({"feed_url": "http://10.0.0.1/feed"}, "private"),
+        ({"interval_minutes": 0}, "interval"),
+        ({"language": "english"}, "two- or three-letter"),
+        ({"name": " "}, "name"),
+    ]:
         arguments = {"name": "Other", "feed_url": "http://127.0.0.1:9/f", **kwargs}
         with pytest.raises((InvalidInput, Conflict), match=message):
             sources.add_source(db.session, policy=LOOPBACK, **arguments)
@@ -43,15 +46,26 @@ def test_sources_are_checked_when_added(jobs_app):
 
 def test_a_poll_queues_each_new_item_once_even_across_feeds(jobs_app):
     with Site() as site:
-        site.routes.update({
-            "/a.xml": Reply(rss([("/s/1", "One"), ("/s/2?utm_source=rss", "Two")]),
-                            headers={**FEED, "ETag": '"a1"'}),
-            "/b.xml": Reply(rss([("/s/2", "Two"), ("/s/3", "Three")]), headers=FEED)})
+        site.routes.update(
+            {
+                "/a.xml": Reply(
+                    rss([("/s/1", "One"), ("/s/2?utm_source=rss", "Two")]),
+                    headers={**FEED, "ETag": '"a1"'},
+                ),
+                "/b.xml": Reply(rss([("/s/2", "Two"), ("/s/3", "Three")]), headers=FEED),
+            }
+        )
         first = add("Gazette", f"{site.url}/a.xml")
         second = add("Wire", f"{site.url}/b.xml")
         assert poll_source(first.id)["queued"] == 2
-        assert poll_source(second.id) == {"found": 2, "queued": 1, "known": 1, "deferred": 0,
-                                          "notModified": False, "error": None}
+        assert poll_source(second.id) == {
+            "found": 2,
+            "queued": 1,
+            "known": 1,
+            "deferred": 0,
+            "notModified": False,
+            "error": None,
+        }
         assert poll_source(first.id)["queued"] == 0  # still queued: not twice
     assert queued_urls() == [f"{site.url}/s/{n}" for n in (1, 2, 3)]
     gazette = sources.get_source(db.session, first.id)
@@ -60,7 +74,7 @@ def test_a_poll_queues_each_new_item_once_even_across_feeds(jobs_app):
 
 
 def test_an_unchanged_feed_is_not_downloaded_again(jobs_app):
-    def conditional(seen):  # noqa: ANN001, ANN202
+    def conditional(seen):
         if seen.headers.get("if-none-match") == '"v1"':
             return Reply(b"", 304, headers={"ETag": '"v1"'})
         return Reply(rss([("/s/1", "One")]), headers={**FEED, "ETag": '"v1"'})
@@ -86,8 +100,9 @@ def test_a_source_failing_ten_times_in_a_row_pauses_itself_and_says_why(jobs_app
 
 
 def test_a_feed_of_ten_thousand_items_queues_a_batch_per_poll_without_duplicates(jobs_app):
-    with Site({"/big.xml": Reply(rss([(f"/item/{n}", f"Item {n}") for n in range(10_000)]),
-                                 headers=FEED)}) as site:
+    with Site(
+        {"/big.xml": Reply(rss([(f"/item/{n}", f"Item {n}") for n in range(10_000)]), headers=FEED)}
+    ) as site:
         source = add("Big", f"{site.url}/big.xml")
         first = poll_source(source.id)
         second = poll_source(source.id)
@@ -101,15 +116,28 @@ def test_a_feed_of_ten_thousand_items_queues_a_batch_per_poll_without_duplicates
 def test_polled_items_are_fetched_and_ingested_by_the_consumer_with_the_outlet(jobs_app):
     with Site() as site:
         canonical = f"{site.url}/2024/crime"
-        site.routes.update({
-            "/feed": Reply(rss([("/crime", "Crime"), ("/crime-amp", "Crime (AMP)"),
-                                ("/budget", "Budget")]), headers=FEED),
-            "/crime": Reply(article_html("Crime falls", PARAGRAPHS, canonical=canonical)),
-            "/crime-amp": Reply(article_html("Crime falls", PARAGRAPHS, canonical=canonical)),
-            "/budget": Reply(article_html("Budget passes", [
-                "The council approved a budget of 12 million dollars on Monday.",
-                "It is the largest budget since the city was founded in 1871.",
-                "Property taxes will rise by 3 percent next year, the treasurer said."]))})
+        site.routes.update(
+            {
+                "/feed": Reply(
+                    rss(
+                        [("/crime", "Crime"), ("/crime-amp", "Crime (AMP)"), ("/budget", "Budget")]
+                    ),
+                    headers=FEED,
+                ),
+                "/crime": Reply(article_html("Crime falls", PARAGRAPHS, canonical=canonical)),
+                "/crime-amp": Reply(article_html("Crime falls", PARAGRAPHS, canonical=canonical)),
+                "/budget": Reply(
+                    article_html(
+                        "Budget passes",
+                        [
+                            "The council approved a budget of 12 million dollars on Monday.",
+                            "It is the largest budget since the city was founded in 1871.",
+                            "Property taxes will rise by 3 percent next year, the treasurer said.",
+                        ],
+                    )
+                ),
+            }
+        )
         source = add("Riverton Daily", f"{site.url}/feed", language="en")
         with BackgroundConsumer(get_engine()):
             poll = get_engine().enqueue("poll_source", {"source_id": source.id})

@@ -11,14 +11,15 @@ import pytest
 from sqlalchemy import select
 
 from factcheck.extensions import db, get_matcher
+from factcheck.job_engine import BackgroundConsumer, get_engine
+from factcheck.jobs import deliver_due_now
 from factcheck.models import DeliveryStatus, WebhookDelivery
 from factcheck.outbound import OutboundPolicy
 from factcheck.services import webhooks
 from factcheck.services.articles import ingest_article
+from factcheck.services.public import slug
 from factcheck.services.reviews import SourceInput, record_verdict
 from factcheck.services.users import create_user
-from factcheck.job_engine import BackgroundConsumer, get_engine
-from factcheck.jobs import deliver_due_now
 from tests.conftest import make_app
 
 SECRET = "a shared secret of some length"
@@ -33,31 +34,37 @@ class Receiver:
     With a GATE, every request is held until the gate is set (or for 10 s at most).
     """
 
-    def __init__(self, failures: int = 0, delay: float = 0.0,
-                 gate: threading.Event | None = None) -> None:
+    def __init__(
+        self, failures: int = 0, delay: float = 0.0, gate: threading.Event | None = None
+    ) -> None:
         self.failures, self.delay, self.gate = failures, delay, gate
         self.received: list[dict] = []
         self.lock = threading.Lock()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 time.sleep(receiver.delay)
                 if receiver.gate is not None:
                     receiver.gate.wait(10.0)
                 with receiver.lock:
-                    receiver.received.append({
-                        "body": body, "event": self.headers["X-Factcheck-Event"],
-                        "valid": webhooks.verify(SECRET, self.headers[webhooks.SIGNATURE_HEADER],
-                                                 body)})
+                    receiver.received.append(
+                        {
+                            "body": body,
+                            "event": self.headers["X-Factcheck-Event"],
+                            "valid": webhooks.verify(
+                                SECRET, self.headers[webhooks.SIGNATURE_HEADER], body
+                            ),
+                        }
+                    )
                     failing = receiver.failures > 0
                     receiver.failures -= 1
                 self.send_response(500 if failing else 204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, *args) -> None:  # noqa: ANN002
+            def log_message(self, *args) -> None:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -77,13 +84,18 @@ class Receiver:
 
 
 @pytest.fixture
-def hooks_app(tmp_path, database_url):  # noqa: ANN001, ANN201
+def hooks_app(tmp_path, database_url):
     """An app on a file database (consumers have their own connections), fast retries."""
     if database_url == "sqlite://":
         database_url = f"sqlite:///{tmp_path / 'hooks.sqlite3'}"
-    app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=database_url,
-                   WEBHOOK_RETRY_BASE_SECONDS=0.2, WEBHOOK_TIMEOUT_SECONDS=2.0,
-                   PUBLIC_BASE_URL="https://desk.example", FETCH_ALLOW_HOSTS=ALLOW_RECEIVERS)
+    app = make_app(
+        tmp_path,
+        SQLALCHEMY_DATABASE_URI=database_url,
+        WEBHOOK_RETRY_BASE_SECONDS=0.2,
+        WEBHOOK_TIMEOUT_SECONDS=2.0,
+        PUBLIC_BASE_URL="https://desk.example",
+        FETCH_ALLOW_HOSTS=ALLOW_RECEIVERS,
+    )
     with app.app_context():
         yield app
         db.session.remove()
@@ -91,22 +103,28 @@ def hooks_app(tmp_path, database_url):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def live_app(hooks_app):  # noqa: ANN001, ANN201
+def live_app(hooks_app):
     """The same app with a job consumer running beside it: it sends the deliveries."""
     with BackgroundConsumer(get_engine()):
         yield hooks_app
 
 
 @pytest.fixture
-def claim_and_checker(hooks_app):  # noqa: ANN001, ANN201
-    checker = create_user(db.session, email="c@example.org", password="long password",
-                          role="checker")
-    article = ingest_article(db.session, get_matcher(), title="T", url="https://news.example/t",
-                             body="Crime fell 8 percent in Riverton last year.").article
+def claim_and_checker(hooks_app):
+    checker = create_user(
+        db.session, email="c@example.org", password="long password", role="checker"
+    )
+    article = ingest_article(
+        db.session,
+        get_matcher(),
+        title="T",
+        url="https://news.example/t",
+        body="Crime fell 8 percent in Riverton last year.",
+    ).article
     return article.claims[0], checker
 
 
-def wait_for(condition, timeout: float = 60.0) -> None:  # noqa: ANN001
+def wait_for(condition, timeout: float = 60.0) -> None:
     # Returns as soon as CONDITION holds: the timeout only bounds a hang, so it is generous
     # (a loaded machine may take seconds to run the worker thread's round).
     deadline = time.monotonic() + timeout
@@ -124,19 +142,33 @@ def test_publish_and_correct_post_signed_claimreviews(claim_and_checker, live_ap
     claim, checker = claim_and_checker
     with Receiver() as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
-                       sources=[SOURCE], publish=True)
+        record_verdict(
+            db.session,
+            claim,
+            rating="false",
+            reviewer=checker,
+            conclusion="No.",
+            sources=[SOURCE],
+            publish=True,
+        )
         wait_for(lambda: len(receiver.received) == 1)
-        record_verdict(db.session, claim, rating="mostly-true", reviewer=checker,
-                       conclusion="Corrected.", sources=[SOURCE], publish=True,
-                       correction_reason="New figures.")
+        record_verdict(
+            db.session,
+            claim,
+            rating="mostly-true",
+            reviewer=checker,
+            conclusion="Corrected.",
+            sources=[SOURCE],
+            publish=True,
+            correction_reason="New figures.",
+        )
         wait_for(lambda: len(receiver.received) == 2)
     first, second = receiver.received
     assert first["valid"] and second["valid"]
     assert (first["event"], second["event"]) == ("review.published", "review.corrected")
     review = json.loads(first["body"])
     assert review["@type"] == "ClaimReview" and review["claimReviewed"] == claim.text
-    assert review["url"] == f"https://desk.example/claims/{claim.id}"
+    assert review["url"] == f"https://desk.example/v/{slug(claim)}"
     assert json.loads(second["body"])["reviewRating"]["alternateName"] == "Mostly true"
     wait_for(lambda: all(d.status is DeliveryStatus.DELIVERED for d in deliveries()))
     assert [d.attempts for d in deliveries()] == [1, 1]
@@ -146,8 +178,15 @@ def test_a_failing_receiver_gets_retries_until_it_recovers(claim_and_checker, li
     claim, checker = claim_and_checker
     with Receiver(failures=2) as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
-                       sources=[SOURCE], publish=True)
+        record_verdict(
+            db.session,
+            claim,
+            rating="false",
+            reviewer=checker,
+            conclusion="No.",
+            sources=[SOURCE],
+            publish=True,
+        )
         wait_for(lambda: deliveries()[0].status is DeliveryStatus.DELIVERED)
     delivery = deliveries()[0]
     assert delivery.attempts == 3 and delivery.last_error is None
@@ -155,15 +194,23 @@ def test_a_failing_receiver_gets_retries_until_it_recovers(claim_and_checker, li
     assert len({r["body"] for r in receiver.received}) == 1  # every retry sends the same bytes
 
 
-def test_a_dead_receiver_never_fails_publishing_and_gives_up_in_the_end(claim_and_checker,
-                                                                        live_app):
+def test_a_dead_receiver_never_fails_publishing_and_gives_up_in_the_end(
+    claim_and_checker, live_app
+):
     claim, checker = claim_and_checker
     live_app.config["WEBHOOK_MAX_ATTEMPTS"] = 2
     with Receiver() as receiver:
         dead_url = receiver.url  # nothing listens there once the receiver is closed
     webhooks.create_webhook(db.session, url=dead_url, secret=SECRET, policy=ALLOWED)
-    review = record_verdict(db.session, claim, rating="false", reviewer=checker,
-                            conclusion="No.", sources=[SOURCE], publish=True)
+    review = record_verdict(
+        db.session,
+        claim,
+        rating="false",
+        reviewer=checker,
+        conclusion="No.",
+        sources=[SOURCE],
+        publish=True,
+    )
     assert review.id is not None and claim.verdict is review
     wait_for(lambda: deliveries()[0].status is DeliveryStatus.FAILED)
     delivery = deliveries()[0]
@@ -174,8 +221,15 @@ def test_a_slow_receiver_does_not_delay_publishing(claim_and_checker, live_app):
     claim, checker = claim_and_checker
     with Receiver(gate=threading.Event()) as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
-                       sources=[SOURCE], publish=True)
+        record_verdict(
+            db.session,
+            claim,
+            rating="false",
+            reviewer=checker,
+            conclusion="No.",
+            sources=[SOURCE],
+            publish=True,
+        )
         # The receiver has answered nothing yet, so no attempt can have finished: a verdict
         # that waited for its delivery would find it made (attempts 1) by now.
         [delivery] = deliveries()
@@ -188,10 +242,16 @@ def test_two_workers_never_send_a_delivery_twice(claim_and_checker, hooks_app):
     claim, checker = claim_and_checker  # no consumer here: only the two senders below send
     with Receiver(delay=0.3) as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        webhooks.create_webhook(db.session, url=receiver.url + "2", secret=SECRET,
-                                policy=ALLOWED)
-        record_verdict(db.session, claim, rating="false", reviewer=checker, conclusion="No.",
-                       sources=[SOURCE], publish=True)
+        webhooks.create_webhook(db.session, url=receiver.url + "2", secret=SECRET, policy=ALLOWED)
+        record_verdict(
+            db.session,
+            claim,
+            rating="false",
+            reviewer=checker,
+            conclusion="No.",
+            sources=[SOURCE],
+            publish=True,
+        )
         senders = [threading.Thread(target=deliver_due_now, args=(hooks_app,)) for _ in range(2)]
         for sender in senders:
             sender.start()
@@ -214,23 +274,36 @@ def test_signatures_check_secret_body_and_age():
 def test_webhook_urls_and_secrets_are_checked(hooks_app):
     from factcheck.services.errors import InvalidInput
 
-    for url, secret in [("ftp://x.example/h", ""), ("javascript:alert(1)", ""),
-                        ("https://x.example/h", "short")]:
+    for url, secret in [
+        ("ftp://x.example/h", ""),
+        ("javascript:alert(1)", ""),
+        ("https://x.example/h", "short"),
+    ]:
         with pytest.raises(InvalidInput):
             webhooks.create_webhook(db.session, url=url, secret=secret)
     webhook, secret = webhooks.create_webhook(db.session, url="https://x.example/h")
     assert len(secret) >= 32 and webhook.secret == secret
 
 
-@pytest.mark.parametrize("url", ["http://169.254.169.254/latest/meta-data/",
-                                 "http://100.100.100.200/latest/meta-data/",
-                                 "http://[fd00:ec2::254]/latest/", "http://10.0.0.8/h",
-                                 "http://192.168.0.2/h", "http://[fd12::1]/h",
-                                 "http://127.0.0.1:8080/h", "http://[::1]:8080/h",
-                                 "http://[fe80::1]/h", "http://0.0.0.0/h",
-                                 "http://metadata.google.internal/computeMetadata/v1/",
-                                 "http://224.0.0.1/h", "file:///etc/passwd",
-                                 "http://user:pass@x.example/h"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://100.100.100.200/latest/meta-data/",
+        "http://[fd00:ec2::254]/latest/",
+        "http://10.0.0.8/h",
+        "http://192.168.0.2/h",
+        "http://[fd12::1]/h",
+        "http://127.0.0.1:8080/h",
+        "http://[::1]:8080/h",
+        "http://[fe80::1]/h",
+        "http://0.0.0.0/h",
+        "http://metadata.google.internal/computeMetadata/v1/",
+        "http://224.0.0.1/h",
+        "file:///etc/passwd",
+        "http://user:pass@x.example/h",
+    ],
+)
 def test_webhook_urls_to_cloud_metadata_and_odd_hosts_are_refused(hooks_app, url):
     """A webhook must not turn the server into a proxy to the cloud metadata service (SSRF)."""
     from factcheck.services.errors import InvalidInput
@@ -252,8 +325,10 @@ def test_a_receiver_whose_name_resolves_to_loopback_is_refused_at_delivery():
         port = receiver.server.server_port
         status, error = webhooks.post(f"http://localhost:{port}/hook", b"{}", {}, timeout=2)
         assert status is None and "localhost resolves to 127.0.0.1, a loopback address" in error
-        signed = {webhooks.SIGNATURE_HEADER: webhooks.sign(SECRET, str(int(time.time())), b"{}"),
-                  "X-Factcheck-Event": "test"}
+        signed = {
+            webhooks.SIGNATURE_HEADER: webhooks.sign(SECRET, str(int(time.time())), b"{}"),
+            "X-Factcheck-Event": "test",
+        }
         status, error = webhooks.post(receiver.url, b"{}", signed, timeout=2, policy=ALLOWED)
         assert (status, error) == (204, None)
     assert len(receiver.received) == 1 and receiver.received[0]["valid"]
@@ -263,13 +338,21 @@ def test_a_verdict_waiting_for_sign_off_is_sent_when_approved(claim_and_checker,
     from factcheck.services.reviews import approve_review
 
     claim, checker = claim_and_checker
-    second = create_user(db.session, email="c2@example.org", password="long password",
-                         role="checker")
+    second = create_user(
+        db.session, email="c2@example.org", password="long password", role="checker"
+    )
     with Receiver() as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        review = record_verdict(db.session, claim, rating="false", reviewer=checker,
-                                conclusion="No.", sources=[SOURCE], publish=True,
-                                second_review=True)
+        review = record_verdict(
+            db.session,
+            claim,
+            rating="false",
+            reviewer=checker,
+            conclusion="No.",
+            sources=[SOURCE],
+            publish=True,
+            second_review=True,
+        )
         assert deliveries() == []
         approve_review(db.session, review, approver=second, version=review.version)
         wait_for(lambda: len(receiver.received) == 1)

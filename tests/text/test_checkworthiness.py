@@ -1,20 +1,28 @@
 import numpy as np
 import pytest
 
-from factcheck.text.checkworthiness import (HEDGE_FACTOR, CheckworthinessModel, classify_kind,
-                                            hand_features, score_claims)
+from factcheck.text.checkworthiness import (
+    HEDGE_FACTOR,
+    CheckworthinessModel,
+    classify_kind,
+    hand_features,
+    score_claims,
+)
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("Unemployment fell to 3.2 percent in 2023.", "quantity"),
-    ("The senator voted against the bill.", "factual"),
-    ('The minister said "we never raised taxes" on Monday.', "quote"),
-    ("It is plausible that the agency knew about the leak.", "opinion"),
-    ("It is unlikely that the council will approve the plan.", "prediction"),
-    ("The stadium will open in 2026.", "prediction"),
-    ("Did the council approve the plan?", "other"),
-    ("The government should cut taxes.", "opinion"),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        ("Unemployment fell to 3.2 percent in 2023.", "quantity"),
+        ("The senator voted against the bill.", "factual"),
+        ('The minister said "we never raised taxes" on Monday.', "quote"),
+        ("It is plausible that the agency knew about the leak.", "opinion"),
+        ("It is unlikely that the council will approve the plan.", "prediction"),
+        ("The stadium will open in 2026.", "prediction"),
+        ("Did the council approve the plan?", "other"),
+        ("The government should cut taxes.", "opinion"),
+    ],
+)
 def test_kinds(text, kind):
     assert classify_kind(text) == kind
 
@@ -34,7 +42,7 @@ def test_packaged_weights_fit_the_feature_layout():
     layers = np.zeros((2, 7, 384), dtype=np.float32)
     features = model.features(layers, ["One.", "Two words."])
     assert features.shape[1] == model.coef.shape[0] == model.mean.shape[0]
-    assert np.all((model.probability(layers, ["One.", "Two words."]) >= 0))
+    assert np.all(model.probability(layers, ["One.", "Two words."]) >= 0)
 
 
 def test_hedged_judgements_are_scored_down():

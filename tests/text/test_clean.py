@@ -5,11 +5,14 @@ import pytest
 from factcheck.text import DecodeError, clean_html, clean_text, decode_bytes, markdown_to_text
 
 
-@pytest.mark.parametrize("data, expected", [
-    ("Plain café text.".encode(), "Plain café text."),
-    (codecs.BOM_UTF8 + "With BOM.".encode(), "With BOM."),
-    ("UTF-16 text.".encode("utf-16"), "UTF-16 text."),
-])
+@pytest.mark.parametrize(
+    "data, expected",
+    [
+        ("Plain café text.".encode(), "Plain café text."),
+        (codecs.BOM_UTF8 + b"With BOM.", "With BOM."),
+        ("UTF-16 text.".encode("utf-16"), "UTF-16 text."),
+    ],
+)
 def test_decode_bytes_reads_utf8_and_utf16(data, expected):
     assert decode_bytes(data) == expected
 
@@ -30,15 +33,18 @@ def test_clean_text_normalises_newlines_spaces_and_control_characters():
 
 
 def test_clean_html_keeps_blocks_apart_and_drops_scripts_and_styles():
-    html = ("<html><head><title>T</title><style>p{}</style></head><body>"
-            "<script>alert('x')</script><h1>Headline</h1><p>First <b>bold</b> para.<br>Next line."
-            "</p><ul><li>One.</li><li>Two.</li></ul><nav>Home | About</nav></body></html>")
+    html = (
+        "<html><head><title>T</title><style>p{}</style></head><body>"
+        "<script>alert('x')</script><h1>Headline</h1><p>First <b>bold</b> para.<br>Next line."
+        "</p><ul><li>One.</li><li>Two.</li></ul><nav>Home | About</nav></body></html>"
+    )
     assert clean_html(html) == "Headline\n\nFirst bold para.\nNext line.\n\nOne.\n\nTwo."
 
 
 def test_markdown_to_text_strips_marks_and_keeps_raw_html_as_text():
-    text = markdown_to_text("# Title\n\nSome *emphasis* and a [link](https://x.org).\n\n"
-                            "- item <script>x()</script>\n")
+    text = markdown_to_text(
+        "# Title\n\nSome *emphasis* and a [link](https://x.org).\n\n- item <script>x()</script>\n"
+    )
     assert text == "Title\n\nSome emphasis and a link.\n\nitem <script>x()</script>"
 
 
@@ -57,4 +63,4 @@ def test_align_offsets_survives_decomposed_accents():
     clean = clean_text(raw)
     offsets = align_offsets(raw, clean)
     start = clean.index("prices")
-    assert raw[offsets[start]:offsets[start + len("prices rose.")]] == "prices rose."
+    assert raw[offsets[start] : offsets[start + len("prices rose.")]] == "prices rose."

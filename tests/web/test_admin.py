@@ -19,9 +19,15 @@ def user_id(session, email):
 def test_admin_lists_creates_and_manages_users(admin, session):
     page = admin.get("/admin/users")
     assert page.status_code == 200 and "checker@example.org" in page.text
-    response = admin.post("/admin/users", data={"email": "New.Person@Example.org",
-                                                "name": "New Person", "role": "editor",
-                                                "password": "a long password"})
+    response = admin.post(
+        "/admin/users",
+        data={
+            "email": "New.Person@Example.org",
+            "name": "New Person",
+            "role": "editor",
+            "password": "a long password",
+        },
+    )
     assert response.status_code == 302
     assert "Created new.person@example.org (editor)." in admin.get(response.location).text
     new_id = user_id(session, "new.person@example.org")
@@ -34,12 +40,25 @@ def test_admin_lists_creates_and_manages_users(admin, session):
     assert page.status_code == 200 and "shown only this once" in page.text
     password = re.search(r'<code class="secret">([^<]+)</code>', page.text).group(1)
     assert len(password) >= 12
-    actions = session.scalars(select(AuditEvent.action).where(
-        AuditEvent.entity_type == "user", AuditEvent.entity_id == new_id)).all()
-    assert actions == ["user.created", "user.role_changed", "user.deactivated",
-                       "user.password_reset"]
-    assert all(e.actor.email == "admin@example.org" for e in session.scalars(
-        select(AuditEvent).where(AuditEvent.entity_id == new_id, AuditEvent.entity_type == "user")))
+    actions = session.scalars(
+        select(AuditEvent.action).where(
+            AuditEvent.entity_type == "user", AuditEvent.entity_id == new_id
+        )
+    ).all()
+    assert actions == [
+        "user.created",
+        "user.role_changed",
+        "user.deactivated",
+        "user.password_reset",
+    ]
+    assert all(
+        e.actor.email == "admin@example.org"
+        for e in session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.entity_id == new_id, AuditEvent.entity_type == "user"
+            )
+        )
+    )
 
 
 @pytest.fixture
@@ -51,8 +70,7 @@ def live_app(tmp_path):
         from factcheck.services.users import create_user
 
         for role in Role:
-            create_user(db.session, email=f"{role.value}@example.org", password=PASSWORD,
-                        role=role)
+            create_user(db.session, email=f"{role.value}@example.org", password=PASSWORD, role=role)
         db.session.remove()
     return app
 
@@ -63,8 +81,9 @@ def test_a_deactivated_user_cannot_log_in_and_is_logged_out(live_app):
     admin = login(app.test_client(), "admin")
     admin.post("/admin/users/1/active", data={"deactivate": "1"})
     assert checker.get("/queue").status_code == 302  # the open session ends
-    response = app.test_client().post("/login", data={"email": "checker@example.org",
-                                                      "password": PASSWORD})
+    response = app.test_client().post(
+        "/login", data={"email": "checker@example.org", "password": PASSWORD}
+    )
     assert "Wrong email or password" in response.text
     admin.post("/admin/users/1/active", data={"activate": "1"})
     login(app.test_client(), "checker")
@@ -76,24 +95,47 @@ def test_a_reset_password_works_and_the_old_one_does_not(live_app):
     page = admin.post("/admin/users/2/password")
     password = re.search(r'<code class="secret">([^<]+)</code>', page.text).group(1)
     client = app.test_client()
-    assert client.post("/login", data={"email": "editor@example.org",
-                                       "password": PASSWORD}).status_code == 200
-    assert client.post("/login", data={"email": "editor@example.org",
-                                       "password": password}).status_code == 302
+    assert (
+        client.post(
+            "/login", data={"email": "editor@example.org", "password": PASSWORD}
+        ).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/login", data={"email": "editor@example.org", "password": password}
+        ).status_code
+        == 302
+    )
 
 
-@pytest.mark.parametrize("data, message", [
-    ({"email": "not an email", "role": "editor", "password": "a long password"},
-     "Invalid email address"),
-    ({"email": "checker@example.org", "role": "editor", "password": "a long password"},
-     "already exists"),
-    ({"email": "x@example.org", "role": "editor", "password": "short"}, "at least 10"),
-    ({"email": "x@example.org", "role": "superuser", "password": "a long password"},
-     "Not a valid choice"),
-    ({"email": "", "role": "editor", "password": "a long password"}, "This field is required"),
-    ({"email": "<script>alert(1)</script>@x.org", "role": "editor",
-      "password": "a long password"}, "Invalid email address"),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (
+            {"email": "not an email", "role": "editor", "password": "a long password"},
+            "has no @",
+        ),
+        (
+            {"email": "checker@example.org", "role": "editor", "password": "a long password"},
+            "already exists",
+        ),
+        ({"email": "x@example.org", "role": "editor", "password": "short"}, "at least 10"),
+        (
+            {"email": "x@example.org", "role": "superuser", "password": "a long password"},
+            "Not a valid choice",
+        ),
+        ({"email": "", "role": "editor", "password": "a long password"}, "This field is required"),
+        (
+            {
+                "email": "<script>alert(1)</script>@x.org",
+                "role": "editor",
+                "password": "a long password",
+            },
+            "is not an address we accept",
+        ),
+    ],
+)
 def test_bad_new_users_are_explained_and_not_created(admin, session, data, message):
     before = session.scalar(select(User.id).order_by(User.id.desc()))
     response = admin.post("/admin/users", data=data)
@@ -112,22 +154,36 @@ def test_the_last_admin_cannot_lock_everyone_out(admin, users, session):
     assert session.get(User, me).role is Role.ADMIN and session.get(User, me).active
 
 
-@pytest.mark.parametrize("path", ["/admin/users/99999/role", "/admin/users/99999/active",
-                                  "/admin/users/99999/password"])
+@pytest.mark.parametrize(
+    "path", ["/admin/users/99999/role", "/admin/users/99999/active", "/admin/users/99999/password"]
+)
 def test_unknown_users_are_404(admin, path):
     response = admin.post(path, data={"role": "editor", "activate": "1"})
     assert response.status_code == 404 and "There is no user with id 99999" in response.text
 
 
 @pytest.mark.parametrize("role", ["checker", "editor"])
-@pytest.mark.parametrize("method, path", [
-    ("get", "/admin/users"), ("post", "/admin/users"), ("post", "/admin/users/1/role"),
-    ("post", "/admin/users/1/active"), ("post", "/admin/users/1/password")])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("get", "/admin/users"),
+        ("post", "/admin/users"),
+        ("post", "/admin/users/1/role"),
+        ("post", "/admin/users/1/active"),
+        ("post", "/admin/users/1/password"),
+    ],
+)
 def test_only_admins_reach_the_users_pages(client, users, session, role, method, path):
     login(client, role)
-    response = getattr(client, method)(path, data={"email": "x@example.org", "role": "admin",
-                                                   "password": "a long password",
-                                                   "deactivate": "1"})
+    response = getattr(client, method)(
+        path,
+        data={
+            "email": "x@example.org",
+            "role": "admin",
+            "password": "a long password",
+            "deactivate": "1",
+        },
+    )
     assert response.status_code == 403
     assert "This page is for the admin role; you are logged in as " + role in response.text
     assert session.scalar(select(User).where(User.email == "x@example.org")) is None
@@ -143,8 +199,9 @@ def test_admin_forms_without_a_csrf_token_are_rejected(tmp_path):
         create_user(db.session, email="a@example.org", password=PASSWORD, role="admin")
         client = app.test_client()
         token = csrf_token(client.get("/login").text)
-        client.post("/login", data={"email": "a@example.org", "password": PASSWORD,
-                                    "csrf_token": token})
+        client.post(
+            "/login", data={"email": "a@example.org", "password": PASSWORD, "csrf_token": token}
+        )
         data = {"email": "b@example.org", "role": "admin", "password": "a long password"}
         response = client.post("/admin/users", data=data)
         assert response.status_code == 400 and "The form expired or was forged" in response.text
@@ -154,11 +211,14 @@ def test_admin_forms_without_a_csrf_token_are_rejected(tmp_path):
         assert client.post("/admin/users/1/password").status_code == 400
 
 
-@pytest.mark.parametrize("password", ["aaaaaaaaaa", "1234567890", "password12", "qwertyuiop",
-                                      "new.person@example.org"])
+@pytest.mark.parametrize(
+    "password", ["aaaaaaaaaa", "1234567890", "password12", "qwertyuiop", "new.person@example.org"]
+)
 def test_common_and_trivial_passwords_are_refused(admin, session, password):
-    response = admin.post("/admin/users", data={"email": "new.person@example.org",
-                                                "role": "editor", "password": password})
+    response = admin.post(
+        "/admin/users",
+        data={"email": "new.person@example.org", "role": "editor", "password": password},
+    )
     assert response.status_code == 422 and "too easy to guess" in response.text
     assert session.scalar(select(User).where(User.email == "new.person@example.org")) is None
 

@@ -7,16 +7,23 @@ import pytest
 from factcheck.models import AlertState
 from factcheck.services import alerts
 from factcheck.services.articles import ingest_article
-from factcheck.services.demo import load_demo
+from factcheck.services.demo import load_samples
 from tests.conftest import login
+
+pytestmark = pytest.mark.model  # real similarities: see tests/conftest.py
 
 
 @pytest.fixture
-def repeat(session, matcher, users):  # noqa: ANN001, ANN201
-    load_demo(session, matcher)
-    return ingest_article(session, matcher, title="Trivia night", outlet="Quiz Weekly",
-                          url="https://quiz.example/trivia",
-                          body="Quiz hosts say that bats are blind.").article
+def repeat(session, matcher, users):
+    load_samples(session, matcher)
+    return ingest_article(
+        session,
+        matcher,
+        title="Trivia night",
+        outlet="Quiz Weekly",
+        url="https://quiz.example/trivia",
+        body="Quiz hosts say that bats are blind.",
+    ).article
 
 
 def test_alerts_show_the_sentence_outlet_url_verdict_and_match(client, repeat, session):
@@ -35,8 +42,9 @@ def test_a_checker_confirms_or_dismisses_and_the_count_goes_down(client, repeat,
     checker = login(client, "checker")
     mine = [a for a in alerts.list_alerts(session) if a.claim.article_id == repeat.id]
     before = alerts.open_count(session)
-    response = checker.post(f"/alerts/{mine[0].id}", data={"confirm": "Confirm: same claim"},
-                            follow_redirects=True)
+    response = checker.post(
+        f"/alerts/{mine[0].id}", data={"confirm": "Confirm: same claim"}, follow_redirects=True
+    )
     assert "carries its verdict" in response.text
     assert alerts.get_alert(session, mine[0].id).state is AlertState.CONFIRMED
     assert alerts.open_count(session) == before - 1

@@ -3,8 +3,9 @@ import pytest
 from tests.conftest import PASSWORD, csrf_token, login, make_app
 
 
-@pytest.mark.parametrize("path", ["/queue", "/articles/", "/articles/new", "/search",
-                                  "/claims/1", "/articles/1"])
+@pytest.mark.parametrize(
+    "path", ["/queue", "/articles/", "/articles/new", "/search", "/claims/1", "/articles/1"]
+)
 def test_pages_need_a_login(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response.location
@@ -17,12 +18,23 @@ def test_login_sends_each_role_home_and_a_wrong_password_is_refused(client, user
     assert client.get(response.location).location.endswith("/articles/")
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "/\\evil.example/x", "/\\/evil.example",
-                                    "/\tevil.example", "https://evil.example/"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/x",
+        "/\\evil.example/x",
+        "/\\/evil.example",
+        "/\tevil.example",
+        "https://evil.example/",
+    ],
+)
 def test_login_never_redirects_to_another_site(client, users, target):
     # Browsers read "/\\evil.example" as "//evil.example": a backslash must not slip through.
-    response = client.post("/login", query_string={"next": target},
-                           data={"email": "checker@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": "checker@example.org", "password": PASSWORD},
+    )
     assert response.location == "/"
 
 
@@ -42,8 +54,9 @@ def test_forms_without_a_csrf_token_are_rejected(tmp_path):
     response = client.post("/login", data={"email": "c@example.org", "password": PASSWORD})
     assert response.status_code == 400 and "CSRF" in response.text
     token = csrf_token(client.get("/login").text)
-    response = client.post("/login", data={"email": "c@example.org", "password": PASSWORD,
-                                           "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": "c@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
     assert client.post("/logout").status_code == 400  # logging out needs the token too
     page = client.get("/queue")
@@ -71,15 +84,17 @@ def test_failed_logins_from_one_address_are_limited_across_accounts(client, user
     assert response.status_code == 429
 
 
-def test_an_unknown_email_costs_the_same_password_check_as_a_known_one(session, users,
-                                                                      monkeypatch):
+def test_an_unknown_email_costs_the_same_password_check_as_a_known_one(session, users, monkeypatch):
     """So the answer's timing does not tell which accounts exist."""
     from factcheck.services import users as user_service
 
     checked = []
     real = user_service.check_password_hash
-    monkeypatch.setattr(user_service, "check_password_hash",
-                        lambda hashed, password: checked.append(hashed) or real(hashed, password))
+    monkeypatch.setattr(
+        user_service,
+        "check_password_hash",
+        lambda hashed, password: checked.append(hashed) or real(hashed, password),
+    )
     assert user_service.authenticate(session, "nobody@example.org", "a guess") is None
     assert user_service.authenticate(session, "checker@example.org", "a guess") is None
     assert len(checked) == 2 and checked[0].split("$")[0] == checked[1].split("$")[0]

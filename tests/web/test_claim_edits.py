@@ -5,13 +5,18 @@ from factcheck.services.articles import ingest_article
 
 
 def make_claims(session, matcher):
-    return ingest_article(session, matcher, title="T", body=(
-        "Bus fares rose by 8 percent. The city opened two new lines.")).article.claims
+    return ingest_article(
+        session,
+        matcher,
+        title="T",
+        body=("Bus fares rose by 8 percent. The city opened two new lines."),
+    ).article.claims
 
 
 def test_claim_page_shows_sentence_to_claim_and_the_correction_forms(checker, session, matcher):
-    claim = ingest_article(session, matcher, title="T", body=(
-        "Moreover, the city opened two new lines.")).article.claims[0]
+    claim = ingest_article(
+        session, matcher, title="T", body=("Moreover, the city opened two new lines.")
+    ).article.claims[0]
     page = checker.get(f"/claims/{claim.id}").text
     assert "From the sentence:" in page and "Moreover, the city opened two new lines." in page
     for action in ("edit", "split", "merge", "dismiss"):
@@ -23,14 +28,20 @@ def test_edit_split_merge_and_dismiss_through_the_forms(checker, session, matche
     response = checker.post(f"/claims/{fares.id}/edit", data={"text": "Bus fares rose 8%."})
     assert response.status_code == 302
     assert "Claim text saved." in checker.get(response.location).text
-    response = checker.post(f"/claims/{lines.id}/split",
-                            data={"texts": "The city opened a new line.\nIt opened another."})
+    response = checker.post(
+        f"/claims/{lines.id}/split",
+        data={"texts": "The city opened a new line.\nIt opened another."},
+    )
     assert response.status_code == 302
     assert checker.post(f"/claims/{fares.id}/merge", data={"other_id": lines.id}).status_code == 302
     response = checker.post(f"/claims/{fares.id}/dismiss", data={"reason": "Duplicate"})
     page = checker.get(response.location).text
-    for sentence in ("edited the claim text", f"merged claim #{lines.id} into this one",
-                     "dismissed the claim as not checkable", "because: Duplicate"):
+    for sentence in (
+        "edited the claim text",
+        f"merged claim #{lines.id} into this one",
+        "dismissed the claim as not checkable",
+        "because: Duplicate",
+    ):
         assert sentence in page  # the history timeline
     session.expire_all()
     assert session.get(Claim, fares.id).status is ClaimStatus.DISMISSED

@@ -3,22 +3,34 @@ from sqlalchemy import select
 
 from factcheck.models import Claim, ClaimStatus, Review
 from factcheck.services.articles import ingest_article
-from factcheck.services.demo import load_demo
+from factcheck.services.demo import load_samples
 
 
 @pytest.fixture
 def claim(session, matcher) -> Claim:
-    load_demo(session, matcher)
-    article = ingest_article(session, matcher, title="Report", body=(
-        "The council met on Monday. Crime in Riverton doubled since 2020. The vote is next week."))
+    load_samples(session, matcher)
+    article = ingest_article(
+        session,
+        matcher,
+        title="Report",
+        body=(
+            "The council met on Monday. Crime in Riverton doubled since 2020. "
+            "The vote is next week."
+        ),
+    )
     return article.article.claims[1]
 
 
 VERDICT = {
-    "rating": "false", "conclusion": "Recorded crime fell.", "explanation": "Police figures.",
-    "sources-0-url": "https://police.example/report", "sources-0-title": "Annual report",
-    "sources-0-publisher": "Police", "sources-0-quote": "Crime fell 8%.",
-    "sources-0-stance": "refutes", "publish": "Publish verdict",
+    "rating": "false",
+    "conclusion": "Recorded crime fell.",
+    "explanation": "Police figures.",
+    "sources-0-url": "https://police.example/report",
+    "sources-0-title": "Annual report",
+    "sources-0-publisher": "Police",
+    "sources-0-quote": "Crime fell 8%.",
+    "sources-0-stance": "refutes",
+    "publish": "Publish verdict",
 }
 
 
@@ -42,24 +54,29 @@ def test_verdict_round_trip(checker, claim, session):
     assert stored.rating == "false" and stored.sources[0].quote == "Crime fell 8%."
     assert session.get(Claim, claim.id).status is ClaimStatus.PUBLISHED
     article_page = checker.get(f"/articles/{claim.article_id}")
-    assert (f'<span class="hl-wrap" id="claim-{claim.id}"><a class="hl hl-false"'
-            in article_page.text)
+    assert (
+        f'<span class="hl-wrap" id="claim-{claim.id}"><a class="hl hl-false"' in article_page.text
+    )
 
 
 def test_saving_a_draft_needs_no_source(checker, claim, session):
-    response = checker.post(f"/claims/{claim.id}/verdict",
-                            data={"rating": "half-true", "save_draft": "Save draft"})
+    response = checker.post(
+        f"/claims/{claim.id}/verdict", data={"rating": "half-true", "save_draft": "Save draft"}
+    )
     assert response.status_code == 302
     assert session.get(Claim, claim.id).status is ClaimStatus.IN_REVIEW
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"sources-0-url": ""}, "A source needs a URL."),
-    ({"conclusion": ""}, "A published verdict needs a one-line conclusion."),
-    ({"rating": "sort-of"}, "Not a valid choice"),
-    ({"rating": ""}, "Choose a rating."),
-    ({"sources-0-url": "javascript:alert(1)"}, "Invalid URL"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"sources-0-url": ""}, "A source needs a URL"),
+        ({"conclusion": ""}, "A published verdict needs a one-line conclusion."),
+        ({"rating": "sort-of"}, "Not a valid choice"),
+        ({"rating": ""}, "Choose a rating."),
+        ({"sources-0-url": "javascript:alert(1)"}, "starting with https://"),
+    ],
+)
 def test_invalid_verdicts_are_explained_and_not_stored(checker, claim, session, changes, message):
     response = checker.post(f"/claims/{claim.id}/verdict", data={**VERDICT, **changes})
     assert response.status_code == 422 and message in response.text
@@ -87,16 +104,18 @@ def test_unknown_claim_is_a_404_page(checker):
     assert response.status_code == 404 and "There is no claim with id 424242" in response.text
 
 
+@pytest.mark.model
 def test_search_page_finds_stored_claims_with_verdicts(checker, session, matcher):
-    load_demo(session, matcher)
+    load_samples(session, matcher)
     page = checker.get("/search?q=goldfish+forget+everything+in+seconds")
     assert page.status_code == 200
     assert page.text.index("Goldfish have a memory span") < page.text.index("Bats are blind")
     assert checker.get("/search?q=" + "x" * 2001).status_code == 200  # form error, not a 500
 
 
-@pytest.mark.parametrize("path", ["/claims/99999999999999999999999",
-                                  "/articles/99999999999999999999999"])
+@pytest.mark.parametrize(
+    "path", ["/claims/99999999999999999999999", "/articles/99999999999999999999999"]
+)
 def test_enormous_ids_are_404_not_500(checker, path):
     assert checker.get(path).status_code == 404
 

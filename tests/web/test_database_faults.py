@@ -16,7 +16,7 @@ ARTICLE = {"title": "Crime", "body": "Crime fell 8 percent in Riverton last year
 
 
 @pytest.fixture
-def database(tmp_path):  # noqa: ANN201
+def database(tmp_path):
     """A database file with a checker, and the app that writes it."""
     path = tmp_path / "factcheck.sqlite3"
     app = make_app(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{path}")
@@ -26,15 +26,21 @@ def database(tmp_path):  # noqa: ANN201
     return path, app
 
 
-def articles(app) -> int:  # noqa: ANN001
+def articles(app) -> int:
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(Article))
 
 
 def test_a_read_only_database_file_answers_503(database):
     path, writable = database
-    app = create_app({"TESTING": True, "SECRET_KEY": "test-secret", "WTF_CSRF_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///file:{path}?mode=ro&uri=true"})
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///file:{path}?mode=ro&uri=true",
+        }
+    )
     client = login(app.test_client(), "checker")
     assert client.get("/queue").status_code == 200  # reading goes on
     response = client.post("/articles/new", data=ARTICLE)
@@ -43,12 +49,12 @@ def test_a_read_only_database_file_answers_503(database):
 
 
 def test_a_full_disk_answers_503_and_saves_nothing(database):
-    path, app = database
+    _path, app = database
     client = login(app.test_client(), "checker")
     with app.app_context():
         engine = db.engine
 
-        def full(dbapi_connection, record) -> None:  # noqa: ANN001
+        def full(dbapi_connection, record) -> None:
             pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
             dbapi_connection.execute(f"PRAGMA max_page_count = {pages}")
 

@@ -1,12 +1,29 @@
-from factcheck.models import Claim, ClaimLink, ClaimStatus, LinkState, Relation, Review, ReviewStatus
+from factcheck.models import (
+    Claim,
+    ClaimLink,
+    ClaimStatus,
+    LinkState,
+    Relation,
+    Review,
+    ReviewStatus,
+)
 from factcheck.web.highlight import claim_flag, flagged_claims, highlight_pieces, piece_flag
 
 BODY = "Rents rose and wages fell. Prices rose."
 
 
-def claim(id_, start, end, spans=None, score=0.8):  # noqa: ANN001, ANN201
-    return Claim(id=id_, text=f"claim {id_}", start=start, end=end, spans=spans or [[start, end]],
-                 status=ClaimStatus.NEW, reviews=[], links=[], checkworthiness=score)
+def claim(id_, start, end, spans=None, score=0.8):
+    return Claim(
+        id=id_,
+        text=f"claim {id_}",
+        start=start,
+        end=end,
+        spans=spans or [[start, end]],
+        status=ClaimStatus.NEW,
+        reviews=[],
+        links=[],
+        checkworthiness=score,
+    )
 
 
 def verdict(rating: str) -> Review:
@@ -47,8 +64,12 @@ def test_a_verdict_colours_the_claim_and_is_labelled_in_words():
     checked = claim(1, 0, 5, score=0.2)
     checked.reviews = [verdict("misleading")]
     flag = claim_flag(checked)
-    assert (flag.css, flag.label, flag.tag, flag.carried) == ("hl-mixed", "Misleading",
-                                                             "! Misleading", False)
+    assert (flag.css, flag.label, flag.tag, flag.carried) == (
+        "hl-mixed",
+        "Misleading",
+        "! Misleading",
+        False,
+    )
 
 
 def test_a_confirmed_paraphrase_carries_its_verdict_but_a_suggestion_does_not():

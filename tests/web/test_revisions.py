@@ -13,11 +13,23 @@ EDITED = "Crime doubled since 2020. The council hired 25 new officers."
 
 @pytest.fixture
 def draft(session, matcher, users):
-    article = ingest_article(session, matcher, title="Council draft", body=DRAFT, is_draft=True,
-                             submitted_by=users["editor"]).article
-    record_verdict(session, article.claims[0], rating="false", reviewer=users["checker"],
-                   conclusion="Crime fell.", publish=True,
-                   sources=[SourceInput(url="https://stats.example")])
+    article = ingest_article(
+        session,
+        matcher,
+        title="Council draft",
+        body=DRAFT,
+        is_draft=True,
+        submitted_by=users["editor"],
+    ).article
+    record_verdict(
+        session,
+        article.claims[0],
+        rating="false",
+        reviewer=users["checker"],
+        conclusion="Crime fell.",
+        publish=True,
+        sources=[SourceInput(url="https://stats.example")],
+    )
     return article
 
 
@@ -44,9 +56,9 @@ def test_resubmitting_keeps_unchanged_verdicts_and_shows_stale_claims(editor, dr
     assert "Revision 2 stored: 1 claim unchanged (their verdicts kept), 1 new, 1 stale." in page
     assert '<span class="badge draft">Draft</span>' in page
     assert 'class="hl hl-false"' in page  # the unchanged claim keeps its verdict
-    stale = page[page.index('id="stale-heading"'):]
+    stale = page[page.index('id="stale-heading"') :]
     assert "stale since revision 2" in stale and "The council hired 40 new officers." in stale
-    assert "/articles/%d/revisions/1" % draft.id in page
+    assert f"/articles/{draft.id}/revisions/1" in page
     old = editor.get(f"/articles/{draft.id}/revisions/1").text
     assert DRAFT in old and "replaced" in old
 
@@ -65,16 +77,18 @@ def test_unchanged_text_only_updates_the_draft_flag(editor, draft, session):
     assert revisions(session) == 0 and not session.get(Article, draft.id).is_draft
 
 
-@pytest.mark.parametrize("data, status, message", [
-    ({"body": "  "}, 422, "The article is empty"),
-    ({"base_revision": "5"}, 409, "revised meanwhile"),
-    ({"base_revision": "x"}, 422, "reload the page"),
-    ({"title": ""}, 422, "This field is required"),
-    ({"body": "\x00\x01\x02"}, 422, "The article is empty"),
-    ({"body": "x" * 50_001}, 413, "too long (50,001 characters; the limit is 50,000)"),
-])
-def test_bad_input_gets_a_message_and_stores_nothing(editor, draft, session, data, status,
-                                                     message):
+@pytest.mark.parametrize(
+    "data, status, message",
+    [
+        ({"body": "  "}, 422, "The article is empty"),
+        ({"base_revision": "5"}, 409, "revised meanwhile"),
+        ({"base_revision": "x"}, 422, "reload the page"),
+        ({"title": ""}, 422, "This field is required"),
+        ({"body": "\x00\x01\x02"}, 422, "The article is empty"),
+        ({"body": "x" * 50_001}, 413, "too long (50,001 characters; the limit is 50,000)"),
+    ],
+)
+def test_bad_input_gets_a_message_and_stores_nothing(editor, draft, session, data, status, message):
     response = revise(editor, draft.id, **data)
     assert response.status_code == status and message in response.text
     assert revisions(session) == 0
@@ -107,8 +121,10 @@ def test_the_revision_form_needs_its_csrf_token(tmp_path, matcher):
         article = ingest_article(db.session, get_matcher(), title="T", body=DRAFT)
         client = app.test_client()
         token = csrf_token(client.get("/login").text)
-        client.post("/login", data={"email": "editor@example.org", "password": PASSWORD,
-                                    "csrf_token": token})
+        client.post(
+            "/login",
+            data={"email": "editor@example.org", "password": PASSWORD, "csrf_token": token},
+        )
         response = revise(client, article.article.id)
         assert response.status_code == 400 and "The form expired or was forged" in response.text
         token = csrf_token(client.get(f"/articles/{article.article.id}/edit").text)

@@ -7,15 +7,16 @@ from html.parser import HTMLParser
 import pytest
 
 from factcheck.services.articles import ingest_article
-from factcheck.services.demo import load_demo
+from factcheck.services.demo import load_samples
 from tests.conftest import PASSWORD, login, make_app
 
 
-def policy(response) -> dict[str, str]:  # noqa: ANN001
+def policy(response) -> dict[str, str]:
     """The Content-Security-Policy of RESPONSE, by directive."""
     header = response.headers.get("Content-Security-Policy", "")
-    return {part.split()[0]: " ".join(part.split()[1:])
-            for part in header.split(";") if part.strip()}
+    return {
+        part.split()[0]: " ".join(part.split()[1:]) for part in header.split(";") if part.strip()
+    }
 
 
 @pytest.mark.parametrize("path", ["/login", "/api/v1/openapi.json", "/static/queue.js"])
@@ -39,23 +40,35 @@ class InlineCode(HTMLParser):
         super().__init__()
         self.found: list[str] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "script" and not attrs.get("src") and attrs.get("type") != "application/ld+json":
             self.found.append("inline <script>")
-        self.found += [f"{tag} {name}=" for name in attrs
-                       if name.startswith("on") or name == "style"]
+        self.found += [
+            f"{tag} {name}=" for name in attrs if name.startswith("on") or name == "style"
+        ]
         if tag == "a" and (attrs.get("href") or "").lower().startswith("javascript:"):
             self.found.append("javascript: link")
 
 
 def test_no_page_needs_inline_code(checker, session, matcher, users):
-    load_demo(session, matcher)
-    article = ingest_article(session, matcher, title="T", body=(
-        "Riverton's city budget for 2025 grew by 4 percent compared with 2024.")).article
-    pages = ["/queue", "/search?q=budget", f"/claims/{article.claims[0].id}",
-             f"/articles/{article.id}", "/articles/", "/articles/new",
-             f"/articles/{article.id}/edit", "/dashboard"]
+    load_samples(session, matcher)
+    article = ingest_article(
+        session,
+        matcher,
+        title="T",
+        body=("Riverton's city budget for 2025 grew by 4 percent compared with 2024."),
+    ).article
+    pages = [
+        "/queue",
+        "/search?q=budget",
+        f"/claims/{article.claims[0].id}",
+        f"/articles/{article.id}",
+        "/articles/",
+        "/articles/new",
+        f"/articles/{article.id}/edit",
+        "/dashboard",
+    ]
     checker.post("/logout")
     login(checker, "admin")
     pages += ["/admin/users", "/admin/integrations/"]
@@ -82,8 +95,9 @@ def behind_https_proxy(tmp_path):
 def test_behind_an_https_proxy_cookies_are_secure_and_hsts_is_sent(behind_https_proxy):
     client = behind_https_proxy.test_client()
     https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
-    response = client.post("/login", headers=https,
-                           data={"email": "checker@example.org", "password": PASSWORD})
+    response = client.post(
+        "/login", headers=https, data={"email": "checker@example.org", "password": PASSWORD}
+    )
     assert response.status_code == 302
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie

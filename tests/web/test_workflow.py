@@ -15,12 +15,16 @@ from factcheck.services.users import create_user
 from tests.conftest import PASSWORD, csrf_token, make_app
 
 VERDICT = {
-    "rating": "false", "conclusion": "Recorded crime fell.",
+    "rating": "false",
+    "conclusion": "Recorded crime fell.",
     "explanation": "Police figures show a **fall**.",
-    "sources-0-url": "https://police.example/report", "sources-0-title": "Annual report",
-    "sources-0-publisher": "Police", "sources-0-quote": "Crime fell 8%.",
+    "sources-0-url": "https://police.example/report",
+    "sources-0-title": "Annual report",
+    "sources-0-publisher": "Police",
+    "sources-0-quote": "Crime fell 8%.",
     "sources-0-stance": "refutes",
-    "sources-1-url": "https://stats.example/crime", "sources-1-title": "Crime statistics",
+    "sources-1-url": "https://stats.example/crime",
+    "sources-1-title": "Crime statistics",
     "sources-1-stance": "context",
 }
 
@@ -30,22 +34,35 @@ def desk(tmp_path):
     """An app that requires a second review, with two checkers and an editor, and one claim."""
     app = make_app(tmp_path, REQUIRE_SECOND_REVIEW=True)
     with app.app_context():
-        for email, role in (("checker@example.org", Role.CHECKER),
-                            ("second@example.org", Role.CHECKER),
-                            ("editor@example.org", Role.EDITOR)):
-            create_user(db.session, email=email, password=PASSWORD, role=role,
-                        name=email.split("@")[0].title())
+        for email, role in (
+            ("checker@example.org", Role.CHECKER),
+            ("second@example.org", Role.CHECKER),
+            ("editor@example.org", Role.EDITOR),
+        ):
+            create_user(
+                db.session,
+                email=email,
+                password=PASSWORD,
+                role=role,
+                name=email.split("@")[0].title(),
+            )
         from factcheck.extensions import get_matcher
-        article = ingest_article(db.session, get_matcher(), title="Report", body=(
-            "The council met on Monday. Crime in Riverton doubled since 2020.")).article
+
+        article = ingest_article(
+            db.session,
+            get_matcher(),
+            title="Report",
+            body=("The council met on Monday. Crime in Riverton doubled since 2020."),
+        ).article
         app.config["CLAIM_ID"], app.config["ARTICLE_ID"] = article.claims[-1].id, article.id
         db.session.remove()
     return app
 
 
 def one_claim(session, matcher) -> Claim:
-    return ingest_article(session, matcher, title="T",
-                          body="Crime doubled since 2020.").article.claims[0]
+    return ingest_article(
+        session, matcher, title="T", body="Crime doubled since 2020."
+    ).article.claims[0]
 
 
 def client_for(app, who):
@@ -94,12 +111,16 @@ def test_draft_submit_second_review_publish_and_correct(desk):
     assert "Waiting for a second fact-checker" in page and "Approve and publish" in page
     response = second.post(f"{url}/return", data={"review_id": review_id(page), "reason": ""})
     assert response.status_code == 422 and "This field is required" in response.text
-    second.post(f"{url}/return", data={"review_id": review_id(page),
-                                       "reason": "Name the police report's year."})
+    second.post(
+        f"{url}/return",
+        data={"review_id": review_id(page), "reason": "Name the police report's year."},
+    )
     page = author.get(url).text
     assert "sent the verdict back to Checker" in page and "Name the police report" in page
-    author.post(f"{url}/verdict", data={**VERDICT, "sources-0-title": "Annual report 2024",
-                                        "publish": "Submit for approval"})
+    author.post(
+        f"{url}/verdict",
+        data={**VERDICT, "sources-0-title": "Annual report 2024", "publish": "Submit for approval"},
+    )
     page = second.get(url).text
     response = second.post(f"{url}/approve", data=approval(page))
     assert response.status_code == 302
@@ -111,12 +132,17 @@ def test_draft_submit_second_review_publish_and_correct(desk):
     assert 'class="hl hl-false"' in article
 
     # A correction: a reason is required; the old verdict stays in the history.
-    correction = {**VERDICT, "rating": "mostly-false", "conclusion": "Crime rose 3%, not 100%.",
-                  "publish": "Submit for approval"}
+    correction = {
+        **VERDICT,
+        "rating": "mostly-false",
+        "conclusion": "Crime rose 3%, not 100%.",
+        "publish": "Submit for approval",
+    }
     response = author.post(f"{url}/verdict", data=correction)
     assert response.status_code == 422 and "say what was wrong with it" in response.text
-    author.post(f"{url}/verdict", data={**correction,
-                                        "correction_reason": "The 2020 baseline was revised."})
+    author.post(
+        f"{url}/verdict", data={**correction, "correction_reason": "The 2020 baseline was revised."}
+    )
     second.post(f"{url}/approve", data=approval(second.get(url).text))
     page = author.get(url).text
     assert "corrected later" in page and "current verdict" in page
@@ -126,7 +152,8 @@ def test_draft_submit_second_review_publish_and_correct(desk):
         reviews = db.session.scalars(select(Review).where(Review.claim_id == claim_id)).all()
         assert [(r.rating, r.status, r.approved_by.email) for r in reviews] == [
             ("false", ReviewStatus.PUBLISHED, "second@example.org"),
-            ("mostly-false", ReviewStatus.PUBLISHED, "second@example.org")]
+            ("mostly-false", ReviewStatus.PUBLISHED, "second@example.org"),
+        ]
         assert reviews[1].correction_of_id == reviews[0].id
 
 
@@ -149,8 +176,11 @@ def test_add_a_source_works_without_javascript(checker, session, matcher):
     assert 'name="sources-2-url"' in response.text
     assert 'value="https://stats.example/crime"' in response.text  # nothing typed is lost
     assert session.scalar(select(Review)) is None  # and nothing is saved yet
-    many = {**VERDICT, **{f"sources-{i}-url": f"https://x.example/{i}" for i in range(20)},
-            "publish": "Publish"}
+    many = {
+        **VERDICT,
+        **{f"sources-{i}-url": f"https://x.example/{i}" for i in range(20)},
+        "publish": "Publish",
+    }
     response = checker.post(f"/claims/{claim.id}/verdict", data=many)
     assert response.status_code == 302
     session.expire_all()
@@ -159,17 +189,22 @@ def test_add_a_source_works_without_javascript(checker, session, matcher):
 
 def test_more_sources_than_allowed_are_refused_not_silently_dropped(checker, session, matcher):
     claim = one_claim(session, matcher)
-    too_many = {**VERDICT, **{f"sources-{i}-url": f"https://x.example/{i}" for i in range(21)},
-                "publish": "Publish"}
+    too_many = {
+        **VERDICT,
+        **{f"sources-{i}-url": f"https://x.example/{i}" for i in range(21)},
+        "publish": "Publish",
+    }
     response = checker.post(f"/claims/{claim.id}/verdict", data=too_many)
     assert response.status_code == 422 and "at most 20 sources" in response.text
     assert session.scalar(select(Review)) is None  # nothing half-saved
 
 
-UNSAFE = ("<script>alert(1)</script> [click](javascript:alert(2)) "
-          "<img src=x onerror=alert(3)> [ok](https://ok.example) "
-          '<a href="javascript:alert(4)" onclick="alert(5)">x</a> '
-          "[data](data:text/html;base64,PHNjcmlwdD4=) ![pixel](https://track.example/p.gif)")
+UNSAFE = (
+    "<script>alert(1)</script> [click](javascript:alert(2)) "
+    "<img src=x onerror=alert(3)> [ok](https://ok.example) "
+    '<a href="javascript:alert(4)" onclick="alert(5)">x</a> '
+    "[data](data:text/html;base64,PHNjcmlwdD4=) ![pixel](https://track.example/p.gif)"
+)
 
 
 class Tags(HTMLParser):
@@ -180,39 +215,56 @@ class Tags(HTMLParser):
         self.names: set[str] = set()
         self.attributes: list[tuple[str, str]] = []
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001, ANN201
+    def handle_starttag(self, tag, attrs):
         self.names.add(tag)
         self.attributes += [(name.lower(), (value or "").strip().lower()) for name, value in attrs]
 
 
 def test_markdown_explanations_are_rendered_safely(checker, session, matcher):
     claim = one_claim(session, matcher)
-    response = checker.post(f"/claims/{claim.id}/verdict",
-                            data={**VERDICT, "explanation": UNSAFE, "publish": "Publish"})
+    response = checker.post(
+        f"/claims/{claim.id}/verdict", data={**VERDICT, "explanation": UNSAFE, "publish": "Publish"}
+    )
     assert response.status_code == 302
     page = checker.get(f"/claims/{claim.id}").text
-    shown = page[page.index('id="reviews-title"'):page.index('id="similar-title"')]
+    shown = page[page.index('id="reviews-title"') : page.index('id="similar-title"')]
     assert '<a href="https://ok.example" rel="noopener noreferrer nofollow">ok</a>' in shown
     tags = Tags()
     tags.feed(shown)
     assert "script" not in tags.names and "img" not in tags.names
     assert not [a for a in tags.attributes if a[0].startswith("on")]  # no event handlers
-    assert [v for name, v in tags.attributes if name == "href"
-            if not v.startswith(("https://", "/"))] == []  # no javascript: or data: links
+    assert [
+        v
+        for name, v in tags.attributes
+        if name == "href"
+        if not v.startswith(("https://", "http://", "/"))
+    ] == []  # no javascript: or data: links
     assert "&lt;script&gt;" in shown  # shown as text, so the checker sees what was typed
 
 
+@pytest.mark.model
 def test_conflicting_verdicts_warn_on_both_claim_pages(checker, session, matcher, users):
-    first = ingest_article(session, matcher, title="One",
-                           body="Crime in Riverton doubled since 2020.").article.claims[0]
-    second = ingest_article(session, matcher, title="Two",
-                            body="Riverton has seen crime double since 2020.").article.claims[0]
+    first = ingest_article(
+        session, matcher, title="One", body="Crime in Riverton doubled since 2020."
+    ).article.claims[0]
+    second = ingest_article(
+        session, matcher, title="Two", body="Riverton has seen crime double since 2020."
+    ).article.claims[0]
     for claim, rating in ((first, "false"), (second, "true")):
-        record_verdict(session, claim, rating=rating, reviewer=users["checker"], conclusion="c",
-                       sources=[SourceInput(url="https://x.example")], publish=True)
+        record_verdict(
+            session,
+            claim,
+            rating=rating,
+            reviewer=users["checker"],
+            conclusion="c",
+            sources=[SourceInput(url="https://x.example")],
+            publish=True,
+        )
     assert "Inconsistent verdicts" not in checker.get(f"/claims/{first.id}").text
-    response = checker.post(f"/claims/{second.id}/links",
-                            data={"other_id": first.id, "relation": "paraphrase", "confirm": "1"})
+    response = checker.post(
+        f"/claims/{second.id}/links",
+        data={"other_id": first.id, "relation": "paraphrase", "confirm": "1"},
+    )
     assert response.status_code == 302
     for claim, other in ((first, second), (second, first)):
         page = checker.get(f"/claims/{claim.id}").text
@@ -237,10 +289,17 @@ def test_dismiss_with_a_reason_and_reopen(checker, session, matcher):
     assert "reopened the claim" in page and 'id="verdict-form"' in page
 
 
-@pytest.mark.parametrize("path, data", [
-    ("verdict", {**VERDICT, "publish": "Publish"}), ("approve", {"review_id": 1}),
-    ("return", {"review_id": 1, "reason": "x"}), ("reopen", {}),
-    ("dismiss", {"reason": "x"}), ("links", {"other_id": 1, "confirm": "1"})])
+@pytest.mark.parametrize(
+    "path, data",
+    [
+        ("verdict", {**VERDICT, "publish": "Publish"}),
+        ("approve", {"review_id": 1}),
+        ("return", {"review_id": 1, "reason": "x"}),
+        ("reopen", {}),
+        ("dismiss", {"reason": "x"}),
+        ("links", {"other_id": 1, "confirm": "1"}),
+    ],
+)
 def test_editors_cannot_change_verdicts_or_status(editor, session, matcher, path, data):
     claim = one_claim(session, matcher)
     response = editor.post(f"/claims/{claim.id}/{path}", data=data)
@@ -253,28 +312,46 @@ def test_workflow_forms_need_the_csrf_token(tmp_path):
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True, REQUIRE_SECOND_REVIEW=True)
     with app.app_context():
         from factcheck.extensions import get_matcher
+
         for email in ("a@example.org", "b@example.org"):
             create_user(db.session, email=email, password=PASSWORD, role="checker")
-        claim = ingest_article(db.session, get_matcher(), title="T",
-                               body="Crime doubled since 2020.").article.claims[0]
+        claim = ingest_article(
+            db.session, get_matcher(), title="T", body="Crime doubled since 2020."
+        ).article.claims[0]
         author = db.session.scalar(select(User).where(User.email == "a@example.org"))
-        review = record_verdict(db.session, claim, rating="false", reviewer=author,
-                                conclusion="c", sources=[SourceInput(url="https://x.example")],
-                                publish=True, second_review=True)
+        review = record_verdict(
+            db.session,
+            claim,
+            rating="false",
+            reviewer=author,
+            conclusion="c",
+            sources=[SourceInput(url="https://x.example")],
+            publish=True,
+            second_review=True,
+        )
         client = app.test_client()
-        client.post("/login", data={"email": "b@example.org", "password": PASSWORD,
-                                    "csrf_token": csrf_token(client.get("/login").text)})
-        for path, data in (("verdict", VERDICT), ("approve", {"review_id": review.id}),
-                           ("return", {"review_id": review.id, "reason": "x"})):
+        client.post(
+            "/login",
+            data={
+                "email": "b@example.org",
+                "password": PASSWORD,
+                "csrf_token": csrf_token(client.get("/login").text),
+            },
+        )
+        for path, data in (
+            ("verdict", VERDICT),
+            ("approve", {"review_id": review.id}),
+            ("return", {"review_id": review.id, "reason": "x"}),
+        ):
             response = client.post(f"/claims/{claim.id}/{path}", data=data)
             assert response.status_code == 400 and "forged" in response.text
         db.session.expire_all()
         assert db.session.get(Review, review.id).status is ReviewStatus.SUBMITTED
         page = client.get(f"/claims/{claim.id}").text
-        response = client.post(f"/claims/{claim.id}/approve",
-                               data={**approval(page), "csrf_token": csrf_token(page)})
+        response = client.post(
+            f"/claims/{claim.id}/approve", data={**approval(page), "csrf_token": csrf_token(page)}
+        )
         assert response.status_code == 302
-
 
 
 def test_approval_signs_off_only_the_version_the_approver_read(desk):
@@ -286,9 +363,15 @@ def test_approval_signs_off_only_the_version_the_approver_read(desk):
     author.post(f"{url}/verdict", data={**VERDICT, "publish": "Submit for approval"})
     opened = second.get(url).text
     assert "Recorded crime fell." in opened
-    author.post(f"{url}/verdict", data={**VERDICT, "rating": "true",
-                                        "conclusion": "Crime did double.",
-                                        "publish": "Submit for approval"})
+    author.post(
+        f"{url}/verdict",
+        data={
+            **VERDICT,
+            "rating": "true",
+            "conclusion": "Crime did double.",
+            "publish": "Submit for approval",
+        },
+    )
     response = second.post(f"{url}/approve", data=approval(opened))
     assert response.status_code == 409
     assert "this verdict changed since you opened it: review again" in response.text.lower()
@@ -299,10 +382,16 @@ def test_approval_signs_off_only_the_version_the_approver_read(desk):
 
     # A change of sources alone is a change too.
     opened = second.get(url).text
-    author.post(f"{url}/verdict", data={**VERDICT, "rating": "true",
-                                        "conclusion": "Crime did double.",
-                                        "sources-1-url": "https://other.example/doubled",
-                                        "publish": "Submit for approval"})
+    author.post(
+        f"{url}/verdict",
+        data={
+            **VERDICT,
+            "rating": "true",
+            "conclusion": "Crime did double.",
+            "sources-1-url": "https://other.example/doubled",
+            "publish": "Submit for approval",
+        },
+    )
     response = second.post(f"{url}/approve", data=approval(opened))
     assert response.status_code == 409
 

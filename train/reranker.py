@@ -12,7 +12,7 @@ own order, so that on no task it ranks worse than fusion alone; then the depth a
 part's regularisation are chosen on dev MAP@5 with metadata (the sum over both tasks). Writes
 factcheck/matching/reranker.json. Deterministic. Features are cached under --cache
 (/tmp/factcheck-rerank; --fresh recomputes them; the claim databases there are kept).
-Run: .venv/bin/python bench/train_reranker.py [--compare] [--fresh] [--cache DIR]
+Run: .venv/bin/python -m train.reranker [--compare] [--fresh] [--cache DIR]
 """
 
 from __future__ import annotations
@@ -20,28 +20,25 @@ from __future__ import annotations
 import argparse
 import json
 import pickle
-import sys
 import zlib
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.datasets import CHECKTHAT_TASKS as TASKS
+from bench.datasets import DATA, require
+from factcheck import create_app
+from factcheck.extensions import db, get_matcher
+from factcheck.matching.candidates import candidate_features, gather
+from factcheck.matching.dense import sync_index
+from factcheck.matching.lexical import clean_query
+from factcheck.matching.metrics import evaluate
+from factcheck.matching.rerank import DEFAULT_MODEL, FEATURES, METADATA_FEATURES, Reranker
+from factcheck.models import Claim
+from factcheck.services import evaluation as ev
+from factcheck.services.claims import import_claims
 
-from bench.datasets import CHECKTHAT_TASKS as TASKS, DATA, require  # noqa: E402
-from factcheck import create_app  # noqa: E402
-from factcheck.extensions import db, get_matcher  # noqa: E402
-from factcheck.matching.lexical import clean_query  # noqa: E402
-from factcheck.matching.metrics import evaluate  # noqa: E402
-from factcheck.matching.rerank import (DEFAULT_MODEL, FEATURES, METADATA_FEATURES,  # noqa: E402
-                                       Reranker)
-from factcheck.models import Claim  # noqa: E402
-from factcheck.services import evaluation as ev  # noqa: E402
-from factcheck.services.claims import import_claims  # noqa: E402
-from factcheck.matching.candidates import gather  # noqa: E402
-from factcheck.matching.dense import sync_index  # noqa: E402
-from factcheck.matching.candidates import candidate_features  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CACHE = Path("/tmp/factcheck-rerank")
 MAX_DEPTH = 50
@@ -63,8 +60,11 @@ def has_metadata(rows: np.ndarray) -> bool:
 
 def with_context(data: dict) -> bool:
     """Return whether a task's queries come with context (all of them do, or none)."""
-    kinds = {bool(rows[0, FEATURES.index("has_context")])
-             for _, rows, _ in data["features"].values() if len(rows)}
+    kinds = {
+        bool(rows[0, FEATURES.index("has_context")])
+        for _, rows, _ in data["features"].values()
+        if len(rows)
+    }
     assert len(kinds) == 1, "a task mixes queries with and without context"
     return kinds.pop()
 
@@ -77,8 +77,14 @@ def collect(task: str, *, cache: Path = CACHE, fresh: bool = False) -> dict:
     folder, claims_file, queries_file, context_dir = TASKS[task]
     base = require(DATA / folder)
     cache.mkdir(parents=True, exist_ok=True)
-    app = create_app({"SECRET_KEY": "train", "INDEX_REFRESH_SECONDS": 3600.0, "RERANK": False,
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{cache / task}.sqlite3"})
+    app = create_app(
+        {
+            "SECRET_KEY": "train",
+            "INDEX_REFRESH_SECONDS": 3600.0,
+            "RERANK": False,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{cache / task}.sqlite3",
+        }
+    )
     data: dict = {"features": {}}
     with app.app_context():
         from flask_migrate import upgrade
@@ -89,30 +95,40 @@ def collect(task: str, *, cache: Path = CACHE, fresh: bool = False) -> dict:
             print(f"{task}: importing claims", flush=True)
             import_claims(db.session, matcher, ev.read_vclaims(base / claims_file))
         data["external"] = dict(db.session.execute(db.select(Claim.id, Claim.external_id)).all())
-        data["qrels"] = {split: ev.read_qrels(base / f"qrels-{split}.tsv")
-                         for split in ("train", "dev")}
+        data["qrels"] = {
+            split: ev.read_qrels(base / f"qrels-{split}.tsv") for split in ("train", "dev")
+        }
         queries = ev.read_tsv_pairs(base / queries_file)
         ids = [q for split in data["qrels"].values() for q in split if q in queries]
         context = ev.with_context(queries, base / context_dir) if context_dir else None
-        metadata = ev.query_metadata({q: queries[q] for q in ids},
-                                     base / context_dir if context_dir else None)
+        metadata = ev.query_metadata(
+            {q: queries[q] for q in ids}, base / context_dir if context_dir else None
+        )
         for start in range(0, len(ids), 64):
-            batch = ids[start:start + 64]
+            batch = ids[start : start + 64]
             texts = [clean_query(queries[q]) or queries[q] for q in batch]
             contexts = [clean_query(context[q]) for q in batch] if context else None
-            candidates = gather(db.session, matcher, matcher.embedder.encode(texts), texts,
-                                contexts=contexts)
-            found = candidate_features(db.session, matcher, candidates,
-                                       [metadata[q] for q in batch], depth=MAX_DEPTH)
-            for query_id, (head, rows), fused in zip(batch, found, candidates.fused):
+            candidates = gather(
+                db.session, matcher, matcher.embedder.encode(texts), texts, contexts=contexts
+            )
+            found = candidate_features(
+                db.session, matcher, candidates, [metadata[q] for q in batch], depth=MAX_DEPTH
+            )
+            for query_id, (head, rows), fused in zip(batch, found, candidates.fused, strict=True):
                 data["features"][query_id] = (head, rows, [c for c, _ in fused[:100]])
             print(f"{task}: {start + len(batch)}/{len(ids)} queries", flush=True)
     key.write_bytes(pickle.dumps(data))
     return data
 
 
-def dataset(tasks: dict[str, dict], split: str, depth: int, *, strip: bool = False,
-            only_with_metadata: bool = False):
+def dataset(
+    tasks: dict[str, dict],
+    split: str,
+    depth: int,
+    *,
+    strip: bool = False,
+    only_with_metadata: bool = False,
+):
     """Return stacked rows, labels and per-query groups of SPLIT over every task.
 
     STRIP: every query's metadata withheld. ONLY_WITH_METADATA: the queries that have some.
@@ -138,8 +154,9 @@ class Linear:
     """Missing values filled with the train median and flagged; features standardised."""
 
     def __init__(self, rows: np.ndarray) -> None:
-        self.fill = np.array([np.median(c[~np.isnan(c)]) if (~np.isnan(c)).any() else 0.0
-                              for c in rows.T])
+        self.fill = np.array(
+            [np.median(c[~np.isnan(c)]) if (~np.isnan(c)).any() else 0.0 for c in rows.T]
+        )
         filled = np.where(np.isnan(rows), self.fill, rows)
         self.mean, self.scale = filled.mean(axis=0), filled.std(axis=0)
         self.scale[self.scale < 1e-9] = 1.0
@@ -170,17 +187,29 @@ class Linear:
         return self
 
     def part(self) -> dict:
-        return {"fill": self.fill.tolist(), "mean": self.mean.tolist(),
-                "scale": self.scale.tolist(), "weights": self.weights.tolist(),
-                "missing_weights": self.missing_weights.tolist(), "bias": self.bias}
+        return {
+            "fill": self.fill.tolist(),
+            "mean": self.mean.tolist(),
+            "scale": self.scale.tolist(),
+            "weights": self.weights.tolist(),
+            "missing_weights": self.missing_weights.tolist(),
+            "bias": self.bias,
+        }
 
 
 def to_json(main: Linear, without: dict[bool, Linear], depth: int) -> dict:
     """Return the model file: MAIN's part at the top level, the parts for queries without
     metadata (WITHOUT, by whether they have context) under without_metadata."""
-    return {"features": list(FEATURES), "kind": "logistic", "depth": depth, **main.part(),
-            "without_metadata": {("with_context" if context else "without_context"): part.part()
-                                 for context, part in without.items()}}
+    return {
+        "features": list(FEATURES),
+        "kind": "logistic",
+        "depth": depth,
+        **main.part(),
+        "without_metadata": {
+            ("with_context" if context else "without_context"): part.part()
+            for context, part in without.items()
+        },
+    }
 
 
 def lambdarank(tasks: dict[str, dict], depth: int, leaves: int, rounds: int):
@@ -189,11 +218,24 @@ def lambdarank(tasks: dict[str, dict], depth: int, leaves: int, rounds: int):
 
     rows, labels, groups = dataset(tasks, "train", depth)
     booster = lightgbm.train(
-        {"objective": "lambdarank", "num_leaves": leaves, "learning_rate": 0.05,
-         "min_data_in_leaf": 20, "feature_fraction": 0.8, "bagging_fraction": 0.8,
-         "bagging_freq": 1, "lambdarank_truncation_level": 10, "eval_at": [5],
-         "deterministic": True, "num_threads": 1, "seed": 0, "verbose": -1},
-        lightgbm.Dataset(rows, labels, group=groups), num_boost_round=rounds)
+        {
+            "objective": "lambdarank",
+            "num_leaves": leaves,
+            "learning_rate": 0.05,
+            "min_data_in_leaf": 20,
+            "feature_fraction": 0.8,
+            "bagging_fraction": 0.8,
+            "bagging_freq": 1,
+            "lambdarank_truncation_level": 10,
+            "eval_at": [5],
+            "deterministic": True,
+            "num_threads": 1,
+            "seed": 0,
+            "verbose": -1,
+        },
+        lightgbm.Dataset(rows, labels, group=groups),
+        num_boost_round=rounds,
+    )
     return booster.predict
 
 
@@ -220,19 +262,22 @@ def map5(tasks: dict[str, dict], depth: int, score, *, strip: bool = False) -> d
     return {t: quality(d, "dev", depth, score, strip=strip)["MAP@5"] for t, d in tasks.items()}
 
 
-def fit_without_metadata(tasks: dict[str, dict], depth: int,
-                         fusion: dict[str, float]) -> tuple[str, Linear]:
+def fit_without_metadata(
+    tasks: dict[str, dict], depth: int, fusion: dict[str, float]
+) -> tuple[str, Linear]:
     """Return the part for TASKS' queries without metadata at DEPTH: trained on their train
     queries with the metadata withheld, the best on dev (withheld too) of those that rank no
     task below FUSION; the fusion's order when none does."""
     rows, labels, _ = dataset(tasks, "train", depth, strip=True)
-    choices = [("fusion order", Linear(rows).keeping_fusion_order(),
-                sum(fusion[t] for t in tasks))]
+    choices = [("fusion order", Linear(rows).keeping_fusion_order(), sum(fusion[t] for t in tasks))]
     for strength in STRENGTHS:
         model = Linear(rows).fit(rows, labels, strength)
         dev = map5(tasks, depth, model.score, strip=True)
-        print(f"  without metadata ({', '.join(tasks)}), depth {depth} C {strength}: dev MAP@5 "
-              + " ".join(f"{t} {v:.4f}" for t, v in dev.items()), flush=True)
+        print(
+            f"  without metadata ({', '.join(tasks)}), depth {depth} C {strength}: dev MAP@5 "
+            + " ".join(f"{t} {v:.4f}" for t, v in dev.items()),
+            flush=True,
+        )
         if all(dev[t] >= fusion[t] for t in tasks):
             choices.append((f"C {strength}", model, sum(dev.values())))
     name, model, _ = max(choices, key=lambda c: c[2])
@@ -242,12 +287,20 @@ def fit_without_metadata(tasks: dict[str, dict], depth: int,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--output", type=Path, default=DEFAULT_MODEL)
-    parser.add_argument("--compare", action="store_true",
-                        help="also report LightGBM lambdarank models on dev")
-    parser.add_argument("--fresh", action="store_true",
-                        help="compute the features again (they are cached under --cache)")
-    parser.add_argument("--cache", type=Path, default=CACHE,
-                        help=f"folder of the claim databases and features (default {CACHE})")
+    parser.add_argument(
+        "--compare", action="store_true", help="also report LightGBM lambdarank models on dev"
+    )
+    parser.add_argument(
+        "--fresh",
+        action="store_true",
+        help="compute the features again (they are cached under --cache)",
+    )
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        default=CACHE,
+        help=f"folder of the claim databases and features (default {CACHE})",
+    )
     args = parser.parse_args()
     tasks = {task: collect(task, cache=args.cache, fresh=args.fresh) for task in TASKS}
     for task, data in tasks.items():
@@ -267,25 +320,34 @@ def main() -> None:
             main_part = Linear(rows).fit(rows, labels, strength)
             model = to_json(main_part, without, depth)
             dev = map5(tasks, depth, Reranker(model).score)
-            print(f"depth {depth} C {strength} (without metadata: {chosen}): dev MAP@5 " +
-                  " ".join(f"{t} {v:.4f}" for t, v in dev.items()), flush=True)
-            results.append((sum(dev.values()), depth, f"C {strength}, without metadata: "
-                            f"{chosen}", model))
+            print(
+                f"depth {depth} C {strength} (without metadata: {chosen}): dev MAP@5 "
+                + " ".join(f"{t} {v:.4f}" for t, v in dev.items()),
+                flush=True,
+            )
+            results.append(
+                (sum(dev.values()), depth, f"C {strength}, without metadata: {chosen}", model)
+            )
     if args.compare:
         for depth in DEPTHS:
             for leaves, rounds in ((7, 100), (15, 200), (31, 300)):
                 score = lambdarank(tasks, depth, leaves, rounds)
                 dev = map5(tasks, depth, score)
-                print(f"lambdarank depth {depth} leaves {leaves} rounds {rounds}: dev MAP@5 " +
-                      " ".join(f"{t} {v:.4f}" for t, v in dev.items()), flush=True)
+                print(
+                    f"lambdarank depth {depth} leaves {leaves} rounds {rounds}: dev MAP@5 "
+                    + " ".join(f"{t} {v:.4f}" for t, v in dev.items()),
+                    flush=True,
+                )
     _, depth, chosen, model = max(results, key=lambda r: r[0])
     print(f"chosen: depth {depth}, {chosen}")
     score = Reranker(model).score
     for task, data in tasks.items():
         for split in ("train", "dev"):
             for strip in (False, True):
-                print(f"{task} {split} re-ranked, metadata {'withheld' if strip else 'kept'}: "
-                      f"{quality(data, split, depth, score, strip=strip)}")
+                print(
+                    f"{task} {split} re-ranked, metadata {'withheld' if strip else 'kept'}: "
+                    f"{quality(data, split, depth, score, strip=strip)}"
+                )
     args.output.write_text(json.dumps(model, indent=1) + "\n", "utf-8")
     print(f"wrote {args.output}")
 

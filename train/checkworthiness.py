@@ -7,7 +7,7 @@ Features: mean-pooled hidden states of MiniLM layers 2-6 plus claim-level featur
 quantities, comparatives, claim verbs, hedges, ...). Model: logistic regression, balanced
 class weights; C is chosen by F1 on the balanced ClaimBuster dev split (negatives
 down-sampled), the setting of the baseline the issue quotes.
-Run: make train, or .venv/bin/python bench/train_checkworthiness.py [OUT.npz [DEBATE_WEIGHT]]
+Run: make train, or .venv/bin/python -m train.checkworthiness [OUT.npz [DEBATE_WEIGHT]]
 """
 
 from __future__ import annotations
@@ -19,12 +19,11 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score, f1_score
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from bench.datasets import balanced, claimbuster_split, debates_split
+from factcheck.matching import Embedder
+from factcheck.text.checkworthiness import CheckworthinessModel
 
-from bench.datasets import balanced, claimbuster_split, debates_split  # noqa: E402
-from factcheck.matching import Embedder  # noqa: E402
-from factcheck.text.checkworthiness import CheckworthinessModel  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 OUT = ROOT / "factcheck" / "text" / "checkworthiness.npz"
 # Weight of a debate line against a ClaimBuster sentence. 0 (the shipped weights): measured
@@ -37,9 +36,13 @@ if len(sys.argv) > 1:  # e.g. /tmp/try.npz, to compare before replacing the ship
 
 def debate_map(model: LogisticRegression, debates: dict, features: dict) -> float:
     """Mean average precision of MODEL's ranking of each debate's lines."""
-    scores = [average_precision_score([label for _, label in lines],
-                                      model.decision_function(features[name]))
-              for name, lines in debates.items() if any(label for _, label in lines)]
+    scores = [
+        average_precision_score(
+            [label for _, label in lines], model.decision_function(features[name])
+        )
+        for name, lines in debates.items()
+        if any(label for _, label in lines)
+    ]
     return float(np.mean(scores))
 
 
@@ -54,7 +57,8 @@ def main() -> None:
     for name, lines in {**train_debates, **dev_debates}.items():
         lines_text = [text for text, _ in lines]
         debate_features[name] = CheckworthinessModel.features(
-            embedder.encode_layers(lines_text).layers, lines_text)
+            embedder.encode_layers(lines_text).layers, lines_text
+        )
     # Debate lines join the ClaimBuster training sentences; their labels are sparser (the
     # claims a fact-checking desk chose), so they count DEBATE_WEIGHT each.
     used = train_debates if DEBATE_WEIGHT > 0 else {}
@@ -72,15 +76,22 @@ def main() -> None:
         model = LogisticRegression(C=c, max_iter=5000, class_weight="balanced")
         model.fit((train_x - mean) / scale, train_y, sample_weight=weights)
         f1 = f1_score(labels[dev_balanced], model.predict(x[dev_balanced]))
-        print(f"C={c}: dev F1 {f1_score(labels[dev], model.predict(x[dev])):.3f}, "
-              f"balanced dev F1 {f1:.3f}, held-out debates MAP "
-              f"{debate_map(model, dev_debates, scaled_debates):.3f}", flush=True)
+        print(
+            f"C={c}: dev F1 {f1_score(labels[dev], model.predict(x[dev])):.3f}, "
+            f"balanced dev F1 {f1:.3f}, held-out debates MAP "
+            f"{debate_map(model, dev_debates, scaled_debates):.3f}",
+            flush=True,
+        )
         if best is None or f1 > best[0]:
             best = (f1, c, model)
     f1, c, model = best
-    np.savez_compressed(OUT, mean=mean.astype(np.float32), scale=scale.astype(np.float32),
-                        coef=model.coef_[0].astype(np.float32),
-                        intercept=np.float32(model.intercept_[0]))
+    np.savez_compressed(
+        OUT,
+        mean=mean.astype(np.float32),
+        scale=scale.astype(np.float32),
+        coef=model.coef_[0].astype(np.float32),
+        intercept=np.float32(model.intercept_[0]),
+    )
     print(f"chose C={c} (balanced dev F1 {f1:.3f}); wrote {OUT}")
 
 
