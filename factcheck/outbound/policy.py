@@ -48,8 +48,18 @@ _WEB_URL = re.compile(r"https?://[^\s/?#]+\S*", re.IGNORECASE)
 
 
 def is_web_url(url: str) -> bool:
-    """Return True if URL is an http:// or https:// address with a host and no white space."""
-    return _WEB_URL.fullmatch(url) is not None
+    """Return True if URL is an http:// or https:// address with a host and no white space.
+
+    The one test of "is this a web address" for every form and API field that takes one.
+    """
+    if _WEB_URL.fullmatch(url) is None:
+        return False
+    try:
+        parts = urllib.parse.urlsplit(url)
+        host, _port = parts.hostname, parts.port  # .port checks the port is a number in range
+    except ValueError:  # a bad port or a broken IPv6 literal
+        return False
+    return bool(host)
 
 
 class Refused(Exception):

@@ -13,7 +13,6 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from urllib.parse import urlsplit
 
 from blinker import Namespace
 from email_validator import EmailNotValidError, validate_email
@@ -38,6 +37,7 @@ from factcheck.models import (
     User,
     utcnow,
 )
+from factcheck.outbound import is_web_url
 from factcheck.services import audit
 from factcheck.services.errors import Conflict, Forbidden, InvalidInput, NotFound
 from factcheck.services.languages import embed_multilingual, resolve_language
@@ -93,8 +93,7 @@ def _web_address(value: str | None) -> str | None:
     url = _clean(value, name="address", limit=MAX_URL_CHARS, one_line=True)
     if url is None:
         return None
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if not is_web_url(url):
         raise InvalidInput("The address must be a web address starting with http:// or https://.")
     return url
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from factcheck.outbound import OutboundPolicy, Refused
+from factcheck.outbound import OutboundPolicy, Refused, is_web_url
 
 REFUSED = {
     "http://127.0.0.1/": "loopback",
@@ -91,3 +91,23 @@ def test_the_allow_list_names_hosts_addresses_and_networks():
         with pytest.raises(Refused):
             policy.check_url(url)
     assert OutboundPolicy.from_setting(["localhost"]).resolve("localhost", 80)
+
+
+@pytest.mark.parametrize(
+    ("url", "web"),
+    [
+        ("https://news.example/a?b=1#c", True),
+        ("HTTP://News.Example", True),
+        ("http://[2001:db8::1]:8080/x", True),
+        ("ftp://news.example/a", False),
+        ("javascript:alert(1)", False),
+        ("https://news example/a", False),  # white space inside
+        ("https:///path-without-host", False),
+        ("http://:80/", False),
+        ("http://news.example:99999/", False),  # a port out of range
+        ("http://[2001:db8::1/", False),  # a broken IPv6 literal
+        ("", False),
+    ],
+)
+def test_one_rule_says_what_a_web_address_is(url, web):
+    assert is_web_url(url) is web

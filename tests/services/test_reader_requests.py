@@ -85,6 +85,8 @@ def test_a_url_alone_groups_by_the_url(session, matcher):
     [
         ({"text": " ", "url": None}, "Tell us the claim"),
         ({"text": "x", "url": "javascript:alert(1)"}, "must be a web address"),
+        ({"text": "x", "url": "https://news example/a"}, "must be a web address"),
+        ({"text": "x", "url": "http://:80/a"}, "must be a web address"),
         ({"text": "x", "email": "a@b.org"}, "does not send replies by email"),
         ({"text": "y" * 1001}, "The claim is too long"),
         ({"text": "x", "note": "n" * 2001}, "The note is too long"),
