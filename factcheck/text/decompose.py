@@ -8,51 +8,26 @@ in place of a relative pronoun, "is" between a name and its appositive.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from spacy.tokens import Span, Token
 
+from factcheck.text.tree import (
+    SUBJECTS,
+    Atom,
+    conjuncts_of,
+    noun_phrase,
+    subject_of,
+    subtree,
+    text_of,
+)
+
 MAX_CLAIMS_PER_SENTENCE = 8
-SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 # Coordinated words in these roles are separate claims ("is an activist and a politician",
 # "have batteries, starters and seats"); subjects and prepositional objects are not split,
 # because "Belarus and Russia agreed" or "a venture between Belarus and China" is one fact.
 SPLIT_NOUN_DEPS = {"attr", "dobj", "acomp", "oprd"}
 VERB_POS = {"VERB", "AUX"}
 RELATIVE_PRONOUNS = {"who", "which", "whom"}
-
-
-@dataclass(frozen=True)
-class Atom:
-    """One atomic claim: sentence tokens kept, plus inserted text keyed by position."""
-
-    tokens: frozenset[int]
-    inserts: tuple[tuple[float, str], ...] = ()
-    replaced: dict[int, str] = field(default_factory=dict, hash=False, compare=False)
-
-    def render(self, doc) -> str:
-        parts: list[tuple[float, str]] = list(self.inserts)
-        for i in self.tokens:
-            token = doc[i]
-            text = self.replaced.get(i, token.text)
-            # A removed neighbour ("mayor[, who ...,] cut") leaves no space: add one.
-            space = token.whitespace_ or ("" if i + 1 in self.tokens else " ")
-            parts.append((float(i), text + space))
-        return "".join(text for _, text in sorted(parts, key=lambda p: p[0]))
-
-
-def subtree(token: Token) -> set[int]:
-    return {t.i for t in token.subtree}
-
-
-def _conjuncts(token: Token) -> list[Token]:
-    """Return the tokens coordinated with TOKEN (its conj chain), in order."""
-    found, stack = [], [c for c in token.children if c.dep_ == "conj"]
-    while stack:
-        conj = stack.pop(0)
-        found.append(conj)
-        stack.extend(c for c in conj.children if c.dep_ == "conj")
-    return sorted(found, key=lambda t: t.i)
 
 
 def _own_part(token: Token, conjuncts: Iterable[Token]) -> set[int]:
@@ -66,38 +41,12 @@ def _own_part(token: Token, conjuncts: Iterable[Token]) -> set[int]:
     return own
 
 
-def _text(doc, ids: Iterable[int]) -> str:
-    ids = sorted(ids)
-    return "".join(doc[i].text_with_ws for i in ids).strip()
-
-
-def _subject(verb: Token) -> Token | None:
-    """Return the subject of VERB, looking up through coordinated and open-clause verbs."""
-    for child in verb.children:
-        if child.dep_ in SUBJECTS:
-            return child
-    if verb.dep_ in {"conj", "xcomp"} and verb.head is not verb:
-        return _subject(verb.head)
-    return None
-
-
-def _clean_np(token: Token, doc) -> set[int]:
-    """The noun phrase of TOKEN without relative clauses, appositives or trailing commas."""
-    ids = subtree(token)
-    for child in token.children:
-        if child.dep_ in {"relcl", "appos", "acl"} or (child.dep_ == "punct" and child.i > token.i):
-            ids -= subtree(child)
-    for conj in _conjuncts(token):
-        ids -= subtree(conj)
-    return ids
-
-
 def _split_coordination(atom: Atom, doc, sentence: Span) -> list[Atom]:
     """Split the first coordination found inside ATOM into one atom per conjunct."""
     for token in sentence:
         if token.i not in atom.tokens:
             continue
-        conjuncts = [c for c in _conjuncts(token) if c.i in atom.tokens]
+        conjuncts = [c for c in conjuncts_of(token) if c.i in atom.tokens]
         if not conjuncts or token.dep_ == "conj":
             continue
         is_verb = token.pos_ in VERB_POS and all(c.pos_ in VERB_POS for c in conjuncts)
@@ -116,15 +65,15 @@ def _split_coordination(atom: Atom, doc, sentence: Span) -> list[Atom]:
             )
         ]
         for conj in conjuncts:
-            conj_part = _own_part(conj, _conjuncts(conj)) & atom.tokens
+            conj_part = _own_part(conj, conjuncts_of(conj)) & atom.tokens
             inserts = list(atom.inserts)
             keep = atom.tokens - whole
             if is_verb and not any(c.dep_ in SUBJECTS for c in conj.children):
                 # "X focuses on A and recently started B": B's subject is X's.
-                subject = _subject(token)
+                subject = subject_of(token)
                 if subject is not None and subject.i not in subtree(conj):
                     inserts.append(
-                        (min(conj_part) - 0.5, _text(doc, _clean_np(subject, doc)) + " ")
+                        (min(conj_part) - 0.5, text_of(doc, noun_phrase(subject, doc)) + " ")
                     )
             elif not is_verb:
                 determiners = [c for c in token.children if c.dep_ in {"det", "poss"}]
@@ -164,10 +113,10 @@ def _with_shared(atom: Atom, item: Token, before: list[Token], after: list[Token
     inserts = list(atom.inserts)
     own_left = any(c.dep_ in {"det", "poss", "amod", "compound", "nummod"} for c in item.lefts)
     if before and not own_left:
-        inserts.append((item.i - 0.25, " ".join(_text(doc, subtree(m)) for m in before) + " "))
+        inserts.append((item.i - 0.25, " ".join(text_of(doc, subtree(m)) for m in before) + " "))
     missing = [m for m in after if m.i not in atom.tokens]
     if missing:
-        inserts.append((item.i + 0.5, " ".join(_text(doc, subtree(m)) for m in missing) + " "))
+        inserts.append((item.i + 0.5, " ".join(text_of(doc, subtree(m)) for m in missing) + " "))
     return Atom(atom.tokens, tuple(inserts), atom.replaced)
 
 
@@ -181,12 +130,12 @@ def _article_for(determiner: Token, word: Token) -> str:
 def _referent(noun: Token, doc) -> set[int]:
     """What a relative clause on NOUN is about: the subject, when NOUN is a predicate noun."""
     if noun.dep_ == "attr" and noun.head.lemma_ == "be":
-        subject = _subject(noun.head)
+        subject = subject_of(noun.head)
         if subject is not None:
-            return _clean_np(subject, doc)
+            return noun_phrase(subject, doc)
     if noun.dep_ == "conj":
         return _referent(noun.head, doc)
-    return _clean_np(noun, doc)
+    return noun_phrase(noun, doc)
 
 
 def _relative_clauses(atom: Atom, doc, sentence: Span) -> list[Atom]:
@@ -213,7 +162,7 @@ def _relative_clauses(atom: Atom, doc, sentence: Span) -> list[Atom]:
         if not descriptive:
             continue  # "the few nations that recognized him": cutting it changes the meaning
         clause = subtree(token)
-        referent = _text(doc, _referent(token.head, doc))
+        referent = text_of(doc, _referent(token.head, doc))
         extra.append(
             Atom(frozenset(clause - {pronoun.i}), ((pronoun.i - 0.5, referent + " "),), {})
         )
@@ -242,11 +191,11 @@ def _appositives(atom: Atom, doc, sentence: Span) -> list[Atom]:
         if appositive is None:
             continue
         appo_ids = (
-            _clean_np(appositive, doc)
+            noun_phrase(appositive, doc)
             if isinstance(appositive, Token)
             else {t.i for t in appositive}
         )
-        noun_ids = _clean_np(noun, doc) - appo_ids
+        noun_ids = noun_phrase(noun, doc) - appo_ids
         before, after = min(appo_ids) - 1, max(appo_ids) + 1
         if before >= 0 and after < len(doc) and doc[before].text == "(" and doc[after].text == ")":
             tokens -= appo_ids | {before, after}  # "(IOC)": an abbreviation, not a claim
@@ -267,7 +216,7 @@ def _appositives(atom: Atom, doc, sentence: Span) -> list[Atom]:
         if name_is_appositive:
             # The name replaces the description in the main claim.
             tokens -= noun_ids
-            inserts.append((min(noun_ids) + 0.25, _text(doc, name) + " "))
+            inserts.append((min(noun_ids) + 0.25, text_of(doc, name) + " "))
     return [Atom(frozenset(tokens), tuple(inserts), replaced), *extra]
 
 
@@ -276,13 +225,13 @@ def _description_after_name(name: set[int], description: set[int], doc) -> Atom:
     # "BelGee is the joint venture ...": the description no longer starts the sentence.
     lowered = {first.i: first.lower_} if first.pos_ == "DET" else {}
     return Atom(
-        frozenset(description), ((min(description) - 0.5, _text(doc, name) + " is "),), lowered
+        frozenset(description), ((min(description) - 0.5, text_of(doc, name) + " is "),), lowered
     )
 
 
 def _appositive_pair(token: Token, sentence: Span) -> tuple[Token | Span | None, Token | None]:
     if token.dep_ == "appos":
-        if _conjuncts(token.head) or token.head.dep_ == "conj":
+        if conjuncts_of(token.head) or token.head.dep_ == "conj":
             return None, None  # "Apple, Google and Microsoft, the biggest firms": all three
         return token, token.head
     # "The venture between Belarus and China, BelGee, increased ...": the parser often reads a
@@ -299,7 +248,7 @@ def _appositive_pair(token: Token, sentence: Span) -> tuple[Token | Span | None,
         and token.doc[token.i - 1].text == ","
     ):
         verb = sentence.root
-        subject = _subject(verb)
+        subject = subject_of(verb)
         nxt = token.doc[token.i + 2] if token.i + 2 < len(token.doc) else None
         if subject is not None and nxt is not None and (nxt.i == verb.i or nxt.head.i == verb.i):
             entity = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)

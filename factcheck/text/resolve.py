@@ -1,6 +1,6 @@
 """Make an atomic claim stand alone from the parse: what "the ..." and "its" refer to.
 
-Works on an Atom (decompose.py) before it is rendered, so a claim keeps the span of its
+Works on an Atom (tree.py) before it is rendered, so a claim keeps the span of its
 words: words are added or blanked, never moved.
 - A definite description or a possessive in the claim's subject resolves to the article's
   earlier mention: "The plant employs 500" after "Nordwind Motors opened a new plant in
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from factcheck.text.decompose import Atom, _clean_np, _subject, _text
+from factcheck.text.decompose import Atom, noun_phrase, subject_of, text_of
 
 DEFINITE = {"the", "this", "that", "these", "those"}
 # An event noun names the verb it comes from: agree -> agreement, decide -> decision.
@@ -71,12 +71,12 @@ class Mentions:
                 if description is not None:
                     self.things[token.lemma_.lower()] = (self.sentence, description)
             elif token.pos_ == "VERB":
-                subject = _subject(token)
+                subject = subject_of(token)
                 if subject is not None and _is_named(subject):
                     names = [subject, *[c for c in subject.conjuncts]]
                     self.events[token.lemma_.lower()] = (
                         self.sentence,
-                        [_text(doc, _own_np(n, doc)) for n in names],
+                        [text_of(doc, _own_np(n, doc)) for n in names],
                     )
 
     def thing(self, lemma: str) -> str | None:
@@ -121,7 +121,7 @@ def _own_np(token: Token, doc) -> set[int]:
     """TOKEN's noun phrase without its determiner, numbers, clauses or list."""
     return {
         i
-        for i in _clean_np(token, doc)
+        for i in noun_phrase(token, doc)
         if doc[i].dep_ not in {"det", "nummod", "punct", "cc", "preconj"}
         or doc[i].head.i != token.i
     }
@@ -134,10 +134,10 @@ def _description(noun: Token, doc) -> str | None:
     words = _own_np(noun, doc)
     if any(doc[i].pos_ == "PRON" for i in words):
         return None
-    owner = _subject(noun.head) if noun.dep_ == "dobj" else None
+    owner = subject_of(noun.head) if noun.dep_ == "dobj" else None
     if owner is not None and _is_named(owner) and not owner.conjuncts:
-        return f"{possessive(_text(doc, _own_np(owner, doc)))} {_text(doc, words)}"
-    return f"the {_text(doc, words)}" if len(words) > 1 else None
+        return f"{possessive(text_of(doc, _own_np(owner, doc)))} {text_of(doc, words)}"
+    return f"the {text_of(doc, words)}" if len(words) > 1 else None
 
 
 def resolve_references(atom: Atom, doc, mentions: Mentions, organisations: list[str]) -> Atom:
