@@ -14,6 +14,7 @@ from factcheck.extensions import db
 from factcheck.models import MAX_ID, Alert, AlertState, TokenScope
 from factcheck.services import alerts as alert_service
 from factcheck.services.claimreview import iso
+from factcheck.services.repeats import repeated_this_week
 
 STATES = [s.value for s in AlertState]
 
@@ -67,7 +68,7 @@ def list_alerts():
         db.session, state=AlertState(state) if state else None, before_id=before, limit=size + 1
     )
     shown = found[:size]
-    repeats = alert_service.repeat_outlets(db.session, {a.other_id for a in shown})
+    repeats = repeated_this_week(db.session, {a.other_id for a in shown})
     body: dict[str, Any] = {"alerts": [alert_json(a, repeats) for a in shown]}
     if len(found) > size:
         body["nextPageToken"] = pagination.make_token(key, {"b": shown[-1].id})

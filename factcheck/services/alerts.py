@@ -10,15 +10,13 @@ verdict is carried) or dismisses it. Each alert also goes to webhooks as claim.r
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
 
-from sqlalchemy import String, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.models import (
     Alert,
     AlertState,
-    Article,
     Claim,
     ClaimLink,
     LinkState,
@@ -33,8 +31,6 @@ from factcheck.services import audit
 from factcheck.services.errors import Conflict, Forbidden, NotFound
 from factcheck.services.links import DEFAULT_THRESHOLDS, Thresholds, decide_link
 from factcheck.services.transaction import transaction
-
-REPEAT_WINDOW = timedelta(days=7)
 
 
 def raise_for_links(session: Session, links: Sequence[ClaimLink]) -> list[Alert]:
@@ -115,28 +111,6 @@ def get_alert(session: Session, alert_id: int) -> Alert:
     if alert is None:
         raise NotFound(f"There is no alert with id {alert_id}.")
     return alert
-
-
-def repeat_outlets(
-    session: Session, other_ids: Sequence[int], *, since: datetime | None = None
-) -> dict[int, int]:
-    """Return, per earlier claim, how many outlets repeated it since SINCE (a week ago)."""
-    if not other_ids:
-        return {}
-    since = since or utcnow() - REPEAT_WINDOW
-    outlet = func.coalesce(Article.outlet, cast(Article.id, String))
-    rows = session.execute(
-        select(Alert.other_id, func.count(outlet.distinct()))
-        .join(Claim, Claim.id == Alert.claim_id)
-        .join(Article, Article.id == Claim.article_id)
-        .where(
-            Alert.other_id.in_(list(other_ids)),
-            Alert.created_at >= since,
-            Alert.state != AlertState.DISMISSED,
-        )
-        .group_by(Alert.other_id)
-    )
-    return dict(rows.all())
 
 
 def _decide(session: Session, alert_id: int, actor: User) -> Alert:

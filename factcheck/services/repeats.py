@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import String, Subquery, cast, func, literal, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from factcheck.models import VERDICT_RELATIONS, Article, Claim, ClaimLink, LinkState
+from factcheck.models import VERDICT_RELATIONS, Article, Claim, ClaimLink, LinkState, utcnow
 
 RANKING_WINDOW = timedelta(days=1)  # "many sources in a day" moves a claim up the queue
 SHOWN_WINDOW = timedelta(days=7)  # "repeated by 7 outlets this week"
@@ -72,3 +72,9 @@ def repeated_by(session: Session, claim_ids: Collection[int], *, since: datetime
     rows = repeats_subquery(since)
     found = session.execute(select(rows.c.claim_id, rows.c.n).where(rows.c.claim_id.in_(claim_ids)))
     return {claim_id: outlets for claim_id, outlets in found}
+
+
+def repeated_this_week(session: Session, claim_ids: Collection[int]) -> dict[int, int]:
+    """Return "repeated by N outlets this week" for those of CLAIM_IDS repeated at all: the
+    figure the dashboard and the alerts show."""
+    return repeated_by(session, claim_ids, since=utcnow() - SHOWN_WINDOW)

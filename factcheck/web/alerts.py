@@ -10,6 +10,7 @@ from factcheck.extensions import db, get_matcher
 from factcheck.models import AlertState, Role, valid_id
 from factcheck.services import alerts as alert_service
 from factcheck.services.demo import demo_hidden
+from factcheck.services.repeats import repeated_this_week
 from factcheck.web.forms import BaseForm
 from factcheck.web.permissions import ANY_ROLE, roles_required
 
@@ -50,7 +51,7 @@ def index():
         alerts=shown,
         state=state,
         states=list(STATES),
-        repeats=alert_service.repeat_outlets(db.session, {a.other_id for a in shown}),
+        repeats=repeated_this_week(db.session, {a.other_id for a in shown}),
         next_before=shown[-1].id if len(found) > PAGE_SIZE else None,
         form=AlertDecisionForm(formdata=None),
         can_decide=current_user.has_role(Role.CHECKER),

@@ -15,6 +15,7 @@ from factcheck.services import alerts, webhooks
 from factcheck.services.articles import ingest_article
 from factcheck.services.demo import load_samples
 from factcheck.services.errors import Conflict, Forbidden
+from factcheck.services.repeats import repeated_this_week
 
 REPEAT = (
     "Bats are blind. You can see the Great Wall of China from the Moon. The jazz "
@@ -55,7 +56,7 @@ def test_claims_matching_published_verdicts_raise_alerts(repeated, session):
     wall = next(a for a in raised if a is not bats)
     assert not wall.automatic and wall.link.state is LinkState.SUGGESTED
     assert wall.review.rating == "false"
-    assert alerts.repeat_outlets(session, [bats.other_id]) == {bats.other_id: 1}
+    assert repeated_this_week(session, [bats.other_id]) == {bats.other_id: 1}
 
 
 @pytest.mark.model  # "the council said" now stays in the claim: a paraphrase
