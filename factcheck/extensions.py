@@ -40,10 +40,13 @@ def outbound_policy(config: Mapping[str, Any] | None = None) -> OutboundPolicy:
     return OutboundPolicy.from_setting(config["FETCH_ALLOW_HOSTS"])
 
 
-def make_fetcher(config: Mapping[str, Any], pacing_url: str | None = None) -> Fetcher:
+def make_fetcher(
+    config: Mapping[str, Any], pacing_url: str | None = None, site: str | None = None
+) -> Fetcher:
     """Return a Fetcher with the FETCH_* settings of CONFIG, its turns per host kept at
-    PACING_URL (the job engine's storage; this process alone when None)."""
-    site = config["PUBLIC_BASE_URL"] or f"https://{config['PUBLISHER_SITE']}"
+    PACING_URL (the job engine's storage; this process alone when None). Its User-Agent
+    names SITE (where people read our verdicts; else CONFIG's) unless FETCH_USER_AGENT is set."""
+    site = site or config["PUBLIC_BASE_URL"] or f"https://{config['PUBLISHER_SITE']}"
     agent = config["FETCH_USER_AGENT"] or f"factcheck/0.1 (fact-checking workbench; +{site})"
     interval = float(config["FETCH_MIN_INTERVAL_SECONDS"])
     return Fetcher(
@@ -64,24 +67,25 @@ def make_fetcher(config: Mapping[str, Any], pacing_url: str | None = None) -> Fe
 def get_fetcher() -> Fetcher:
     """Return the current app's fetcher (it keeps robots.txt and pacing between requests).
 
-    Made on first use, and again if a FETCH_* setting changed since. Its turns per host are
-    kept in the job engine's storage, so every process of the deployment shares them.
+    Made on first use, and again if a FETCH_* setting or the site (settings page) changed.
+    Its turns per host are kept in the job engine's storage, so every process of the
+    deployment shares them.
     """
     from factcheck.job_engine import storage_url  # the engine's module imports this one
+    from factcheck.services.settings import current_publishing
 
-    settings = tuple(
-        (key, str(value))
-        for key, value in current_app.config.items()
-        if key.startswith("FETCH_") or key == "JOBS_URL"
-    )
+    config = current_app.config
+    publishing = current_publishing()  # the settings page names the site in the User-Agent
+    site = publishing.base_url or f"https://{publishing.site}"
+    fetch = ((key, str(value)) for key, value in config.items() if key.startswith("FETCH_"))
+    settings = (*fetch, ("JOBS_URL", str(config.get("JOBS_URL"))), ("site", site))
     cached = current_app.extensions.get(FETCHER_KEY)
     if cached is None or cached[0] != settings:
         if cached is not None:
             cached[1].close()
+        pacing = storage_url(config, current_app.instance_path)
         cached = current_app.extensions[FETCHER_KEY] = (
             settings,
-            make_fetcher(
-                current_app.config, storage_url(current_app.config, current_app.instance_path)
-            ),
+            make_fetcher(config, pacing, site=site),
         )
     return cached[1]

@@ -207,15 +207,12 @@ def reply_links(request: ReaderRequest, review: Review) -> ReplyLinks:
 
 def reply_to_readers(claim_id: int) -> dict[str, Any]:
     """Email the readers who wait on the verdict of claim CLAIM_ID (one message each)."""
-    settings = SmtpSettings.from_config(current_app.config)
+    who = publisher()
+    settings = SmtpSettings.from_config(current_app.config, name=who.name, site=who.site)
     if settings is None:
         raise InvalidInput("No SMTP_HOST is set: readers' replies cannot be sent.")
     sent = send_replies(
-        db.session,
-        claim_id,
-        settings=settings,
-        links=reply_links,
-        publisher=publisher().name,
+        db.session, claim_id, settings=settings, links=reply_links, publisher=who.name
     )
     return {"sent": sent}
 

@@ -34,11 +34,16 @@ class SmtpSettings:
     timeout: float = 30.0
 
     @classmethod
-    def from_config(cls, config: Mapping[str, object]) -> SmtpSettings | None:
-        """Return the SMTP_* settings of CONFIG, or None when no SMTP_HOST is set."""
+    def from_config(
+        cls, config: Mapping[str, object], *, name: str | None = None, site: str | None = None
+    ) -> SmtpSettings | None:
+        """Return the SMTP_* settings of CONFIG, or None when no SMTP_HOST is set. Without
+        SMTP_FROM the sender is "NAME <noreply@SITE>": the publisher set on the settings page
+        (services/settings.py), else PUBLISHER_NAME and PUBLISHER_SITE of CONFIG."""
         if not config.get("SMTP_HOST"):
             return None
-        site, name = config["PUBLISHER_SITE"], str(config["PUBLISHER_NAME"])
+        name = name or str(config["PUBLISHER_NAME"])
+        site = site or str(config["PUBLISHER_SITE"])
         return cls(
             host=str(config["SMTP_HOST"]),
             port=int(config["SMTP_PORT"]),

@@ -112,4 +112,4 @@ def sitemap():
 
 @bp.context_processor
 def _names() -> dict[str, object]:
-    return {"publisher_name": current_app.config["PUBLISHER_NAME"], "public_slug": public.slug}
+    return {"publisher_name": publisher().name, "public_slug": public.slug}

@@ -23,13 +23,14 @@ FETCHING = """
 import sys, time
 from pathlib import Path
 from factcheck import create_app
-from factcheck.extensions import get_fetcher
+from factcheck.extensions import db, get_fetcher
 
 jobs_url, base, go, name, pages = sys.argv[1:]
 app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "pace",
                   "JOBS_URL": jobs_url, "FETCH_ALLOW_HOSTS": "127.0.0.1",
                   "FETCH_MIN_INTERVAL_SECONDS": INTERVAL})
 with app.app_context():
+    db.create_all()  # the fetcher reads the publishing settings (its User-Agent names the site)
     fetcher = get_fetcher()
     print("ready", flush=True)
     while not Path(go).exists():

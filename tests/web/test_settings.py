@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from factcheck.extensions import get_fetcher
 from factcheck.publishing import publisher
+from factcheck.services.reader_replies import SmtpSettings
 from factcheck.services.settings import public_base_url
 from tests.conftest import login
 
@@ -33,6 +35,21 @@ def test_placeholders_are_flagged_until_an_admin_sets_them(admin, app):
         assert public_base_url() == "https://checks.northfield.org/desk"
         assert publisher().name == "Northfield Checks"
         assert publisher().site == "checks.northfield.org"
+
+
+def test_every_place_that_names_the_desk_follows_the_settings_page(admin, client, app):
+    with app.app_context():
+        assert f"+https://{app.config['PUBLISHER_SITE']})" in get_fetcher().settings.user_agent
+    assert admin.post("/admin/settings/", data=SETTINGS).status_code == 302
+    # The public pages' title and brand, the fetcher's User-Agent, the readers' emails' sender.
+    assert "Northfield Checks · verdicts" in client.get("/v/").text
+    with app.app_context():
+        agent = get_fetcher().settings.user_agent
+        assert "+https://checks.northfield.org/desk)" in agent
+        smtp = dict(app.config, SMTP_HOST="127.0.0.1")
+        who = publisher()
+        sender = SmtpSettings.from_config(smtp, name=who.name, site=who.site).sender
+    assert sender == "Northfield Checks <noreply@checks.northfield.org>"
 
 
 def test_without_a_setting_the_config_and_the_request_decide(app):
