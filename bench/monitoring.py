@@ -7,7 +7,11 @@ tenth page also repeats a claim imported with a published verdict, so alerts are
 
 Prints, each phase on a fresh copy of one seeded SQLite database and a fresh Huey queue:
   raw        fetch + extract + ingest of the first RAW_ARTICLES pages in this one process,
-             no job engine
+             no job engine, with the default ENCODER_THREADS (2 here) and again with 1; the
+             cores it kept busy (its CPU time over its wall time): what one process already
+             takes of the machine, so what a second one can add; then two such processes
+             (1 thread each) at once on separate copies: the most two processes get out of
+             this machine, to read the consumers' figures against
   1 / 2      consumers (`flask jobs work` processes) polling the feeds and ingesting every
              item: articles per minute from the first poll to the last article, as a ratio
              of the raw rate; a consumer's memory (VmRSS) after 100 articles and at the end.
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -37,6 +42,7 @@ import tempfile
 import time
 from datetime import UTC
 from pathlib import Path
+from types import SimpleNamespace
 
 from sqlalchemy import func, select
 
@@ -56,10 +62,15 @@ CHECKED = 300  # claims imported with a published verdict
 SENTENCES_PER_ARTICLE = 6
 
 
-def config_for(folder: Path, consumers: int = 1) -> dict[str, str]:
-    """The settings of a phase; CONSUMERS on this machine split its cores for encoding."""
+def encoder_threads(consumers: int) -> int:
+    """CONSUMERS on this machine split its cores for encoding."""
+    return max(1, (os.cpu_count() or 2) // consumers)
+
+
+def config_for(folder: Path, consumers: int = 1, threads: int | None = None) -> dict[str, str]:
+    """The settings of a phase: THREADS encoder threads, else CONSUMERS' share of the cores."""
     return {
-        "ENCODER_THREADS": str(max(1, (os.cpu_count() or 2) // consumers)),
+        "ENCODER_THREADS": str(threads or encoder_threads(consumers)),
         "DATABASE_URL": f"sqlite:///{folder / 'app.sqlite3'}",
         "SECRET_KEY": "bench",
         "JOBS_URL": f"sqlite:///{folder / 'jobs.sqlite3'}",
@@ -163,24 +174,55 @@ def count_articles() -> int:
     return db.session.scalar(select(func.count(Article.id)))
 
 
-def raw_rate(folder: Path, site: Site, paths: list[str]) -> float:
-    """Articles per minute: fetch + extract + ingest in this process, one after another."""
-    app = app_for(config_for(folder))
+def raw_rate(folder: Path, site: Site, paths: list[str], threads: int) -> tuple[float, float]:
+    """Return (articles per minute, cores kept busy): fetch + extract + ingest in this process,
+    one after another, encoding on THREADS threads."""
+    app = app_for(config_for(folder, threads=threads))
     with app.app_context():
         matcher, fetcher = get_matcher(), get_fetcher()
         thresholds = matcher.thresholds  # read from the config once, by the app
         pages.ingest_url(
             db.session, matcher, fetcher, f"{site.url}{paths[-1]}", thresholds=thresholds
         )  # warm up: the parser loads on first use
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         for path in paths[:-1]:
             pages.ingest_url(
                 db.session, matcher, fetcher, f"{site.url}{path}", thresholds=thresholds
             )
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
         db.session.remove()
         db.engine.dispose()
-    return (len(paths) - 1) / elapsed * 60
+    return (len(paths) - 1) / elapsed * 60, cpu / elapsed
+
+
+def _raw_child(folder: str, url: str, paths: list[str], results) -> None:
+    results.put(raw_rate(Path(folder), SimpleNamespace(url=url), paths, threads=1)[0])
+
+
+def parallel_raw_rate(seed: Path, site: Site, paths: list[str], processes: int = 2) -> float:
+    """Articles per minute of PROCESSES raw loops (1 encoder thread each) run at the same time,
+    each on its own copy of the database and its own share of PATHS (plus a warm-up page)."""
+    spawn = multiprocessing.get_context("spawn")
+    results = spawn.Queue()
+    share = (len(paths) - 1) // processes
+    children = [
+        spawn.Process(
+            target=_raw_child,
+            args=(
+                str(fresh(seed, f"parallel{i}")),
+                site.url,
+                [*paths[i * share : (i + 1) * share], paths[-1]],
+                results,
+            ),
+        )
+        for i in range(processes)
+    ]
+    for child in children:
+        child.start()
+    rates = [results.get() for _ in children]
+    for child in children:
+        child.join()
+    return sum(rates)
 
 
 def add_sources(site: Site, feeds: int, interval: int = 60) -> list[int]:
@@ -337,13 +379,28 @@ def main() -> None:
         seed_database(seed, checked)
         site, paths = build_site(args.articles, args.feeds, checked)
         with site:
-            raw = None
+            raw = raw_one_thread = None
             if "raw" not in skip:
+                pages_ = paths[: args.raw_articles + 1]
+                measured = min(args.raw_articles, len(paths) - 1)
+                for name, threads in (("raw", encoder_threads(1)), ("raw1", 1)):
+                    load = os.getloadavg()[0]
+                    rate, cores = raw_rate(fresh(seed, name), site, pages_, threads)
+                    print(
+                        f"raw single-process ingest of {measured} pages, ENCODER_THREADS "
+                        f"{threads}: {rate:.1f} articles/min, {cores:.2f} cores busy "
+                        f"(load {load:.1f} at its start)"
+                    )
+                    if name == "raw":
+                        raw = rate
+                    else:
+                        raw_one_thread = rate
                 load = os.getloadavg()[0]
-                raw = raw_rate(fresh(seed, "raw"), site, paths[: args.raw_articles + 1])
+                both = parallel_raw_rate(seed, site, paths[: 2 * args.raw_articles + 1])
                 print(
-                    f"raw single-process ingest of {min(args.raw_articles, len(paths) - 1)} "
-                    f"pages: {raw:.1f} articles/min (load {load:.1f} at its start)"
+                    f"two raw processes at once (1 encoder thread each, {measured} pages each): "
+                    f"{both:.1f} articles/min together, {both / raw_one_thread:.2f} x one of them "
+                    f"alone (load {load:.1f} at the start)"
                 )
             for name, how_many in (("one", 1), ("two", 2)):
                 if name in skip:
@@ -356,6 +413,8 @@ def main() -> None:
                 )
                 rate = result.get("rate_until_kill", result["rate"])
                 ratio = f", {rate / raw:.2f} x raw" if raw else ""
+                if raw_one_thread:
+                    ratio += f" ({rate / raw_one_thread:.2f} x raw with 1 encoder thread)"
                 until = f" until the kill at {result['killed_at']}" if kill_at else ""
                 print(
                     f"{how_many} consumer(s) (load {result['load']:.1f} at the start, "
