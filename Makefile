@@ -54,10 +54,12 @@ $(AXE): tools/package.json tools/package-lock.json | $(NPM)
 test: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM) $(AXE)
 	$(BIN)/python -m pytest
 
-# Everything but the tests marked `model` (real sentence-model similarities, extraction scores,
-# the evaluation): the others run on a fake encoder (tests/fake_encoder.py).
-test-fast: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM) $(AXE)
-	$(BIN)/python -m pytest -m "not model"
+# The tier to run while working: on SQLite alone, on the fake encoder (tests/fake_encoder.py),
+# over the cores (pytest-xdist). Left to `make test`: the tests marked `model` (real
+# sentence-model similarities, extraction scores), `browser` (tests/e2e, chromium) and `slow`
+# (other processes of the app, 10,000-item inputs, waiting out timeouts), and PostgreSQL.
+test-fast: $(VENV)/.installed-dev $(REDIS_SERVER)
+	$(BIN)/python -m pytest -m "not model and not browser and not slow" --sqlite-only -n auto
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

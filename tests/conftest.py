@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
 from werkzeug.security import generate_password_hash
 
 from factcheck import create_app
@@ -92,6 +95,36 @@ def cheap_password_hashes() -> Iterator[None]:
     users_module._dummy_hash.cache_clear()
 
 
+class _SessionBytecode(BytecodeCache):
+    """Compiled templates kept for the test session (keyed by the template's source hash)."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def templates_compiled_once() -> Iterator[None]:
+    """Every test makes its own app, and each app's Jinja compiled every template again (a
+    quarter of the web tests' time): the apps of the session share the compiled code."""
+    cache, original = _SessionBytecode(), Flask.create_jinja_environment
+
+    def create_jinja_environment(self: Flask):
+        environment = original(self)
+        environment.bytecode_cache = cache
+        return environment
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Flask, "create_jinja_environment", create_jinja_environment)
+        yield
+
+
 @pytest.fixture(scope="session", autouse=True)
 def fake_encoder() -> Iterator[None]:
     """Give every app the fake encoder, and refuse to load the real model, by default."""
@@ -117,6 +150,14 @@ def encoder(request: pytest.FixtureRequest) -> Iterator[None]:
 BOTH_DATABASES = ("services", "matching", "api")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--sqlite-only",
+        action="store_true",
+        help="leave out the runs on PostgreSQL (make test-fast)",
+    )
+
+
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     """Run every test of BOTH_DATABASES that uses a database once per database."""
     if (
@@ -125,6 +166,25 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         and not metafunc.definition.get_closest_marker("sqlite_only")
     ):
         metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the browser tests (tests/e2e) `browser`, so the fast tier can leave them out; with
+    --sqlite-only, leave out the runs on PostgreSQL (deselected, not skipped)."""
+    e2e = Path(__file__).parent / "e2e"
+    for item in items:
+        if e2e in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+    if config.getoption("--sqlite-only"):
+        on_postgres = [item for item in items if _runs_on_postgresql(item)]
+        if on_postgres:
+            config.hook.pytest_deselected(items=on_postgres)
+            items[:] = [item for item in items if not _runs_on_postgresql(item)]
+
+
+def _runs_on_postgresql(item: pytest.Item) -> bool:
+    callspec = getattr(item, "callspec", None)
+    return callspec is not None and "postgresql" in callspec.params.values()
 
 
 @pytest.fixture(scope="session")
@@ -190,8 +250,27 @@ def make_app(tmp_path: Path, **overrides: object) -> Flask:
     config.update(overrides)
     app = create_app(config)
     with app.app_context():
-        db.create_all()
+        create_tables()
     return app
+
+
+_empty_schema: list[sqlite3.Connection] = []  # an in-memory database with the tables, once made
+
+
+def create_tables() -> None:
+    """db.create_all() for the current app; an in-memory SQLite database gets a copy of the
+    session's first one instead (sqlite3's backup: a fraction of a millisecond, not 25)."""
+    if str(db.engine.url) != "sqlite://":
+        db.create_all()
+        return
+    if not _empty_schema:
+        db.create_all()
+        _empty_schema.append(sqlite3.connect(":memory:", check_same_thread=False))
+        with db.engine.connect() as connection:  # the app's one in-memory connection
+            connection.connection.driver_connection.backup(_empty_schema[0])
+        return
+    with db.engine.connect() as connection:
+        _empty_schema[0].backup(connection.connection.driver_connection)
 
 
 @pytest.fixture

@@ -171,6 +171,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@pytest.mark.slow  # gunicorn processes
 def test_gunicorn_serves_while_it_warms_up_and_logs_a_start_up_summary(tmp_path):
     import time
 

@@ -81,6 +81,7 @@ def test_what_is_not_a_feed_is_refused_with_a_reason(data):
     assert "feed" in str(refused.value) or "sitemap" in str(refused.value)
 
 
+@pytest.mark.slow  # 10,000 items
 def test_a_feed_of_ten_thousand_items_is_read_whole():
     content = parse_feed(rss([(f"/item/{n}", f"Item {n}") for n in range(10_000)]), BASE)
     assert len(content.items) == 10_000

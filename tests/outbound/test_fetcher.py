@@ -82,6 +82,7 @@ def test_a_body_over_the_limit_is_refused_and_reading_stops():
     assert len(sent) < 200
 
 
+@pytest.mark.slow  # waits out the timeouts
 def test_errors_timeouts_and_slow_drips_are_reported():
     def drip():
         for _ in range(100):
@@ -136,6 +137,7 @@ def test_a_site_whose_robots_txt_fails_is_not_fetched():
     assert refused.value.kind == "robots" and "/a" not in site.paths()
 
 
+@pytest.mark.slow  # waits its turns
 def test_one_request_a_second_per_host():
     with Site({"/a": Reply(b"<p>a</p>"), "/b": Reply(b"<p>b</p>")}) as site:
         client = fetcher(min_interval_seconds=1.0)

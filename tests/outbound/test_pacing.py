@@ -73,11 +73,13 @@ def fetch_in_two_processes(jobs_url: str, tmp_path: Path) -> list[float]:
     return times
 
 
+@pytest.mark.slow  # two processes of the app
 def test_two_processes_on_the_sqlite_queue_share_the_turns_of_a_host(tmp_path):
     times = fetch_in_two_processes(f"sqlite:///{tmp_path / 'jobs.sqlite3'}", tmp_path)
     assert all(later - earlier >= INTERVAL * 0.9 for earlier, later in pairwise(times)), times
 
 
+@pytest.mark.slow  # two processes of the app
 def test_two_processes_on_redis_share_the_turns_of_a_host(tmp_path, redis_url):
     times = fetch_in_two_processes(redis_url, tmp_path)
     assert all(later - earlier >= INTERVAL * 0.9 for earlier, later in pairwise(times)), times

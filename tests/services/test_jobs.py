@@ -31,6 +31,7 @@ def test_a_queued_job_runs_in_the_consumer_and_keeps_its_result(jobs_app):
     assert done.started_at is not None and done.finished_at >= done.started_at
 
 
+@pytest.mark.slow  # waits out the retry delays
 def test_a_failing_job_is_retried_then_failed_with_its_error_and_can_be_retried(jobs_app):
     replies = iter([Reply(b"", 503), Reply(b"", 503), Reply(b"", 503)])
 

@@ -123,7 +123,12 @@ def test_the_same_story_under_two_urls_is_one_article(session, matcher, fetcher)
             "is not an HTML page: it is application/pdf",
         ),
         (Reply(b"<p>" + b"x" * 300_000 + b"</p>"), FetchFailed, "the limit is 200,000"),
-        (Reply(b"<p>late</p>", delay=8.0), FetchFailed, "did not answer in time"),
+        pytest.param(  # waits out the read timeout
+            Reply(b"<p>late</p>", delay=8.0),
+            FetchFailed,
+            "did not answer in time",
+            marks=pytest.mark.slow,
+        ),
         (Reply(b"<p>gone</p>", 404), FetchFailed, "HTTP 404"),
         (Reply(b"<p>boom</p>", 500), FetchFailed, "HTTP 500"),
         (Reply(b"<html><body><nav>Home</nav></body></html>"), InvalidInput, "No article text"),

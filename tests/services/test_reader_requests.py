@@ -279,6 +279,7 @@ def test_a_refused_address_is_forgotten_and_the_others_are_sent(mail_app, mailbo
     assert bad.email is None and bad.replied_at is None
 
 
+@pytest.mark.slow  # waits out the retry delays
 def test_an_unreachable_server_fails_the_job_for_a_retry_and_keeps_the_addresses(mail_app, mailbox):
     mail_app.config["SMTP_PORT"] = 9  # nothing listens there
     session, matcher = db.session, get_matcher()

@@ -99,6 +99,7 @@ def test_a_source_failing_ten_times_in_a_row_pauses_itself_and_says_why(jobs_app
     assert resumed.active and resumed.consecutive_failures == 0 and resumed.paused_reason is None
 
 
+@pytest.mark.slow  # 10,000 items, polled twice
 def test_a_feed_of_ten_thousand_items_queues_a_batch_per_poll_without_duplicates(jobs_app):
     with Site(
         {"/big.xml": Reply(rss([(f"/item/{n}", f"Item {n}") for n in range(10_000)]), headers=FEED)}

@@ -174,6 +174,7 @@ def test_publish_and_correct_post_signed_claimreviews(claim_and_checker, live_ap
     assert [d.attempts for d in deliveries()] == [1, 1]
 
 
+@pytest.mark.slow  # waits out the retry delays
 def test_a_failing_receiver_gets_retries_until_it_recovers(claim_and_checker, live_app):
     claim, checker = claim_and_checker
     with Receiver(failures=2) as receiver:

@@ -48,6 +48,7 @@ def test_markdown_to_text_strips_marks_and_keeps_raw_html_as_text():
     assert text == "Title\n\nSome emphasis and a link.\n\nitem <script>x()</script>"
 
 
+@pytest.mark.slow  # huge documents
 def test_clean_html_is_linear_on_huge_and_deeply_nested_documents():
     nested = "<div>" * 20000 + "Deep text." + "</div>" * 20000
     assert clean_html(nested) == "Deep text."

@@ -37,6 +37,7 @@ def test_language_tags_become_iso_639_1_codes():
         normalise_code("english!")
 
 
+@pytest.mark.slow  # a fresh Python process
 def test_detection_never_opens_a_network_connection(tmp_path):
     """The library's default model downloads; ours is the packaged one, with sockets cut off."""
     script = (
