@@ -11,6 +11,7 @@ from factcheck.extensions import db
 from factcheck.publishing import claim_review_of, publisher
 from factcheck.services import public
 from factcheck.services.claimreview import iso
+from factcheck.services.settings import public_base_url
 from factcheck.verdicts import SCALE
 from factcheck.web.feed import verdict_feed
 
@@ -93,17 +94,15 @@ def feed():
 def sitemap():
     """Every published verdict's page, for search engines."""
     rows = public.sitemap_rows(db.session)
+    base = public_base_url()  # read once: it is a settings lookup, and there are 10,000 pages
     pages = [
-        (
-            public.public_url(url_for("public.verdict", slug=public.slug_of(claim_id, text))),
-            iso(published),
-        )
+        (f"{base}{url_for('public.verdict', slug=public.slug_of(claim_id, text))}", iso(published))
         for claim_id, text, published in rows
     ]
     newest = max((published for _, _, published in rows if published), default=None)
     body = render_template(
         "public/sitemap.xml",
-        index_url=public.public_url(url_for("public.index")),
+        index_url=f"{base}{url_for('public.index')}",
         index_modified=iso(newest),
         pages=pages,
     )
