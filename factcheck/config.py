@@ -198,7 +198,7 @@ class Defaults:
     FETCH_MAX_BYTES = 5 * 1024 * 1024  # reading stops past it
     FETCH_MIN_INTERVAL_SECONDS = 1.0  # per host, shared by every process (job storage)
     FETCH_RESPECT_ROBOTS = True
-    FETCH_USER_AGENT = None  # None: "factcheck/<version> (+<PUBLIC_BASE_URL or PUBLISHER_SITE>)"
+    FETCH_USER_AGENT = None  # None: "factcheck/<version> (+<public base URL, else site>)"
     # Readers' requests (/ask and POST /api/v1/requests, no login): per client address, over
     # both. A form sent sooner than READER_MIN_FILL_SECONDS after it was shown is refused (a
     # person reads and types; a bot posts at once); a form older than
@@ -216,7 +216,7 @@ class Defaults:
     SMTP_PORT = 25
     SMTP_USER = None
     SMTP_PASSWORD = None
-    SMTP_FROM = None  # None: "factcheck desk <noreply@PUBLISHER_SITE>"
+    SMTP_FROM = None  # None: "<publisher name> <noreply@<publisher site>>" (the settings page)
     SMTP_STARTTLS = False  # True: upgrade the connection with STARTTLS before logging in
     SMTP_TIMEOUT_SECONDS = 30.0
     SESSION_COOKIE_HTTPONLY = True
