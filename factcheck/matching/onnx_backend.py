@@ -128,6 +128,10 @@ class OnnxLayerEncoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        # Idle intra-op threads sleep instead of spinning: spinning bought 5-15 % on a batch and
+        # kept a second core busy (bench/README.md, monitoring), which a consumer takes from
+        # the web workers beside it.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         path = Path(model_dir) / (INT8_FILE if quantized else FP32_FILE)
         self.session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self.input_names = {i.name for i in self.session.get_inputs()}
