@@ -75,8 +75,7 @@ def get_fetcher() -> Fetcher:
     from factcheck.services.settings import current_publishing
 
     config = current_app.config
-    publishing = current_publishing()  # the settings page names the site in the User-Agent
-    site = publishing.base_url or f"https://{publishing.site}"
+    site = current_publishing().home  # the settings page names the site in the User-Agent
     fetch = ((key, str(value)) for key, value in config.items() if key.startswith("FETCH_"))
     settings = (*fetch, ("JOBS_URL", str(config.get("JOBS_URL"))), ("site", site))
     cached = current_app.extensions.get(FETCHER_KEY)

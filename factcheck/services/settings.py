@@ -19,6 +19,7 @@ from factcheck.services.errors import InvalidInput
 from factcheck.services.transaction import transaction
 
 PUBLISHING_KEYS = ("PUBLISHER_NAME", "PUBLISHER_SITE", "PUBLIC_BASE_URL")
+_PUBLISHING_KEY = "factcheck.publishing"  # the settings read by this request (WSGI environ)
 # The shipped defaults: a desk that still shows them publishes under an invented name.
 PLACEHOLDER_NAME = "factcheck desk"
 PLACEHOLDER_DOMAINS = (".example", ".test", ".invalid", "localhost")
@@ -30,6 +31,11 @@ class Publishing:
     name: str  # the publisher of our ClaimReview
     site: str  # its web site, a host name ("desk.example.org")
     base_url: str  # where our verdict pages live ("https://desk.example.org"); "" = not set
+
+    @property
+    def home(self) -> str:
+        """Where people read our verdicts: the base URL, else https://SITE."""
+        return self.base_url.rstrip("/") or f"https://{self.site}"
 
     def placeholders(self) -> list[str]:
         """Return the labels of the settings that still hold placeholders."""
@@ -122,17 +128,23 @@ def save_publishing(
 
 
 def current_publishing() -> Publishing:
-    """Return the current app's publishing settings (read from the database each time: a
-    primary-key lookup, and every worker sees a change at once).
+    """Return the current app's publishing settings, read from the database: once per request
+    (a page may build thousands of public links: the sitemap), else at each call, so every
+    worker and job sees a change at once.
 
     Unlike the rest of this module it reads the current app (and the session bound to it),
     so that views, serializers, jobs and templates can ask without passing anything.
     """
-    from flask import current_app
+    from flask import current_app, has_request_context, request
 
     from factcheck.extensions import db
 
-    return publishing(db.session, current_app.config)
+    if not has_request_context():
+        return publishing(db.session, current_app.config)
+    cached = request.environ.get(_PUBLISHING_KEY)
+    if cached is None:
+        cached = request.environ[_PUBLISHING_KEY] = publishing(db.session, current_app.config)
+    return cached
 
 
 def public_base_url() -> str:
@@ -145,8 +157,6 @@ def public_base_url() -> str:
     from flask import has_request_context, request
 
     settings = current_publishing()
-    if settings.base_url:
-        return settings.base_url.rstrip("/")
-    if has_request_context():
+    if not settings.base_url and has_request_context():
         return request.url_root.rstrip("/")
-    return f"https://{settings.site}"
+    return settings.home

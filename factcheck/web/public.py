@@ -94,7 +94,7 @@ def feed():
 def sitemap():
     """Every published verdict's page, for search engines."""
     rows = public.sitemap_rows(db.session)
-    base = public_base_url()  # read once: it is a settings lookup, and there are 10,000 pages
+    base = public_base_url()  # once for the 10,000 links, out of the loop
     pages = [
         (f"{base}{url_for('public.verdict', slug=public.slug_of(claim_id, text))}", iso(published))
         for claim_id, text, published in rows
