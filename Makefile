@@ -3,6 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := FLASK_APP=factcheck $(BIN)/flask
+# Python keeps compiled modules (and pytest its rewritten test modules) in __pycache__, even
+# where the shell says not to: without them each test process compiles everything again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-fast lint bench eval train clean
 
@@ -59,7 +62,8 @@ test: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM) $(AXE)
 # sentence-model similarities, extraction scores), `browser` (tests/e2e, chromium) and `slow`
 # (other processes of the app, 10,000-item inputs, waiting out timeouts), and PostgreSQL.
 test-fast: $(VENV)/.installed-dev $(REDIS_SERVER)
-	$(BIN)/python -m pytest -m "not model and not browser and not slow" --sqlite-only -n auto
+	$(BIN)/python -m pytest -m "not model and not browser and not slow" --sqlite-only -n auto \
+		--hypothesis-profile=fast
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

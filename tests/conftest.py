@@ -24,8 +24,11 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from flask_sqlalchemy import SQLAlchemy
+from hypothesis import settings
 from jinja2 import BytecodeCache
 from jinja2.bccache import Bucket
+from werkzeug.routing import Rule
 from werkzeug.security import generate_password_hash
 
 from factcheck import create_app
@@ -36,7 +39,6 @@ from factcheck.matching import matcher as matcher_module
 from factcheck.matching.embedder import MultilingualEmbedder
 from factcheck.models import Role, User
 from factcheck.services import users as users_module
-from factcheck.services.users import create_user
 from tests.fake_encoder import FakeEmbedder, FakeMultilingualEmbedder
 from tests.postgres import EmbeddedPostgres
 from tests.redis_server import RedisServer
@@ -51,6 +53,13 @@ PASSWORD = "correct horse battery"
 def seed_text() -> str:
     """The seed article the product was specified with."""
     return SEED_ARTICLE.read_text("utf-8")
+
+
+# Examples per operation and mode of the API fuzz (tests/api/test_openapi.py): 360
+# requests in `make test`, 120 in `make test-fast` (it passes --hypothesis-profile=fast).
+settings.register_profile("full", max_examples=15)
+settings.register_profile("fast", max_examples=5)
+settings.load_profile("full")
 
 
 REAL_LOAD = embedder_module._load
@@ -122,6 +131,82 @@ def templates_compiled_once() -> Iterator[None]:
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Flask, "create_jinja_environment", create_jinja_environment)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def url_rules_compiled_once() -> Iterator[None]:
+    """Each app compiled its 68 URL rules' builders again (Werkzeug generates and compiles two
+    Python functions per rule: 26 of an app's 35 ms). A builder is a plain function of the
+    rule's text, parts and defaults, called with the rule as its first argument, so the apps
+    of the session share them. Werkzeug's own code still builds every one the first time."""
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # another Werkzeug: nothing to share
+        yield
+        return
+    builders: dict[tuple, object] = {}
+
+    @functools.wraps(compile_builder)
+    def shared(self: Rule, append_unknown: bool = True):
+        key = (self.rule, repr(self._trace), repr(sorted((self.defaults or {}).items())))
+        key += (append_unknown, self.map.host_matching if self.map else None)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", shared)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def articles_parsed_once() -> Iterator[None]:
+    """The apps of the session share the claims drafted from each article (spaCy's parse was
+    a tenth of the fast tier: the seed and demo articles are ingested by dozens of tests).
+    draft_claims is a pure function of its arguments and its drafts are frozen; the tests of
+    extraction itself (tests/text) call it directly, and it runs for every new text."""
+    from factcheck.services import extraction  # spaCy: not for the xdist controller
+
+    drafts: dict[tuple, tuple] = {}
+    draft_claims = extraction.draft_claims
+
+    @functools.wraps(draft_claims)
+    def shared(body: str, *, article_date=None, title=None):
+        key = (body, article_date, title)
+        if key not in drafts:
+            drafts[key] = tuple(draft_claims(body, article_date=article_date, title=title))
+        return list(drafts[key])
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(extraction, "draft_claims", shared)
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def sql_compiled_once() -> Iterator[None]:
+    """Every app made its own engine, and each engine compiled every SQL statement it ran again
+    (a tenth of the fast tier). The SQLite engines of the session share one dialect and its
+    statement cache (SQLAlchemy's `compiled_cache` option); each keeps its own connections,
+    so each app keeps its own database."""
+    make_engine = SQLAlchemy._make_engine
+    statements: dict = {}
+    dialects: dict[str, object] = {}
+
+    def shared(self: SQLAlchemy, bind_key, options: dict, app: Flask):
+        engine = make_engine(self, bind_key, options, app)
+        if engine.dialect.name != "sqlite":
+            return engine
+        key = engine.url.drivername + repr(sorted((k, v) for k, v in options.items() if k != "url"))
+        dialect = dialects.get(key)
+        if dialect is not None and dialect.server_version_info is not None:  # has connected
+            engine.dialect = dialect
+        else:
+            dialects[key] = engine.dialect
+        engine.update_execution_options(compiled_cache=statements)
+        return engine
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(SQLAlchemy, "_make_engine", shared)
         yield
 
 
@@ -294,16 +379,25 @@ def session(app: Flask):
 
 @pytest.fixture
 def users(app: Flask) -> dict[str, User]:
-    return {
-        role.value: create_user(
-            db.session,
+    """An account of each role, PASSWORD for all (rows written directly: create_user's checks
+    of the password's strength took 30 ms a test; tests/web/test_admin.py tests them)."""
+    made = {
+        role.value: User(
             email=f"{role.value}@example.org",
-            password=PASSWORD,
-            role=role,
             name=role.value.title(),
+            role=role,
+            password_hash=_password_hash(),
         )
         for role in Role
     }
+    db.session.add_all(made.values())
+    db.session.commit()
+    return made
+
+
+@functools.cache
+def _password_hash() -> str:
+    return users_module.generate_password_hash(PASSWORD)
 
 
 @pytest.fixture

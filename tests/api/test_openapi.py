@@ -22,8 +22,6 @@ from factcheck.services.reviews import SourceInput, record_verdict
 from factcheck.services.tokens import create_token
 from factcheck.services.users import create_user
 
-MAX_EXAMPLES = 15  # per operation and mode: about 300 requests, a minute or so
-
 # What a careless or hostile client sends that a schema does not generate: each case is sent
 # as generated, or with one of these (tests/api/test_malformed.py checks each answer's words).
 HOSTILE = ("as generated", "lone surrogate", "deep nesting", "extreme date")
@@ -159,8 +157,7 @@ def test_api_matches_its_openapi_document(api_schema, live_api, label, mode):
         hostile=st.sampled_from(HOSTILE),
         pick=st.integers(min_value=0, max_value=1_000),
     )
-    @settings(
-        max_examples=MAX_EXAMPLES,
+    @settings(  # examples per operation and mode: the Hypothesis profile (tests/conftest.py)
         deadline=None,
         derandomize=True,
         database=None,
