@@ -28,6 +28,13 @@ ALLOWED = OutboundPolicy.from_setting(ALLOW_RECEIVERS)
 SOURCE = SourceInput(url="https://stats.example/crime")
 
 
+def publish(claim, checker, **changes):
+    """Publish CHECKER's verdict "false" on CLAIM; CHANGES are other arguments of
+    record_verdict."""
+    verdict = {"rating": "false", "conclusion": "No.", "sources": [SOURCE], "publish": True}
+    return record_verdict(db.session, claim, reviewer=checker, **{**verdict, **changes})
+
+
 class Receiver:
     """A loopback HTTP server that answers FAILURES errors first, then 204, checking signatures.
 
@@ -142,24 +149,13 @@ def test_publish_and_correct_post_signed_claimreviews(claim_and_checker, live_ap
     claim, checker = claim_and_checker
     with Receiver() as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        record_verdict(
-            db.session,
-            claim,
-            rating="false",
-            reviewer=checker,
-            conclusion="No.",
-            sources=[SOURCE],
-            publish=True,
-        )
+        publish(claim, checker)
         wait_for(lambda: len(receiver.received) == 1)
-        record_verdict(
-            db.session,
+        publish(
             claim,
+            checker,
             rating="mostly-true",
-            reviewer=checker,
             conclusion="Corrected.",
-            sources=[SOURCE],
-            publish=True,
             correction_reason="New figures.",
         )
         wait_for(lambda: len(receiver.received) == 2)
@@ -179,15 +175,7 @@ def test_a_failing_receiver_gets_retries_until_it_recovers(claim_and_checker, li
     claim, checker = claim_and_checker
     with Receiver(failures=2) as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        record_verdict(
-            db.session,
-            claim,
-            rating="false",
-            reviewer=checker,
-            conclusion="No.",
-            sources=[SOURCE],
-            publish=True,
-        )
+        publish(claim, checker)
         wait_for(lambda: deliveries()[0].status is DeliveryStatus.DELIVERED)
     delivery = deliveries()[0]
     assert delivery.attempts == 3 and delivery.last_error is None
@@ -203,15 +191,7 @@ def test_a_dead_receiver_never_fails_publishing_and_gives_up_in_the_end(
     with Receiver() as receiver:
         dead_url = receiver.url  # nothing listens there once the receiver is closed
     webhooks.create_webhook(db.session, url=dead_url, secret=SECRET, policy=ALLOWED)
-    review = record_verdict(
-        db.session,
-        claim,
-        rating="false",
-        reviewer=checker,
-        conclusion="No.",
-        sources=[SOURCE],
-        publish=True,
-    )
+    review = publish(claim, checker)
     assert review.id is not None and claim.verdict is review
     wait_for(lambda: deliveries()[0].status is DeliveryStatus.FAILED)
     delivery = deliveries()[0]
@@ -222,15 +202,7 @@ def test_a_slow_receiver_does_not_delay_publishing(claim_and_checker, live_app):
     claim, checker = claim_and_checker
     with Receiver(gate=threading.Event()) as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        record_verdict(
-            db.session,
-            claim,
-            rating="false",
-            reviewer=checker,
-            conclusion="No.",
-            sources=[SOURCE],
-            publish=True,
-        )
+        publish(claim, checker)
         # The receiver has answered nothing yet, so no attempt can have finished: a verdict
         # that waited for its delivery would find it made (attempts 1) by now.
         [delivery] = deliveries()
@@ -244,15 +216,7 @@ def test_two_workers_never_send_a_delivery_twice(claim_and_checker, hooks_app):
     with Receiver(delay=0.3) as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
         webhooks.create_webhook(db.session, url=receiver.url + "2", secret=SECRET, policy=ALLOWED)
-        record_verdict(
-            db.session,
-            claim,
-            rating="false",
-            reviewer=checker,
-            conclusion="No.",
-            sources=[SOURCE],
-            publish=True,
-        )
+        publish(claim, checker)
         senders = [threading.Thread(target=deliver_due_now, args=(hooks_app,)) for _ in range(2)]
         for sender in senders:
             sender.start()
@@ -344,16 +308,7 @@ def test_a_verdict_waiting_for_sign_off_is_sent_when_approved(claim_and_checker,
     )
     with Receiver() as receiver:
         webhooks.create_webhook(db.session, url=receiver.url, secret=SECRET, policy=ALLOWED)
-        review = record_verdict(
-            db.session,
-            claim,
-            rating="false",
-            reviewer=checker,
-            conclusion="No.",
-            sources=[SOURCE],
-            publish=True,
-            second_review=True,
-        )
+        review = publish(claim, checker, second_review=True)
         assert deliveries() == []
         approve_review(db.session, review, approver=second, version=review.version)
         wait_for(lambda: len(receiver.received) == 1)
