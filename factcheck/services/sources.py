@@ -26,6 +26,7 @@ from factcheck.services.transaction import transaction
 
 PAUSE_AFTER_FAILURES = 10
 MAX_NEW_PER_POLL = 500  # the rest stay in the feed and come with the next polls
+UPKEEP_EVERY = timedelta(minutes=1)  # the job engine's upkeep queues due polls (every_minute)
 FEED_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 )
@@ -141,11 +142,17 @@ def set_active(
 
 
 def due_sources(session: Session) -> list[int]:
-    """Return the active sources whose next poll is due."""
+    """Return the active sources whose next poll is due by the nearest run of the upkeep.
+
+    The upkeep runs once a minute and a poll sets the next one an interval after it ran: a
+    source due a few seconds after this run waited a whole minute more (polled every two
+    minutes instead of every one). So each run takes the sources due within half a minute.
+    """
+    nearest = utcnow() + UPKEEP_EVERY / 2
     return list(
         session.scalars(
             select(MonitoredSource.id)
-            .where(MonitoredSource.active.is_(True), MonitoredSource.next_poll_at <= utcnow())
+            .where(MonitoredSource.active.is_(True), MonitoredSource.next_poll_at <= nearest)
             .order_by(MonitoredSource.next_poll_at)
         )
     )

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
 from factcheck.extensions import db
 from factcheck.job_engine import BackgroundConsumer, get_engine
 from factcheck.jobs import poll_source
-from factcheck.models import Article, Job, JobStatus
+from factcheck.models import Article, Job, JobStatus, utcnow
 from factcheck.outbound import OutboundPolicy
 from factcheck.services import sources
 from factcheck.services.errors import Conflict, InvalidInput
@@ -97,6 +99,18 @@ def test_a_source_failing_ten_times_in_a_row_pauses_itself_and_says_why(jobs_app
     assert source.id not in sources.due_sources(db.session)
     resumed = sources.set_active(db.session, source.id, True)
     assert resumed.active and resumed.consecutive_failures == 0 and resumed.paused_reason is None
+
+
+def test_a_source_is_polled_at_the_upkeep_run_nearest_its_due_time(jobs_app):
+    """The upkeep queues polls once a minute, a moment after the minute begins; a poll sets the
+    next one an interval after it ran, so a few seconds after the run that should take it. A
+    source every minute was polled every two; now a run takes the sources due before the next
+    run would be nearer."""
+    source = add("Gazette", "http://127.0.0.1:9/feed", interval_minutes=1)
+    for seconds_ahead, due in ((-5, True), (0, True), (5, True), (29, True), (31, False)):
+        source.next_poll_at = utcnow() + timedelta(seconds=seconds_ahead)
+        db.session.commit()
+        assert (source.id in sources.due_sources(db.session)) is due, seconds_ahead
 
 
 @pytest.mark.slow  # 10,000 items, polled twice
