@@ -6,12 +6,14 @@ ARTICLES article pages, each made at run time of six CheckThat! claims (../share
 tenth page also repeats a claim imported with a published verdict, so alerts are raised.
 
 Prints, each phase on a fresh copy of one seeded SQLite database and a fresh Huey queue:
-  raw        fetch + extract + ingest of the first RAW_ARTICLES pages in this one process,
-             no job engine, with the default ENCODER_THREADS (2 here) and again with 1; the
-             cores it kept busy (its CPU time over its wall time): what one process already
-             takes of the machine, so what a second one can add; then two such processes
-             (1 thread each) at once on separate copies: the most two processes get out of
-             this machine, to read the consumers' figures against
+  raw        fetch + extract + ingest of every page in this one process, in the order the
+             consumers get them, no job engine, with the default ENCODER_THREADS (2 here): its
+             rate over the first N articles for each N (the database grows as it goes, so each
+             consumer figure is read against the raw rate over as many articles) and the cores
+             it kept busy (its CPU time over its wall time): what one process already takes
+             of the machine, so what a second one can add. Then the ceiling: the first
+             RAW_ARTICLES pages with 1 encoder thread, and two such processes at once on
+             separate copies: the most two processes get out of this machine
   1 / 2      consumers (`flask jobs work` processes) polling the feeds and ingesting every
              item: articles per minute from the first poll to the last article, as a ratio
              of the raw rate; a consumer's memory (VmRSS) after 100 articles and at the end.
@@ -60,6 +62,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 CHECKED = 300  # claims imported with a published verdict
 SENTENCES_PER_ARTICLE = 6
+WARM_UP = "/warm-up"
 
 
 def encoder_threads(consumers: int) -> int:
@@ -143,6 +146,8 @@ def build_site(articles: int, feeds: int, checked: list[str]) -> tuple[Site, lis
         site.routes[f"/feed/{feed}.xml"] = Reply(
             rss([(path, path) for path in paths[feed::feeds]]), headers=FEED
         )
+    # In no feed: the raw loops ingest it first, so that the parser is loaded before the clock.
+    site.routes[WARM_UP] = Reply(article_html("Warm-up", real_claims()[-SENTENCES_PER_ARTICLE:]))
     return site, paths
 
 
@@ -174,44 +179,52 @@ def count_articles() -> int:
     return db.session.scalar(select(func.count(Article.id)))
 
 
-def raw_rate(folder: Path, site: Site, paths: list[str], threads: int) -> tuple[float, float]:
-    """Return (articles per minute, cores kept busy): fetch + extract + ingest in this process,
-    one after another, encoding on THREADS threads."""
+def raw_rate(
+    folder: Path, site: Site, paths: list[str], threads: int
+) -> tuple[dict[int, float], float]:
+    """Fetch + extract + ingest PATHS in this process, one after another, encoding on THREADS
+    threads (the warm-up page first: the parser loads on first use). Return the
+    rate over the first N articles for each N (articles per minute: the database grows as it
+    goes, so a rate is read against one over as many articles), and the cores kept busy."""
     app = app_for(config_for(folder, threads=threads))
+    done_at: list[float] = []
     with app.app_context():
         matcher, fetcher = get_matcher(), get_fetcher()
         thresholds = matcher.thresholds  # read from the config once, by the app
         pages.ingest_url(
-            db.session, matcher, fetcher, f"{site.url}{paths[-1]}", thresholds=thresholds
-        )  # warm up: the parser loads on first use
+            db.session, matcher, fetcher, f"{site.url}{WARM_UP}", thresholds=thresholds
+        )
         start, cpu = time.perf_counter(), time.process_time()
-        for path in paths[:-1]:
+        for path in paths:
             pages.ingest_url(
                 db.session, matcher, fetcher, f"{site.url}{path}", thresholds=thresholds
             )
-        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+            done_at.append(time.perf_counter() - start)
+        cpu = time.process_time() - cpu
         db.session.remove()
         db.engine.dispose()
-    return (len(paths) - 1) / elapsed * 60, cpu / elapsed
+    rates = {n: n / seconds * 60 for n, seconds in enumerate(done_at, start=1)}
+    return rates, cpu / done_at[-1]
 
 
 def _raw_child(folder: str, url: str, paths: list[str], results) -> None:
-    results.put(raw_rate(Path(folder), SimpleNamespace(url=url), paths, threads=1)[0])
+    rates, _ = raw_rate(Path(folder), SimpleNamespace(url=url), paths, threads=1)
+    results.put(rates[len(paths)])
 
 
 def parallel_raw_rate(seed: Path, site: Site, paths: list[str], processes: int = 2) -> float:
     """Articles per minute of PROCESSES raw loops (1 encoder thread each) run at the same time,
-    each on its own copy of the database and its own share of PATHS (plus a warm-up page)."""
+    each on its own copy of the database and its own share of PATHS."""
     spawn = multiprocessing.get_context("spawn")
     results = spawn.Queue()
-    share = (len(paths) - 1) // processes
+    share = len(paths) // processes
     children = [
         spawn.Process(
             target=_raw_child,
             args=(
                 str(fresh(seed, f"parallel{i}")),
                 site.url,
-                [*paths[i * share : (i + 1) * share], paths[-1]],
+                paths[i * share : (i + 1) * share],
                 results,
             ),
         )
@@ -361,7 +374,8 @@ def main() -> None:
         "--raw-articles",
         type=int,
         default=300,
-        help="how many of the pages the raw rate is measured on (a rate needs no more)",
+        help="pages per process of the one-thread and two-process raw loops (the ceiling); the "
+        "default raw loop takes all ARTICLES, as the consumers do",
     )
     parser.add_argument(
         "--skip", default="", help="comma list of phases to skip: raw,one,two,latency,kill"
@@ -379,28 +393,29 @@ def main() -> None:
         seed_database(seed, checked)
         site, paths = build_site(args.articles, args.feeds, checked)
         with site:
-            raw = raw_one_thread = None
+            # Rates by articles ingested: the raw loop takes the consumers' pages in the same
+            # order, and each figure is read against the raw rate over as many articles.
+            raw: dict[int, float] = {}
             if "raw" not in skip:
-                pages_ = paths[: args.raw_articles + 1]
-                measured = min(args.raw_articles, len(paths) - 1)
-                for name, threads in (("raw", encoder_threads(1)), ("raw1", 1)):
-                    load = os.getloadavg()[0]
-                    rate, cores = raw_rate(fresh(seed, name), site, pages_, threads)
-                    print(
-                        f"raw single-process ingest of {measured} pages, ENCODER_THREADS "
-                        f"{threads}: {rate:.1f} articles/min, {cores:.2f} cores busy "
-                        f"(load {load:.1f} at its start)"
-                    )
-                    if name == "raw":
-                        raw = rate
-                    else:
-                        raw_one_thread = rate
                 load = os.getloadavg()[0]
-                both = parallel_raw_rate(seed, site, paths[: 2 * args.raw_articles + 1])
+                raw, cores = raw_rate(fresh(seed, "raw"), site, paths, encoder_threads(1))
+                marks = sorted({min(args.raw_articles, len(paths)), len(paths) // 2, len(paths)})
                 print(
-                    f"two raw processes at once (1 encoder thread each, {measured} pages each): "
-                    f"{both:.1f} articles/min together, {both / raw_one_thread:.2f} x one of them "
-                    f"alone (load {load:.1f} at the start)"
+                    f"raw single-process ingest of the {len(paths)} pages, ENCODER_THREADS "
+                    f"{encoder_threads(1)}: "
+                    + ", ".join(f"{raw[n]:.1f} articles/min over the first {n}" for n in marks)
+                    + f"; {cores:.2f} cores busy (load {load:.1f} at its start)"
+                )
+                ceiling = min(args.raw_articles, len(paths) // 2)
+                load = os.getloadavg()[0]
+                alone, cores = raw_rate(fresh(seed, "raw1"), site, paths[:ceiling], threads=1)
+                both = parallel_raw_rate(seed, site, paths[: 2 * ceiling])
+                print(
+                    f"raw with ENCODER_THREADS 1, {ceiling} pages: {alone[ceiling]:.1f} "
+                    f"articles/min, {cores:.2f} cores busy; two such processes at once, "
+                    f"{ceiling} pages each on its own database: {both:.1f} articles/min "
+                    f"together = {both / alone[ceiling]:.2f} x one alone = "
+                    f"{both / raw[ceiling]:.2f} x raw over {ceiling} (load {load:.1f} at the start)"
                 )
             for name, how_many in (("one", 1), ("two", 2)):
                 if name in skip:
@@ -412,9 +427,8 @@ def main() -> None:
                     fresh(seed, name), site, args.feeds, args.articles, how_many, kill_at=kill_at
                 )
                 rate = result.get("rate_until_kill", result["rate"])
-                ratio = f", {rate / raw:.2f} x raw" if raw else ""
-                if raw_one_thread:
-                    ratio += f" ({rate / raw_one_thread:.2f} x raw with 1 encoder thread)"
+                stored = result.get("killed_at", args.articles)
+                ratio = f", {rate / raw[stored]:.2f} x raw over {stored}" if stored in raw else ""
                 until = f" until the kill at {result['killed_at']}" if kill_at else ""
                 print(
                     f"{how_many} consumer(s) (load {result['load']:.1f} at the start, "
