@@ -183,9 +183,9 @@ def raw_rate(
     folder: Path, site: Site, paths: list[str], threads: int
 ) -> tuple[dict[int, float], float]:
     """Fetch + extract + ingest PATHS in this process, one after another, encoding on THREADS
-    threads (the warm-up page first: the parser loads on first use). Return the
-    rate over the first N articles for each N (articles per minute: the database grows as it
-    goes, so a rate is read against one over as many articles), and the cores kept busy."""
+    threads (the warm-up page first: the parser loads on first use). Return the rate over the
+    first N articles for each N (articles per minute: the database grows as it goes, so a rate
+    is read against one over as many articles), and the cores kept busy."""
     app = app_for(config_for(folder, threads=threads))
     done_at: list[float] = []
     with app.app_context():

@@ -140,10 +140,7 @@ def url_rules_compiled_once() -> Iterator[None]:
     Python functions per rule: 26 of an app's 35 ms). A builder is a plain function of the
     rule's text, parts and defaults, called with the rule as its first argument, so the apps
     of the session share them. Werkzeug's own code still builds every one the first time."""
-    compile_builder = getattr(Rule, "_compile_builder", None)
-    if compile_builder is None:  # another Werkzeug: nothing to share
-        yield
-        return
+    compile_builder = Rule._compile_builder  # Werkzeug is pinned; a rename fails loudly here
     builders: dict[tuple, object] = {}
 
     @functools.wraps(compile_builder)

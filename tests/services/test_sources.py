@@ -104,8 +104,8 @@ def test_a_source_failing_ten_times_in_a_row_pauses_itself_and_says_why(jobs_app
 def test_a_source_is_polled_at_the_upkeep_run_nearest_its_due_time(jobs_app):
     """The upkeep queues polls once a minute, a moment after the minute begins; a poll sets the
     next one an interval after it ran, so a few seconds after the run that should take it. A
-    source every minute was polled every two; now a run takes the sources due before the next
-    run would be nearer."""
+    source every minute was polled every two; now a run takes the sources due within half a
+    minute of it."""
     source = add("Gazette", "http://127.0.0.1:9/feed", interval_minutes=1)
     for seconds_ahead, due in ((-5, True), (0, True), (5, True), (29, True), (31, False)):
         source.next_poll_at = utcnow() + timedelta(seconds=seconds_ahead)
