@@ -8,6 +8,8 @@ request per MIN_INTERVAL to each host from every process sharing the pacer (paci
 
 from __future__ import annotations
 
+import functools
+import ssl
 import threading
 import time
 import urllib.robotparser
@@ -89,13 +91,23 @@ class _GuardedBackend(httpcore.SyncBackend):
         raise error
 
 
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """Return the TLS settings of every client (certifi's roots; no SSL_CERT_* from the env).
+
+    Made once per process: loading the roots takes tens of milliseconds, which each webhook
+    batch and fetcher paid twice, and a context is safe to share between threads.
+    """
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def guarded_client(
     policy: OutboundPolicy, *, timeout: httpx.Timeout, headers: dict[str, str] | None = None
 ) -> httpx.Client:
     """Return an httpx client whose every connection obeys POLICY (no proxies from the env)."""
-    transport = httpx.HTTPTransport(trust_env=False)
+    transport = httpx.HTTPTransport(verify=tls_context(), trust_env=False)
     transport._pool = httpcore.ConnectionPool(  # the same pool httpx builds, with our backend
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=tls_context(),
         max_connections=20,
         # No idle connections: each request connects (and so is checked) anew, and a client
         # that lives as long as its process holds no sockets between requests.

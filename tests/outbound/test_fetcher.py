@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from itertools import pairwise
 
+import httpx
 import pytest
 
-from factcheck.outbound import Fetcher, FetchError, FetchSettings, OutboundPolicy
+from factcheck.outbound import (
+    Fetcher,
+    FetchError,
+    FetchSettings,
+    OutboundPolicy,
+    guarded_client,
+)
 from tests.http_server import Reply, Site
 
 ALLOW_LOOPBACK = OutboundPolicy.from_setting("127.0.0.1")
@@ -202,3 +210,13 @@ def test_without_the_allow_list_loopback_is_refused_by_address_and_by_name():
                 client.get(url)
             assert refused.value.kind == "refused" and "loopback" in refused.value.message
     assert site.seen == []
+
+
+def test_every_client_verifies_certificates_with_one_shared_tls_context():
+    contexts = [
+        client._transport._pool._ssl_context
+        for client in (fetcher().client, guarded_client(ALLOW_LOOPBACK, timeout=httpx.Timeout(1.0)))
+    ]
+    assert contexts[0] is contexts[1]  # the roots load once per process, not per client
+    assert contexts[0].verify_mode is ssl.CERT_REQUIRED
+    assert contexts[0].check_hostname
