@@ -9,6 +9,7 @@ are in English, in the multilingual space otherwise.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import threading
 import time
 from collections.abc import Mapping
@@ -28,6 +29,15 @@ from factcheck.matching.rerank import DEFAULT_MODEL, Reranker, load_reranker
 from factcheck.text.language import detect_language
 
 ENGLISH = "en"
+
+
+@functools.cache
+def one_blas_thread() -> None:
+    """Keep numpy's BLAS to one thread in this process (once: finding the BLAS libraries scans
+    every loaded library, 3 ms). Its threads busy-wait after each product and starve the
+    encoder's threads, and one query's cosine scan is memory-bound anyway (the effect on
+    search: bench/README.md)."""
+    threadpool_limits(1, user_api="blas")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,9 +199,7 @@ class Matcher(_Synced):
 
         The model itself loads on first use.
         """
-        # numpy's BLAS threads busy-wait after each product and starve the encoder's threads:
-        # one query's cosine scan is memory-bound anyway (the effect on search: bench/README.md).
-        threadpool_limits(1, user_api="blas")
+        one_blas_thread()
         onnx = config["EMBEDDING_BACKEND"] == "onnx" and config["MODEL_CACHE_DIR"]
         reranker = (
             load_reranker(config["RERANK_MODEL"] or DEFAULT_MODEL) if config["RERANK"] else None
