@@ -62,7 +62,7 @@ test: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM) $(AXE)
 # sentence-model similarities, extraction scores), `browser` (tests/e2e, chromium) and `slow`
 # (other processes of the app, 10,000-item inputs, waiting out timeouts), and PostgreSQL.
 test-fast: $(VENV)/.installed-dev $(REDIS_SERVER)
-	$(BIN)/python -m pytest -m "not model and not browser and not slow" --sqlite-only -n auto \
+	FACTCHECK_TESTS_WITHOUT_TORCH=1 $(BIN)/python -m pytest -m "not model and not browser and not slow" --sqlite-only -n auto \
 		--hypothesis-profile=fast
 
 lint: $(VENV)/.installed-dev
