@@ -58,12 +58,15 @@ test: $(VENV)/.installed-dev $(REDIS_SERVER) $(CHROMIUM) $(AXE)
 	$(BIN)/python -m pytest
 
 # The tier to run while working: on SQLite alone, on the fake encoder (tests/fake_encoder.py),
-# over the cores (pytest-xdist). Left to `make test`: the tests marked `model` (real
-# sentence-model similarities, extraction scores), `browser` (tests/e2e, chromium) and `slow`
-# (other processes of the app, 10,000-item inputs, waiting out timeouts), and PostgreSQL.
+# over the cores (pytest-xdist: one process more than cores, since tests that wait on a server
+# or a consumer leave their core idle; an idle process takes tests from a busy one). Left to
+# `make test`: the tests marked `model` (real sentence-model similarities, extraction scores),
+# `browser` (tests/e2e, chromium) and `slow` (other processes of the app, 10,000-item inputs,
+# waiting out timeouts), and PostgreSQL. Without torch: tests/__init__.py.
+TEST_PROCESSES := $(shell echo $$(( $$(nproc) + 1 )))
 test-fast: $(VENV)/.installed-dev $(REDIS_SERVER)
-	FACTCHECK_TESTS_WITHOUT_TORCH=1 $(BIN)/python -m pytest -m "not model and not browser and not slow" --sqlite-only -n auto \
-		--hypothesis-profile=fast
+	FACTCHECK_TESTS_WITHOUT_TORCH=1 $(BIN)/python -m pytest -m "not model and not browser and not slow" \
+		--sqlite-only -n $(TEST_PROCESSES) --dist worksteal --hypothesis-profile=fast
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
