@@ -12,7 +12,13 @@ from factcheck.matching import Embedder, Matcher
 from factcheck.matching.embedder import MultilingualEmbedder
 from factcheck.text.checkworthiness import score_claims
 from factcheck.text.checkworthiness_multilingual import score_sentences as score_multilingual
-from factcheck.text.claims import ClaimDraft, draft_claims, merge_duplicates
+from factcheck.text.claims import (
+    ClaimDraft,
+    Text,
+    draft_claims,
+    draft_claims_many,
+    merge_duplicates,
+)
 from factcheck.text.multilingual import ENGLISH, sentence_kind, split_sentences
 
 
@@ -68,17 +74,28 @@ def extract_claims(
     if language != ENGLISH:
         return _sentence_claims(embedder, body, language, multilingual)
     drafts = draft_claims(body, article_date=article_date, title=title)
-    unique = list(dict.fromkeys(d.text for d in drafts))  # a repeated claim is encoded once
+    return _scored(embedder, [drafts])[0]
+
+
+def _scored(embedder: Embedder, articles: list[list[ClaimDraft]]) -> list[list[ExtractedClaim]]:
+    """Encode the drafts of ARTICLES in one go (a repeated claim once), then merge each
+    article's duplicates and score its claims."""
+    unique = list(dict.fromkeys(d.text for drafts in articles for d in drafts))
     encoded = embedder.encode_layers(unique)
     row_of = {text: row for row, text in enumerate(unique)}
-    embeddings = encoded.embeddings[[row_of[d.text] for d in drafts]]
-    kept, rows = merge_duplicates(drafts, embeddings)
-    layers = encoded.layers[[row_of[d.text] for d in kept]]
-    scores = score_claims(layers, [d.text for d in kept])
-    return [
-        ExtractedClaim(draft, score, embeddings[row])
-        for draft, score, row in zip(kept, scores, rows, strict=True)
-    ]
+    found = []
+    for drafts in articles:
+        embeddings = encoded.embeddings[[row_of[d.text] for d in drafts]]
+        kept, rows = merge_duplicates(drafts, embeddings)
+        layers = encoded.layers[[row_of[d.text] for d in kept]]
+        scores = score_claims(layers, [d.text for d in kept])
+        found.append(
+            [
+                ExtractedClaim(draft, score, embeddings[row])
+                for draft, score, row in zip(kept, scores, rows, strict=True)
+            ]
+        )
+    return found
 
 
 def score_sentences(embedder: Embedder, sentences: list[str]) -> list[float]:
@@ -105,6 +122,39 @@ def extract_with(
         language=language,
         multilingual=space.embedder if space is not None else None,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """What extraction needs of an article: its clean text, language, date and headline."""
+
+    body: str
+    language: str = ENGLISH
+    article_date: date | None = None
+    title: str | None = None
+
+
+def extract_many(matcher: Matcher, articles: Sequence[ArticleText]) -> list[list[ExtractedClaim]]:
+    """Return extract_with's claims of each of ARTICLES, the English ones parsed in one spaCy
+    pipe and encoded in one call (a consumer's batch: bench/README.md)."""
+    found: list[list[ExtractedClaim] | None] = [None] * len(articles)
+    english = [i for i, a in enumerate(articles) if a.language == ENGLISH]
+    if len(english) > 1:
+        drafted = draft_claims_many(
+            [Text(a.body, a.article_date, a.title) for a in (articles[i] for i in english)]
+        )
+        for i, claims in zip(english, _scored(matcher.embedder, drafted), strict=True):
+            found[i] = claims
+    for i, article in enumerate(articles):
+        if found[i] is None:
+            found[i] = extract_with(
+                matcher,
+                article.body,
+                language=article.language,
+                article_date=article.article_date,
+                title=article.title,
+            )
+    return found  # type: ignore[return-value]
 
 
 def _sentence_claims(
