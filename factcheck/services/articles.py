@@ -28,7 +28,7 @@ from factcheck.models import (
 )
 from factcheck.services import alerts, audit, webhooks
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
-from factcheck.services.extraction import ExtractedClaim, extract_with
+from factcheck.services.extraction import ArticleText, ExtractedClaim, extract_with
 from factcheck.services.languages import embed_multilingual, resolve_language
 from factcheck.services.links import Thresholds, add_suggestions
 from factcheck.services.transaction import transaction
@@ -121,6 +121,31 @@ def stack_vectors(matcher: Matcher, extracted: list[ExtractedClaim]) -> np.ndarr
     return np.stack([c.embedding for c in extracted])
 
 
+def article_text(
+    matcher: Matcher,
+    *,
+    title: str,
+    body: str,
+    fmt: str = "text",
+    max_chars: int = 500_000,
+    published_at: datetime | None = None,
+    language: str | None = None,
+) -> ArticleText:
+    """Return what extraction reads of the article ingest_article would store with these
+    arguments: the clean body, the tidied title, its day and its language (given or detected).
+    Raises a ServiceError for a body or title that cannot be stored."""
+    body = prepare_body(body, fmt=fmt, max_chars=max_chars)
+    title = " ".join(title.split())
+    if not title:
+        raise InvalidInput("The article needs a title.")
+    return ArticleText(
+        body=body,
+        language=resolve_language(matcher, language, title, body),
+        article_date=published_at.date() if published_at else None,
+        title=title,
+    )
+
+
 def ingest_article(
     session: Session,
     matcher: Matcher,
@@ -138,24 +163,32 @@ def ingest_article(
     language: str | None = None,
     prepare: Callable[[Article], None] | None = None,
     thresholds: Thresholds | None = None,
+    claims: list[ExtractedClaim] | None = None,
 ) -> IngestResult:
     """Store an article and its atomic claims, scored and embedded; idempotent on the text.
 
     PREPARE, when given, is called with the new article before its one commit (to add where
-    it was fetched from, say).
+    it was fetched from, say). CLAIMS, when given, are those extract_many found in the
+    article_text of these arguments (several articles extracted at once).
     """
-    body = prepare_body(body, fmt=fmt, max_chars=max_chars)
-    title = " ".join(title.split())
-    if not title:
-        raise InvalidInput("The article needs a title.")
+    text = article_text(
+        matcher,
+        title=title,
+        body=body,
+        fmt=fmt,
+        max_chars=max_chars,
+        published_at=published_at,
+        language=language,
+    )
+    body, title, language, article_date = text.body, text.title, text.language, text.article_date
     digest = content_hash(body)
     existing = session.scalar(select(Article).where(Article.content_hash == digest))
     if existing is not None:
         return IngestResult(existing, created=False)
-    article_date = published_at.date() if published_at else None
-    language = resolve_language(matcher, language, title, body)
-    extracted = extract_with(  # all the work before any write
-        matcher, body, language=language, article_date=article_date, title=title
+    extracted = (  # all the work before any write
+        claims
+        if claims is not None
+        else extract_with(matcher, body, language=language, article_date=article_date, title=title)
     )
     try:
         with transaction(session):

@@ -7,8 +7,10 @@ links is one article. Fetching a known URL again stores a new revision when its 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -19,8 +21,9 @@ from factcheck.models import Article, ArticleUrl, MonitoredSource, User, utcnow
 from factcheck.monitoring.pages import HTML_TYPES, ArticlePage, extract_article
 from factcheck.monitoring.urls import host_of, normalize_url
 from factcheck.outbound import Fetcher, FetchError, Page, Refused
-from factcheck.services.articles import content_hash, ingest_article, prepare_body
+from factcheck.services.articles import article_text, content_hash, ingest_article, prepare_body
 from factcheck.services.errors import Conflict, FetchFailed, InvalidInput
+from factcheck.services.extraction import ArticleText, ExtractedClaim, extract_many
 from factcheck.services.links import Thresholds
 from factcheck.services.revisions import store_revision
 from factcheck.services.transaction import transaction
@@ -100,6 +103,31 @@ def _midnight(page: ArticlePage) -> datetime | None:
     return datetime.combine(page.published, time(), UTC) if page.published else None
 
 
+@dataclass(frozen=True, slots=True)
+class UrlRequest:
+    """An article asked for by its URL (ingest_url's arguments)."""
+
+    url: str
+    outlet: str | None = None
+    title: str | None = None
+    submitted_by: User | None = None
+    source: MonitoredSource | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Fetched:
+    """A fetched page with main text, not stored yet."""
+
+    request: UrlRequest
+    url: str
+    page: Page
+    extracted: ArticlePage
+    body: str
+    urls: list[str]
+    digest: str
+    existing: Article | None  # stored under one of its URLs or with the same text
+
+
 def ingest_url(
     session: Session,
     matcher: Matcher,
@@ -121,7 +149,64 @@ def ingest_url(
     Raises InvalidInput for an address that cannot be fetched or a page without main text,
     FetchFailed when the fetch fails (refused, timeout, HTTP error, too large, not HTML).
     """
-    url = checked_url(url, fetcher)  # fetched as given, stored normalised
+    fetched = _fetch(
+        session, fetcher, UrlRequest(url, outlet, title, submitted_by, source), max_chars
+    )
+    if isinstance(fetched, UrlIngestResult):
+        return fetched
+    return _store(session, matcher, fetched, max_chars=max_chars, thresholds=thresholds)
+
+
+def ingest_urls(
+    session: Session,
+    matcher: Matcher,
+    fetcher: Fetcher,
+    requests: Sequence[UrlRequest],
+    *,
+    max_chars: int = 500_000,
+    thresholds: Thresholds | None = None,
+) -> list[UrlIngestResult | Exception]:
+    """ingest_url for each of REQUESTS, one after another, but with the claims of the new
+    articles extracted all at once (extract_many: a consumer taking several queued pages spends
+    10-15 % less CPU on each, bench/README.md). A request that fails gets its exception in its
+    place; the others are stored, each in its own transaction."""
+    results: list[UrlIngestResult | Exception | _Fetched] = []
+    for request in requests:
+        try:
+            results.append(_fetch(session, fetcher, request, max_chars))
+        except Exception as exc:  # this request's failure, told to its caller
+            session.rollback()  # only reads were open
+            results.append(exc)
+    new: dict[int, ArticleText] = {}
+    for at, fetched in enumerate(results):
+        if isinstance(fetched, _Fetched) and fetched.existing is None:
+            try:
+                new[at] = article_text(matcher, **_fields(fetched), max_chars=max_chars)
+            except Exception as exc:
+                results[at] = exc
+    claims = dict(zip(new, extract_many(matcher, list(new.values())), strict=True))
+    for at, fetched in enumerate(results):
+        if isinstance(fetched, _Fetched):
+            try:
+                results[at] = _store(
+                    session,
+                    matcher,
+                    fetched,
+                    max_chars=max_chars,
+                    thresholds=thresholds,
+                    claims=claims.get(at),
+                )
+            except Exception as exc:
+                session.rollback()  # its transaction rolled its writes back; reads end here
+                results[at] = exc
+    return results  # type: ignore[return-value]
+
+
+def _fetch(
+    session: Session, fetcher: Fetcher, request: UrlRequest, max_chars: int
+) -> UrlIngestResult | _Fetched:
+    """Fetch REQUEST's page and read its main text; the result when nothing is left to store."""
+    url = checked_url(request.url, fetcher)  # fetched as given, stored normalised
     existing = find_by_url(session, url)
     page = fetch_page(
         fetcher,
@@ -149,19 +234,46 @@ def ingest_url(
         or find_by_url(session, *urls)
         or session.scalar(select(Article).where(Article.content_hash == digest))
     )
-    if existing is not None:
+    return _Fetched(request, url, page, extracted, body, urls, digest, existing)
+
+
+def _fields(fetched: _Fetched) -> dict[str, Any]:
+    """The article_text arguments of a fetched page (ingest_article takes them too)."""
+    request, extracted, source = fetched.request, fetched.extracted, fetched.request.source
+    return {
+        "title": request.title or extracted.title or host_of(fetched.page.url) or fetched.url,
+        "body": fetched.body,
+        "published_at": _midnight(extracted),
+        "language": extracted.language or (source.language if source else None),
+    }
+
+
+def _store(
+    session: Session,
+    matcher: Matcher,
+    fetched: _Fetched,
+    *,
+    max_chars: int,
+    thresholds: Thresholds | None,
+    claims: list[ExtractedClaim] | None = None,
+) -> UrlIngestResult:
+    """Store a fetched page: a new article (with CLAIMS, when already extracted), a revision
+    of the one stored, or only the fetch."""
+    request, page, urls, extracted = fetched.request, fetched.page, fetched.urls, fetched.extracted
+    if fetched.existing is not None:
         return _update(
             session,
             matcher,
-            existing,
+            fetched.existing,
             page,
             urls,
-            body,
-            digest,
+            fetched.body,
+            fetched.digest,
             extracted,
-            submitted_by,
+            request.submitted_by,
             thresholds,
         )
+    source = request.source
 
     def prepare(article: Article) -> None:
         article.source = source
@@ -171,17 +283,15 @@ def ingest_url(
         result = ingest_article(
             session,
             matcher,
-            title=title or extracted.title or host_of(page.url) or url,
-            body=body,
+            **_fields(fetched),
             url=urls[-1],
-            outlet=outlet or (source.name if source else None) or extracted.site_name,
+            outlet=request.outlet or (source.name if source else None) or extracted.site_name,
             author=(extracted.author or "")[:200] or None,
-            published_at=_midnight(extracted),
-            submitted_by=submitted_by,
+            submitted_by=request.submitted_by,
             max_chars=max_chars,
             prepare=prepare,
-            language=extracted.language or (source.language if source else None),
             thresholds=thresholds,
+            claims=claims,
         )
     except IntegrityError:  # another worker stored one of these URLs meanwhile
         result = None
@@ -190,7 +300,9 @@ def ingest_url(
     # The same text or one of these URLs was stored meanwhile (by another worker).
     stored = (result.article if result else None) or find_by_url(session, *urls)
     if stored is None:
-        raise Conflict(f"{url} was being stored by someone else at the same time; try again.")
+        raise Conflict(
+            f"{fetched.url} was being stored by someone else at the same time; try again."
+        )
     with transaction(session):
         _remember(session, stored, page, urls)
     return UrlIngestResult(stored, "unchanged")
