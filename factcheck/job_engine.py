@@ -15,6 +15,7 @@ import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -140,49 +141,81 @@ class JobEngine:
     # Consuming -----------------------------------------------------------------------------
 
     def run_job(self, job_id: int) -> None:
-        """Run job JOB_ID if it is still queued (a consumer's worker calls this)."""
+        """Run job JOB_ID if it is still queued (a consumer's worker calls this); a job function
+        that takes batches (in_batches) gets more queued jobs of its kind with it."""
         with self.app.app_context():
             session = db.session
             try:
                 job = job_service.claim(session, job_id, worker_name())
                 if job is None:
                     return  # done, running elsewhere, or not due yet: a duplicate message
-                running = _running_job.set(job_id)
-                try:
-                    result = self.functions[job.name](**job.args)
-                except Exception as exc:  # recorded on the job for people
-                    # The job's use cases rolled their own writes back; this ends whatever a
-                    # failed read left open, so the failure can be recorded (like a request's
-                    # teardown, the engine is the boundary of a job).
-                    session.rollback()
-                    job = session.get(Job, job_id)
-                    permanent = isinstance(exc, ServiceError) and not exc.transient
-                    message = (
-                        exc.message
-                        if isinstance(exc, ServiceError)
-                        else "".join(traceback.format_exception(exc))
-                    )
-                    log.warning(
-                        "Job %s (%s) failed: %s",
-                        job_id,
-                        job.name,
-                        message.splitlines()[-1] if message else exc,
-                    )
-                    job = job_service.fail(
-                        session,
-                        job,
-                        message,
-                        permanent=permanent,
-                        retry_base_seconds=self.retry_base_seconds,
-                    )
-                    if job.status is JobStatus.QUEUED:
-                        self.send(job.id, delay=job_service.seconds_until_due(job))
-                    return
-                finally:
-                    _running_job.reset(running)
-                job_service.finish(session, job, result)
+                function = self.functions[job.name]
+                batch: Batch | None = getattr(function, "batch", None)
+                more = (
+                    job_service.claim_more(session, job.name, worker_name(), limit=batch.size - 1)
+                    if batch is not None
+                    else []
+                )
+                if more:
+                    self._run_batch(batch, [job, *more])  # type: ignore[arg-type]
+                else:
+                    self._run_one(function, job)
             finally:
                 session.remove()
+
+    def _run_one(self, function: JobFunction, job: Job) -> None:
+        running = _running_job.set(job.id)
+        try:
+            result = function(**job.args)
+        except Exception as exc:  # recorded on the job for people
+            self._failed(job.id, exc)
+            return
+        finally:
+            _running_job.reset(running)
+        job_service.finish(db.session, job, result)
+
+    def _run_batch(self, batch: Batch, jobs: list[Job]) -> None:
+        """Run JOBS in one call of BATCH's function; settle each with its own outcome."""
+        try:
+            outcomes = batch.run([job.args for job in jobs])
+        except Exception:  # the batch as a whole broke: each job on its own, to tell which
+            log.exception("A batch of %s jobs failed; running them one by one", len(jobs))
+            db.session.rollback()
+            for job in jobs:
+                self._run_one(self.functions[job.name], db.session.get(Job, job.id))
+            return
+        for job, outcome in zip(jobs, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                self._failed(job.id, outcome)
+            else:
+                job_service.finish(db.session, db.session.get(Job, job.id), outcome)
+
+    def _failed(self, job_id: int, exc: Exception) -> None:
+        """Record EXC on job JOB_ID: queued again after a backoff, or failed for good."""
+        session = db.session
+        # The job's use cases rolled their own writes back; this ends whatever a failed read
+        # left open, so the failure can be recorded (like a request's teardown, the engine is
+        # the boundary of a job).
+        session.rollback()
+        job = session.get(Job, job_id)
+        permanent = isinstance(exc, ServiceError) and not exc.transient
+        message = (
+            exc.message
+            if isinstance(exc, ServiceError)
+            else "".join(traceback.format_exception(exc))
+        )
+        log.warning(
+            "Job %s (%s) failed: %s", job_id, job.name, message.splitlines()[-1] if message else exc
+        )
+        job = job_service.fail(
+            session,
+            job,
+            message,
+            permanent=permanent,
+            retry_base_seconds=self.retry_base_seconds,
+        )
+        if job.status is JobStatus.QUEUED:
+            self.send(job.id, delay=job_service.seconds_until_due(job))
 
     def upkeep(self) -> None:
         """Every minute: requeue jobs of dead consumers, resend lost messages, drop old rows,
@@ -327,6 +360,28 @@ def every_minute(function: JobFunction) -> JobFunction:
     """Mark a job function to be queued once a minute by the upkeep (e.g. polling feeds)."""
     function.every_minute = True  # type: ignore[attr-defined]
     return function
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """How a job function takes several queued jobs at once: RUN gets their arguments and
+    returns each one's result, or the exception it failed with, in order."""
+
+    run: Callable[[list[dict[str, Any]]], list[dict[str, Any] | Exception | None]]
+    size: int
+
+
+def in_batches(
+    run: Callable[[list[dict[str, Any]]], list[dict[str, Any] | Exception | None]], *, size: int
+) -> Callable[[JobFunction], JobFunction]:
+    """Mark a job function whose queued jobs a consumer may run SIZE at a time through RUN
+    (each still a job of its own: claimed, retried and shown one by one)."""
+
+    def mark(function: JobFunction) -> JobFunction:
+        function.batch = Batch(run, size)  # type: ignore[attr-defined]
+        return function
+
+    return mark
 
 
 def get_engine() -> JobEngine:

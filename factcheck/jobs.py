@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from factcheck.asking import answer_link
 from factcheck.extensions import db, get_fetcher, get_matcher, outbound_policy
-from factcheck.job_engine import JobFunction, Progress, every_minute, get_engine
+from factcheck.job_engine import JobFunction, Progress, every_minute, get_engine, in_batches
 from factcheck.models import (
     Claim,
     MonitoredSource,
@@ -44,6 +44,42 @@ def _user(user_id: int | None) -> User | None:
     return db.session.get(User, user_id) if user_id else None
 
 
+def ingest_urls(items: list[dict[str, Any]]) -> list[dict[str, Any] | Exception]:
+    """Run several queued ingest_url jobs at once (their ARGS, in order): each page fetched and
+    stored on its own, the new articles' claims extracted together; each job's result, or the
+    exception it failed with, in its place."""
+    requests = [
+        pages.UrlRequest(
+            args["url"],
+            outlet=args.get("outlet"),
+            title=args.get("title"),
+            submitted_by=_user(args.get("submitted_by_id")),
+            source=db.session.get(MonitoredSource, args["source_id"])
+            if args.get("source_id")
+            else None,
+        )
+        for args in items
+    ]
+    results = pages.ingest_urls(
+        db.session,
+        get_matcher(),
+        get_fetcher(),
+        requests,
+        max_chars=current_app.config["MAX_ARTICLE_CHARS"],
+    )
+    outcomes: list[dict[str, Any] | Exception] = []
+    for args, result in zip(items, results, strict=True):
+        try:
+            if isinstance(result, Exception):
+                raise result
+            outcomes.append(_ingested(result, args.get("source_id")))
+        except Exception as exc:  # this job's failure, recorded on it
+            db.session.rollback()
+            outcomes.append(exc)
+    return outcomes
+
+
+@in_batches(ingest_urls, size=8)
 def ingest_url(
     url: str,
     outlet: str | None = None,
@@ -51,7 +87,8 @@ def ingest_url(
     submitted_by_id: int | None = None,
     source_id: int | None = None,
 ) -> dict[str, Any]:
-    """Fetch the article at URL and store it (or its new revision)."""
+    """Fetch the article at URL and store it (or its new revision). A consumer with more of
+    these queued takes up to 8 at once (ingest_urls)."""
     source = db.session.get(MonitoredSource, source_id) if source_id else None
     result = pages.ingest_url(
         db.session,
@@ -64,6 +101,11 @@ def ingest_url(
         source=source,
         max_chars=current_app.config["MAX_ARTICLE_CHARS"],
     )
+    return _ingested(result, source_id)
+
+
+def _ingested(result: pages.UrlIngestResult, source_id: int | None) -> dict[str, Any]:
+    """Count an ingested page on its source; return its job's result."""
     if source_id:
         sources.record_ingest(db.session, source_id, result.created)
     return {"articleId": result.article.id, "outcome": result.outcome}

@@ -114,6 +114,35 @@ def claim(session: Session, job_id: int, worker: str) -> Job | None:
     return session.get(Job, job_id) if taken == 1 else None
 
 
+def claim_more(session: Session, name: str, worker: str, *, limit: int) -> list[Job]:
+    """Mark up to LIMIT more queued, due jobs called NAME (oldest first) running on WORKER, and
+    commit; return them. A job another consumer claims meanwhile is left to it."""
+    if limit < 1:
+        return []
+    with transaction(session):
+        now = utcnow()
+        due = (
+            select(Job.id)
+            .where(Job.name == name, Job.status == JobStatus.QUEUED, Job.run_after <= now)
+            .order_by(Job.id)
+            .limit(limit)
+        )
+        taken = session.scalars(
+            update(Job)
+            .where(Job.id.in_(due.scalar_subquery()), Job.status == JobStatus.QUEUED)
+            .values(
+                status=JobStatus.RUNNING,
+                worker=worker,
+                heartbeat_at=now,
+                started_at=now,
+                attempts=Job.attempts + 1,
+            )
+            .returning(Job.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return [session.get(Job, job_id) for job_id in sorted(taken)]
+
+
 def record_progress(engine: Engine, job_id: int, *, done: int, total: int) -> None:
     """Write how far job JOB_ID is, in a transaction of its own on ENGINE (not the session's,
     which holds the job's uncommitted work)."""
