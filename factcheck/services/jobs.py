@@ -116,11 +116,19 @@ def claim(session: Session, job_id: int, worker: str) -> Job | None:
 
 def claim_more(session: Session, name: str, worker: str, *, limit: int) -> list[Job]:
     """Mark up to LIMIT more queued, due jobs called NAME (oldest first) running on WORKER, and
-    commit; return them. A job another consumer claims meanwhile is left to it."""
-    if limit < 1:
-        return []
+    commit; return them. It takes at most half of those waiting, so that other consumers get
+    work too (two queued jobs go to two consumers); one another consumer claims meanwhile is
+    left to it."""
     with transaction(session):
         now = utcnow()
+        waiting = session.scalar(
+            select(func.count(Job.id)).where(
+                Job.name == name, Job.status == JobStatus.QUEUED, Job.run_after <= now
+            )
+        )
+        limit = min(limit, waiting // 2)
+        if limit < 1:
+            return []
         due = (
             select(Job.id)
             .where(Job.name == name, Job.status == JobStatus.QUEUED, Job.run_after <= now)
