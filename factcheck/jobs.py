@@ -69,11 +69,12 @@ def ingest_urls(items: list[dict[str, Any]]) -> list[dict[str, Any] | Exception]
     )
     outcomes: list[dict[str, Any] | Exception] = []
     for args, result in zip(items, results, strict=True):
+        if isinstance(result, Exception):  # this job's failure, recorded on it
+            outcomes.append(result)
+            continue
         try:
-            if isinstance(result, Exception):
-                raise result
             outcomes.append(_ingested(result, args.get("source_id")))
-        except Exception as exc:  # this job's failure, recorded on it
+        except Exception as exc:
             db.session.rollback()
             outcomes.append(exc)
     return outcomes

@@ -95,20 +95,30 @@ def seconds_until_due(job: Job) -> float:
     return max(0.0, (as_utc(job.run_after) - utcnow()).total_seconds())
 
 
+def _queued_due(now: datetime) -> tuple:
+    """The conditions of a job a consumer may take at NOW."""
+    return (Job.status == JobStatus.QUEUED, Job.run_after <= now)
+
+
+def _running_on(worker: str, now: datetime) -> dict[str, Any]:
+    """The columns of a job WORKER takes at NOW."""
+    return {
+        "status": JobStatus.RUNNING,
+        "worker": worker,
+        "heartbeat_at": now,
+        "started_at": now,
+        "attempts": Job.attempts + 1,
+    }
+
+
 def claim(session: Session, job_id: int, worker: str) -> Job | None:
     """Mark the job running on WORKER and commit; None if it is not queued and due."""
     with transaction(session):
         now = utcnow()
         taken = session.execute(
             update(Job)
-            .where(Job.id == job_id, Job.status == JobStatus.QUEUED, Job.run_after <= now)
-            .values(
-                status=JobStatus.RUNNING,
-                worker=worker,
-                heartbeat_at=now,
-                started_at=now,
-                attempts=Job.attempts + 1,
-            )
+            .where(Job.id == job_id, *_queued_due(now))
+            .values(_running_on(worker, now))
             .execution_options(synchronize_session=False)
         ).rowcount  # the commit expires all
     return session.get(Job, job_id) if taken == 1 else None
@@ -122,29 +132,16 @@ def claim_more(session: Session, name: str, worker: str, *, limit: int) -> list[
     with transaction(session):
         now = utcnow()
         waiting = session.scalar(
-            select(func.count(Job.id)).where(
-                Job.name == name, Job.status == JobStatus.QUEUED, Job.run_after <= now
-            )
+            select(func.count(Job.id)).where(Job.name == name, *_queued_due(now))
         )
         limit = min(limit, waiting // 2)
         if limit < 1:
             return []
-        due = (
-            select(Job.id)
-            .where(Job.name == name, Job.status == JobStatus.QUEUED, Job.run_after <= now)
-            .order_by(Job.id)
-            .limit(limit)
-        )
+        due = select(Job.id).where(Job.name == name, *_queued_due(now)).order_by(Job.id)
         taken = session.scalars(
             update(Job)
-            .where(Job.id.in_(due.scalar_subquery()), Job.status == JobStatus.QUEUED)
-            .values(
-                status=JobStatus.RUNNING,
-                worker=worker,
-                heartbeat_at=now,
-                started_at=now,
-                attempts=Job.attempts + 1,
-            )
+            .where(Job.id.in_(due.limit(limit).scalar_subquery()), Job.status == JobStatus.QUEUED)
+            .values(_running_on(worker, now))
             .returning(Job.id)
             .execution_options(synchronize_session=False)
         ).all()
