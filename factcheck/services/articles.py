@@ -28,11 +28,12 @@ from factcheck.models import (
 )
 from factcheck.services import alerts, audit, webhooks
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
-from factcheck.services.extraction import ArticleText, ExtractedClaim, extract_with
-from factcheck.services.languages import embed_multilingual, resolve_language
+from factcheck.services.extraction import ExtractedClaim, extract_many
+from factcheck.services.languages import resolve_language
 from factcheck.services.links import Thresholds, add_suggestions
 from factcheck.services.transaction import transaction
 from factcheck.text import DecodeError, clean_html, clean_text, decode_bytes, markdown_to_text
+from factcheck.text.claims import ArticleText
 
 FORMATS = {"text": clean_text, "markdown": markdown_to_text, "html": clean_html}
 FORMAT_BY_SUFFIX = {
@@ -95,8 +96,9 @@ def new_claim(
     language: str,
 ) -> Claim:
     """Return an unsaved article Claim for an extracted claim, made on ARTICLE_DATE, in the
-    article's LANGUAGE (its multilingual vector comes from embed_multilingual)."""
+    article's LANGUAGE, with the multilingual vector extract_many gave it (if any)."""
     draft = extracted.draft
+    multilingual = matcher.multilingual if extracted.multilingual is not None else None
     return Claim(
         text=draft.text,
         sentence=draft.sentence,
@@ -111,6 +113,8 @@ def new_claim(
         embedding_model=matcher.embedder.name,
         embedded_at=now,
         language=language,
+        multilingual_embedding=to_blob(extracted.multilingual) if multilingual else None,
+        multilingual_model=multilingual.embedder.name if multilingual else None,
     )
 
 
@@ -163,13 +167,11 @@ def ingest_article(
     language: str | None = None,
     prepare: Callable[[Article], None] | None = None,
     thresholds: Thresholds | None = None,
-    claims: list[ExtractedClaim] | None = None,
 ) -> IngestResult:
     """Store an article and its atomic claims, scored and embedded; idempotent on the text.
 
     PREPARE, when given, is called with the new article before its one commit (to add where
-    it was fetched from, say). CLAIMS, when given, are those extract_many found in the
-    article_text of these arguments (several articles extracted at once).
+    it was fetched from, say).
     """
     text = article_text(
         matcher,
@@ -180,22 +182,52 @@ def ingest_article(
         published_at=published_at,
         language=language,
     )
-    body, title, language, article_date = text.body, text.title, text.language, text.article_date
-    digest = content_hash(body)
+    digest = content_hash(text.body)
     existing = session.scalar(select(Article).where(Article.content_hash == digest))
     if existing is not None:
         return IngestResult(existing, created=False)
-    extracted = (  # all the work before any write
-        claims
-        if claims is not None
-        else extract_with(matcher, body, language=language, article_date=article_date, title=title)
+    (claims,) = extract_many(matcher, [text])  # all the work before any write
+    return store_article(
+        session,
+        matcher,
+        text,
+        claims,
+        url=url,
+        outlet=outlet,
+        author=author,
+        published_at=published_at,
+        is_draft=is_draft,
+        submitted_by=submitted_by,
+        prepare=prepare,
+        thresholds=thresholds,
     )
+
+
+def store_article(
+    session: Session,
+    matcher: Matcher,
+    text: ArticleText,
+    claims: list[ExtractedClaim],
+    *,
+    url: str | None = None,
+    outlet: str | None = None,
+    author: str | None = None,
+    published_at: datetime | None = None,
+    is_draft: bool = False,
+    submitted_by: User | None = None,
+    prepare: Callable[[Article], None] | None = None,
+    thresholds: Thresholds | None = None,
+) -> IngestResult:
+    """Store the article of TEXT (from article_text) with CLAIMS (extract_many's), link them and
+    raise their alerts, in one transaction. Text stored meanwhile returns the stored article
+    (created False; its article is None when another of the article's unique fields clashed)."""
+    digest = content_hash(text.body)
     try:
         with transaction(session):
             now = utcnow()
             article = Article(
-                title=title[:500],
-                body=body,
+                title=text.title[:500] if text.title else "",
+                body=text.body,
                 content_hash=digest,
                 url=url or None,
                 outlet=outlet or None,
@@ -203,18 +235,17 @@ def ingest_article(
                 submitted_by=submitted_by,
                 published_at=published_at,
                 is_draft=is_draft,
-                language=language,
+                language=text.language,
             )
             article.claims = [
-                new_claim(c, matcher, now, article_date=article_date, language=language)
-                for c in extracted
+                new_claim(c, matcher, now, article_date=text.article_date, language=text.language)
+                for c in claims
             ]
-            embed_multilingual(matcher, article.claims)
             session.add(article)
             if prepare is not None:
                 prepare(article)
             session.flush()
-            vectors = stack_vectors(matcher, extracted)
+            vectors = stack_vectors(matcher, claims)
             links = add_suggestions(
                 session, matcher, article.claims, vectors, thresholds=thresholds
             )

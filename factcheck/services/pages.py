@@ -21,12 +21,13 @@ from factcheck.models import Article, ArticleUrl, MonitoredSource, User, utcnow
 from factcheck.monitoring.pages import HTML_TYPES, ArticlePage, extract_article
 from factcheck.monitoring.urls import host_of, normalize_url
 from factcheck.outbound import Fetcher, FetchError, Page, Refused
-from factcheck.services.articles import article_text, content_hash, ingest_article, prepare_body
+from factcheck.services.articles import article_text, content_hash, prepare_body, store_article
 from factcheck.services.errors import Conflict, FetchFailed, InvalidInput
-from factcheck.services.extraction import ArticleText, ExtractedClaim, extract_many
+from factcheck.services.extraction import ExtractedClaim, extract_many
 from factcheck.services.links import Thresholds
 from factcheck.services.revisions import store_revision
 from factcheck.services.transaction import transaction
+from factcheck.text.claims import ArticleText
 
 MAX_URL_CHARS = 2000
 
@@ -149,12 +150,17 @@ def ingest_url(
     Raises InvalidInput for an address that cannot be fetched or a page without main text,
     FetchFailed when the fetch fails (refused, timeout, HTTP error, too large, not HTML).
     """
-    fetched = _fetch(
-        session, fetcher, UrlRequest(url, outlet, title, submitted_by, source), max_chars
+    (result,) = ingest_urls(
+        session,
+        matcher,
+        fetcher,
+        [UrlRequest(url, outlet, title, submitted_by, source)],
+        max_chars=max_chars,
+        thresholds=thresholds,
     )
-    if isinstance(fetched, UrlIngestResult):
-        return fetched
-    return _store(session, matcher, fetched, max_chars=max_chars, thresholds=thresholds)
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def ingest_urls(
@@ -177,25 +183,19 @@ def ingest_urls(
         except Exception as exc:  # this request's failure, told to its caller
             session.rollback()  # only reads were open
             results.append(exc)
-    new: dict[int, ArticleText] = {}
+    texts: dict[int, ArticleText] = {}
     for at, fetched in enumerate(results):
         if isinstance(fetched, _Fetched) and fetched.existing is None:
             try:
-                new[at] = article_text(matcher, **_fields(fetched), max_chars=max_chars)
+                texts[at] = article_text(matcher, **_fields(fetched), max_chars=max_chars)
             except Exception as exc:
                 results[at] = exc
-    claims = dict(zip(new, extract_many(matcher, list(new.values())), strict=True))
+    claims = extract_many(matcher, list(texts.values()))
+    new = dict(zip(texts, zip(texts.values(), claims, strict=True), strict=True))
     for at, fetched in enumerate(results):
         if isinstance(fetched, _Fetched):
             try:
-                results[at] = _store(
-                    session,
-                    matcher,
-                    fetched,
-                    max_chars=max_chars,
-                    thresholds=thresholds,
-                    claims=claims.get(at),
-                )
+                results[at] = _store(session, matcher, fetched, new.get(at), thresholds)
             except Exception as exc:
                 session.rollback()  # its transaction rolled its writes back; reads end here
                 results[at] = exc
@@ -238,7 +238,7 @@ def _fetch(
 
 
 def _fields(fetched: _Fetched) -> dict[str, Any]:
-    """The article_text arguments of a fetched page (ingest_article takes them too)."""
+    """The article_text arguments of a fetched page."""
     request, extracted, source = fetched.request, fetched.extracted, fetched.request.source
     return {
         "title": request.title or extracted.title or host_of(fetched.page.url) or fetched.url,
@@ -252,13 +252,11 @@ def _store(
     session: Session,
     matcher: Matcher,
     fetched: _Fetched,
-    *,
-    max_chars: int,
+    new: tuple[ArticleText, list[ExtractedClaim]] | None,
     thresholds: Thresholds | None,
-    claims: list[ExtractedClaim] | None = None,
 ) -> UrlIngestResult:
-    """Store a fetched page: a new article (with CLAIMS, when already extracted), a revision
-    of the one stored, or only the fetch."""
+    """Store a fetched page: a NEW article (its text and claims), a revision of the one
+    stored, or only the fetch."""
     request, page, urls, extracted = fetched.request, fetched.page, fetched.urls, fetched.extracted
     if fetched.existing is not None:
         return _update(
@@ -273,6 +271,7 @@ def _store(
             request.submitted_by,
             thresholds,
         )
+    assert new is not None  # ingest_urls extracted every page not yet stored
     source = request.source
 
     def prepare(article: Article) -> None:
@@ -280,18 +279,17 @@ def _store(
         _remember(session, article, page, urls)
 
     try:
-        result = ingest_article(
+        result = store_article(
             session,
             matcher,
-            **_fields(fetched),
+            *new,
             url=urls[-1],
             outlet=request.outlet or (source.name if source else None) or extracted.site_name,
             author=(extracted.author or "")[:200] or None,
+            published_at=_midnight(extracted),
             submitted_by=request.submitted_by,
-            max_chars=max_chars,
             prepare=prepare,
             thresholds=thresholds,
-            claims=claims,
         )
     except IntegrityError:  # another worker stored one of these URLs meanwhile
         result = None

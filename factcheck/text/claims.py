@@ -14,6 +14,7 @@ from factcheck.text.checkworthiness import classify_kind
 from factcheck.text.dates import DateReference, resolve_dates
 from factcheck.text.decompose import decompose
 from factcheck.text.decontextualize import EntityMemory, decontextualize
+from factcheck.text.multilingual import ENGLISH
 from factcheck.text.parse import load_parser
 from factcheck.text.pipeline import Sentence, extract_sentences
 from factcheck.text.resolve import Mentions, resolve_references
@@ -80,10 +81,12 @@ def _words(text: str) -> list[str]:
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
-    """An article's clean text, the day it appeared and its headline (see draft_claims)."""
+class ArticleText:
+    """What extraction reads of an article: its clean text, its language, the day it appeared
+    and its headline (see draft_claims)."""
 
     body: str
+    language: str = ENGLISH
     article_date: date | None = None
     title: str | None = None
 
@@ -96,11 +99,11 @@ def draft_claims(
     ARTICLE_DATE, the day the article appeared, resolves each claim's relative dates. A
     sentence that only repeats TITLE (the headline printed above the text) is not a claim.
     """
-    (drafts,) = draft_claims_many([Text(body, article_date, title)])
+    (drafts,) = draft_claims_many([ArticleText(body, article_date=article_date, title=title)])
     return drafts
 
 
-def draft_claims_many(texts: Sequence[Text]) -> list[list[ClaimDraft]]:
+def draft_claims_many(texts: Sequence[ArticleText]) -> list[list[ClaimDraft]]:
     """Return draft_claims of each of TEXTS, parsing all their sentences in one spaCy pipe
     (8 articles at once take a quarter less parsing per article: bench/README.md)."""
     units = [_units(text) for text in texts]
@@ -112,7 +115,7 @@ def draft_claims_many(texts: Sequence[Text]) -> list[list[ClaimDraft]]:
     return found
 
 
-def _units(text: Text) -> list[tuple[Sentence, int, str]]:
+def _units(text: ArticleText) -> list[tuple[Sentence, int, str]]:
     """The pieces of TEXT to parse: (sentence, offset in it, piece), headline left out."""
     headline = _words(text.title or "")
     return [

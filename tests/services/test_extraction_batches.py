@@ -7,8 +7,9 @@ import numpy as np
 import pytest
 
 from factcheck.extensions import get_matcher
-from factcheck.services.extraction import ArticleText, extract_many, extract_with
+from factcheck.services.extraction import extract_many, extract_with
 from factcheck.text import clean_text
+from factcheck.text.claims import ArticleText
 
 DEMO = Path(__file__).resolve().parents[2] / "factcheck" / "demo" / "article.md"
 

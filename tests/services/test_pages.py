@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from factcheck.matching.embedder import from_blob
 from factcheck.models import Article, ArticleRevision, ArticleUrl
 from factcheck.outbound import Fetcher, FetchSettings, OutboundPolicy
 from factcheck.services.errors import FetchFailed, InvalidInput
-from factcheck.services.pages import ingest_url
+from factcheck.services.pages import UrlRequest, ingest_url, ingest_urls
 from tests.http_server import Reply, Site, article_html
 
 PARAGRAPHS = [
@@ -157,3 +159,48 @@ def test_addresses_that_may_not_be_fetched_are_refused(session, matcher, url, me
     with Fetcher(OutboundPolicy(), FetchSettings()) as strict, pytest.raises(InvalidInput) as err:
         ingest_url(session, matcher, strict, url)
     assert message in err.value.message
+
+
+def test_a_batch_of_pages_reads_each_language_once_and_stores_every_vector(
+    session, matcher, fetcher, monkeypatch
+):
+    """ingest_urls extracts its new pages together: each page's language is detected once
+    (the pages do not say it), and each claim is stored with the multilingual encoder's
+    vector of its own text, as if it had been ingested alone."""
+    detected = []
+    language_of = matcher.language_of
+    monkeypatch.setattr(
+        matcher, "language_of", lambda text: detected.append(text) or language_of(text)
+    )
+    russian = [
+        "Безработица в Минске в прошлом году снизилась до 4 процентов, сообщил мэр.",
+        "Город нанял 40 новых полицейских в 2023 году, по данным бюджетного управления.",
+        "Число краж в центре города выросло на 12 процентов за первые три месяца года.",
+    ]
+    jobs = [
+        "The Riverton plant will close in May, putting 600 people out of work.",
+        "The company said sales had fallen by a third since 2021.",
+        "The council will vote on a rescue plan worth 12 million dollars next week.",
+    ]
+    with Site() as site:
+        site.routes["/a"] = Reply(article_html("Crime falls", PARAGRAPHS, lang=""), headers=HTML)
+        site.routes["/b"] = Reply(article_html("Plant to close", jobs, lang=""), headers=HTML)
+        site.routes["/c"] = Reply(article_html("Минск", russian, lang=""), headers=HTML)
+        site.routes["/gone"] = Reply(b"gone", status=404, headers={"Content-Type": "text/plain"})
+        requests = [UrlRequest(f"{site.url}/{path}") for path in ("a", "gone", "b", "c")]
+        a, gone, b, c = ingest_urls(session, matcher, fetcher, requests)
+    assert isinstance(gone, FetchFailed) and "404" in gone.message
+    assert [getattr(r, "message", None) for r in (a, b, c)] == [None] * 3
+    assert [r.outcome for r in (a, b, c)] == ["created"] * 3
+    assert [r.article.language for r in (a, b, c)] == ["en", "en", "ru"]
+    assert len(detected) == 3
+    space = matcher.multilingual
+    claims = [claim for r in (a, b, c) for claim in r.article.claims]
+    assert len(claims) >= 5
+    for claim in claims:
+        assert claim.multilingual_model == space.embedder.name
+        np.testing.assert_allclose(
+            from_blob(claim.multilingual_embedding),
+            space.embedder.encode([claim.text])[0],
+            atol=1e-6,
+        )
