@@ -531,11 +531,11 @@ def retry_job(job_id: int) -> None:
 def work(workers: int, no_periodic: bool) -> None:
     """Run a job consumer until Ctrl-C or SIGTERM (make run starts one beside gunicorn)."""
     from factcheck.job_engine import get_engine
+    from factcheck.startup import warm_up
 
     app = current_app._get_current_object()
     try:  # everything a job uses is ready before the first one, as in a web worker
-        get_matcher().embedder.encode(["The model loads."])
-        load_parser()
+        loaded = warm_up(app)
     except (ModelLoadError, ParserUnavailable) as exc:
         _fail(str(exc))
     parts = urllib.parse.urlsplit(app.config["JOBS_URL"] or "")
@@ -544,7 +544,7 @@ def work(workers: int, no_periodic: bool) -> None:
         if parts.scheme.startswith("redis")
         else app.config["JOBS_URL"] or "the SQLite queue in the instance folder"
     )  # no password
-    click.echo(f"Job consumer {os.getpid()} on {queue} with {workers} worker(s).")
+    click.echo(f"Job consumer {os.getpid()} on {queue} with {workers} worker(s); {loaded}.")
     get_engine().work(workers=workers, periodic=not no_periodic)
 
 

@@ -43,7 +43,8 @@ def summary(app: Flask) -> str:
 
 
 def warm_up(app: Flask) -> str:
-    """Load the parser, the embedding model and the vector index; return what took how long."""
+    """Load what ingesting and matching use (the parser, the encoders, the language detector,
+    the vector indexes) in a web worker or a job consumer; return what took how long."""
     from factcheck.matching.dense import dense_retriever
     from factcheck.text.parse import load_parser
 
@@ -57,6 +58,9 @@ def warm_up(app: Flask) -> str:
     matcher = app.extensions[MATCHER_KEY]
     timed("parser", load_parser)
     timed(f"model {matcher.embedder.name}", matcher.embedder.load)
+    if matcher.multilingual is not None:  # 3 s: the first ingest waited for it
+        timed("multilingual encoder", matcher.multilingual.embedder.load)
+    timed("language detector", lambda: matcher.language_of("The detector loads."))
     with app.app_context():
         timed("vector index", lambda: dense_retriever(db.session, matcher).load())
         db.session.remove()

@@ -126,6 +126,11 @@ def test_a_consumer_killed_with_sigkill_loses_no_job_and_duplicates_no_article(t
         first = ConsumerProcess(config, tmp_path / "first.log")
         try:
             first.wait_ready()
+            started = next(
+                line for line in first.log.read_text().splitlines() if "Job consumer" in line
+            )  # what a job uses is loaded before the first one is taken
+            for loaded in ("parser", "model", "multilingual encoder", "vector index"):
+                assert loaded in started
             wait_until(
                 lambda: (
                     job_states().get(JobStatus.DONE, 0) >= 4

@@ -227,5 +227,6 @@ def test_gunicorn_serves_while_it_warms_up_and_logs_a_start_up_summary(tmp_path)
     assert "serving; loading the model and index meanwhile" in text
     ready = next(line for line in text.splitlines() if "ready in" in line)
     assert "parser" in ready and "vector index" in ready and "vectors in memory" in ready
+    assert "multilingual encoder" in ready and "language detector" in ready
     assert f"database sqlite:///{path} (0 articles, 0 claims)" in ready
     assert "still placeholders: publisher name, publisher site, public base URL" in ready
