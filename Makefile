@@ -74,11 +74,12 @@ lint: $(VENV)/.installed-dev
 
 # Every benchmark, each printing its figures (bench/README.md records them with date and load).
 # Not here: bench.onnx_encoder and bench.tune_matching are one-off studies behind choices
-# already made (the ONNX backend, the fusion weights), bench.ingest_batching one for a change
-# not yet made (consumers extracting several articles at once), bench.pg_eval is `make eval`
+# already made (the ONNX backend, the fusion weights, consumers extracting several articles
+# at once: bench.ingest_batching), bench.pg_eval is `make eval`
 # on PostgreSQL, and bench.respell_checkthat writes a data copy for the eval, not a figure.
 BENCHMARKS := ingest search_scale import_rate article_limit api_load dashboard queue_rank \
-	graph_recall pg_scale pg_batch public_pages ratelimit_store startup monitoring
+	graph_recall pg_scale pg_batch public_pages ratelimit_store startup monitoring \
+	consumer_rounds
 bench: $(VENV)/.installed-dev
 	set -e; for name in $(BENCHMARKS); do echo "== bench.$$name"; $(BIN)/python -m bench.$$name; done
 
