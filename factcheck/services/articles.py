@@ -30,7 +30,7 @@ from factcheck.services import alerts, audit, webhooks
 from factcheck.services.errors import InvalidInput, NotFound, TooLarge
 from factcheck.services.extraction import ExtractedClaim, extract_many
 from factcheck.services.languages import resolve_language
-from factcheck.services.links import Thresholds, add_suggestions
+from factcheck.services.links import Thresholds, add_suggestions, similar_stored
 from factcheck.services.transaction import transaction
 from factcheck.text import DecodeError, clean_html, clean_text, decode_bytes, markdown_to_text
 from factcheck.text.claims import ArticleText
@@ -222,9 +222,15 @@ def store_article(
     raise their alerts, in one transaction. Text stored meanwhile returns the stored article
     (created False; its article is None when another of the article's unique fields clashed)."""
     digest = content_hash(text.body)
+    now = utcnow()
+    made = [
+        new_claim(c, matcher, now, article_date=text.article_date, language=text.language)
+        for c in claims
+    ]
+    vectors = stack_vectors(matcher, claims)
+    candidates = similar_stored(session, matcher, made, vectors)  # before the first write
     try:
         with transaction(session):
-            now = utcnow()
             article = Article(
                 title=text.title[:500] if text.title else "",
                 body=text.body,
@@ -237,17 +243,13 @@ def store_article(
                 is_draft=is_draft,
                 language=text.language,
             )
-            article.claims = [
-                new_claim(c, matcher, now, article_date=text.article_date, language=text.language)
-                for c in claims
-            ]
+            article.claims = made
             session.add(article)
             if prepare is not None:
                 prepare(article)
             session.flush()
-            vectors = stack_vectors(matcher, claims)
             links = add_suggestions(
-                session, matcher, article.claims, vectors, thresholds=thresholds
+                session, matcher, made, vectors, thresholds=thresholds, candidates=candidates
             )
             repeats = alerts.raise_for_links(session, links)
             audit.record(

@@ -8,6 +8,7 @@ link shows the other claim's verdict on this one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from sqlalchemy import select
@@ -71,6 +72,43 @@ def _others(claims: Sequence[Claim]) -> list[int]:
     return [i for i, c in enumerate(claims) if c.language != ENGLISH]
 
 
+@dataclass(frozen=True, slots=True)
+class Candidates:
+    """What similar_stored found: each claim's nearest stored claims (with the space they were
+    found in), and those claims loaded with their verdicts."""
+
+    found: list[list[tuple[Match, str]]]
+    others: dict[int, Claim]
+
+
+def similar_stored(
+    session: Session, matcher: Matcher, claims: Sequence[Claim], vectors: np.ndarray, *, k: int = 5
+) -> Candidates:
+    """Return the K stored claims nearest each of CLAIMS (with VECTORS; flushed or not yet)
+    that add_suggestions decides on. Only reads: a caller that stores claims searches before
+    its first write, so that other writers do not wait on the search (on SQLite the first
+    write takes the database's one write lock until the commit)."""
+    own = {c.id for c in claims if c.id is not None}
+    if not any(c.is_demo for c in claims):
+        # Real work is never linked to the invented demo (services.demo).
+        own |= set(session.scalars(select(Claim.id).where(Claim.is_demo.is_(True))))
+    # Links are decided on cosine similarity, so the dense top-k holds every candidate above
+    # the thresholds; BM25 could only add claims below them.
+    found = _found(session, matcher, claims, vectors, k, own) if claims else []
+    wanted = {m.claim_id for matches in found for m, _ in matches}
+    others = (
+        {
+            c.id: c
+            for c in session.scalars(
+                select(Claim).where(Claim.id.in_(wanted)).options(selectinload(Claim.reviews))
+            )
+        }
+        if wanted
+        else {}
+    )
+    return Candidates(found, others)
+
+
 def add_suggestions(
     session: Session,
     matcher: Matcher,
@@ -79,30 +117,19 @@ def add_suggestions(
     *,
     thresholds: Thresholds | None = None,
     k: int = 5,
+    candidates: Candidates | None = None,
 ) -> list[ClaimLink]:
     """Add links from CLAIMS (flushed, with VECTORS) to similar stored claims; no commit.
 
     Runs inside the caller's transaction, so an article and its links are stored together.
-    THRESHOLDS default to the app's (the matcher's, from LINK_*_THRESHOLD).
+    THRESHOLDS default to the app's (the matcher's, from LINK_*_THRESHOLD). CANDIDATES are
+    similar_stored's for these claims when the caller searched before writing.
     """
     if not claims:
         return []
     thresholds = thresholds or matcher.thresholds
-    own = {c.id for c in claims}
-    if not any(c.is_demo for c in claims):
-        # Real work is never linked to the invented demo (services.demo).
-        own |= set(session.scalars(select(Claim.id).where(Claim.is_demo.is_(True))))
-    # Links are decided on cosine similarity, so the dense top-k holds every candidate above
-    # the thresholds; BM25 could only add claims below them.
-    found = _found(session, matcher, claims, vectors, k, own)
-    others = {
-        c.id: c
-        for c in session.scalars(
-            select(Claim)
-            .where(Claim.id.in_({m.claim_id for matches in found for m, _ in matches}))
-            .options(selectinload(Claim.reviews))
-        )
-    }
+    candidates = candidates or similar_stored(session, matcher, claims, vectors, k=k)
+    found, others = candidates.found, candidates.others
     links = []
     for claim, matches in zip(claims, found, strict=True):
         for match, space in matches:
