@@ -172,7 +172,7 @@ class JobEngine:
             return
         finally:
             _running_job.reset(running)
-        job_service.finish(db.session, job, result)
+        job_service.finish(db.session, (job, result))
 
     def _run_batch(self, batch: Batch, jobs: list[Job]) -> None:
         """Run JOBS in one call of BATCH's function; settle each with its own outcome."""
@@ -184,11 +184,13 @@ class JobEngine:
             for job in jobs:
                 self._run_one(self.functions[job.name], db.session.get(Job, job.id))
             return
-        for job, outcome in zip(jobs, outcomes, strict=True):
+        pairs = list(zip(jobs, outcomes, strict=True))
+        done = [(job, outcome) for job, outcome in pairs if not isinstance(outcome, Exception)]
+        if done:
+            job_service.finish(db.session, *((db.session.get(Job, j.id), r) for j, r in done))
+        for job, outcome in pairs:
             if isinstance(outcome, Exception):
                 self._failed(job.id, outcome)
-            else:
-                job_service.finish(db.session, db.session.get(Job, job.id), outcome)
 
     def _failed(self, job_id: int, exc: Exception) -> None:
         """Record EXC on job JOB_ID: queued again after a backoff, or failed for good."""

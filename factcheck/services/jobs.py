@@ -157,11 +157,13 @@ def record_progress(engine: Engine, job_id: int, *, done: int, total: int) -> No
         )
 
 
-def finish(session: Session, job: Job, result: dict[str, Any] | None) -> None:
-    """Record that JOB succeeded, with RESULT, and commit."""
+def finish(session: Session, *done: tuple[Job, dict[str, Any] | None]) -> None:
+    """Record that each job of DONE succeeded, with its result, and commit once (a batch's
+    jobs together: each commit waits for the database's write lock)."""
     with transaction(session):
-        job.status, job.result, job.error = JobStatus.DONE, result, None
-        job.finished_at, job.heartbeat_at = utcnow(), None
+        for job, result in done:
+            job.status, job.result, job.error = JobStatus.DONE, result, None
+            job.finished_at, job.heartbeat_at = utcnow(), None
 
 
 def backoff(attempts: int, base_seconds: float) -> timedelta:
