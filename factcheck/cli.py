@@ -658,7 +658,6 @@ def poll_sources(name: str | None, wait: bool) -> None:
                 failed += 1
                 click.echo(f"  {url}: {exc.message}", err=True)
                 continue
-            sources.record_ingest(db.session, source.id, outcome.created)
             ingested += outcome.created
         click.echo(
             f"{source.name}: {result.found} items, {len(result.new_urls)} new, "

@@ -67,17 +67,8 @@ def ingest_urls(items: list[dict[str, Any]]) -> list[dict[str, Any] | Exception]
         requests,
         max_chars=current_app.config["MAX_ARTICLE_CHARS"],
     )
-    outcomes: list[dict[str, Any] | Exception] = []
-    for args, result in zip(items, results, strict=True):
-        if isinstance(result, Exception):  # this job's failure, recorded on it
-            outcomes.append(result)
-            continue
-        try:
-            outcomes.append(_ingested(result, args.get("source_id")))
-        except Exception as exc:
-            db.session.rollback()
-            outcomes.append(exc)
-    return outcomes
+    # A failure is its job's, recorded on it.
+    return [r if isinstance(r, Exception) else _ingested(r) for r in results]
 
 
 @in_batches(ingest_urls, size=8)
@@ -102,13 +93,11 @@ def ingest_url(
         source=source,
         max_chars=current_app.config["MAX_ARTICLE_CHARS"],
     )
-    return _ingested(result, source_id)
+    return _ingested(result)
 
 
-def _ingested(result: pages.UrlIngestResult, source_id: int | None) -> dict[str, Any]:
-    """Count an ingested page on its source; return its job's result."""
-    if source_id:
-        sources.record_ingest(db.session, source_id, result.created)
+def _ingested(result: pages.UrlIngestResult) -> dict[str, Any]:
+    """The result of a job that ingested a page (counted on its source by ingest_url)."""
     return {"articleId": result.article.id, "outcome": result.outcome}
 
 

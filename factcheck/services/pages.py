@@ -21,6 +21,7 @@ from factcheck.models import Article, ArticleUrl, MonitoredSource, User, utcnow
 from factcheck.monitoring.pages import HTML_TYPES, ArticlePage, extract_article
 from factcheck.monitoring.urls import host_of, normalize_url
 from factcheck.outbound import Fetcher, FetchError, Page, Refused
+from factcheck.services import sources
 from factcheck.services.articles import article_text, content_hash, prepare_body, store_article
 from factcheck.services.errors import Conflict, FetchFailed, InvalidInput
 from factcheck.services.extraction import ExtractedClaim, extract_many
@@ -219,6 +220,7 @@ def _fetch(
             raise FetchFailed(f"{url} answered 304 Not Modified to a first request.")
         with transaction(session):
             existing.fetched_at = utcnow()
+            _count(session, request.source, created=False)
         return UrlIngestResult(existing, "unchanged")
     extracted = extract_article(page.body, page.url)
     if extracted is None:
@@ -259,24 +261,14 @@ def _store(
     stored, or only the fetch."""
     request, page, urls, extracted = fetched.request, fetched.page, fetched.urls, fetched.extracted
     if fetched.existing is not None:
-        return _update(
-            session,
-            matcher,
-            fetched.existing,
-            page,
-            urls,
-            fetched.body,
-            fetched.digest,
-            extracted,
-            request.submitted_by,
-            thresholds,
-        )
+        return _update(session, matcher, fetched, thresholds)
     assert new is not None  # ingest_urls extracted every page not yet stored
     source = request.source
 
     def prepare(article: Article) -> None:
         article.source = source
         _remember(session, article, page, urls)
+        _count(session, source, created=True)
 
     try:
         result = store_article(
@@ -303,24 +295,19 @@ def _store(
         )
     with transaction(session):
         _remember(session, stored, page, urls)
+        _count(session, source, created=False)
     return UrlIngestResult(stored, "unchanged")
 
 
 def _update(
-    session: Session,
-    matcher: Matcher,
-    article: Article,
-    page: Page,
-    urls: list[str],
-    body: str,
-    digest: str,
-    extracted: ArticlePage,
-    actor: User | None,
-    thresholds: Thresholds | None,
+    session: Session, matcher: Matcher, fetched: _Fetched, thresholds: Thresholds | None
 ) -> UrlIngestResult:
-    """Record a new fetch of a stored ARTICLE; its text changed: store it as a revision."""
+    """Record a new fetch of the stored article; its text changed: store it as a revision."""
+    article, digest = fetched.existing, fetched.digest
+    assert article is not None
     with transaction(session):  # the fetch is recorded with the revision it brings, if any
-        _remember(session, article, page, urls)
+        _remember(session, article, fetched.page, fetched.urls)
+        _count(session, fetched.request.source, created=False)
         other = session.scalar(select(Article.id).where(Article.content_hash == digest))
         if digest == article.content_hash or other is not None:
             return UrlIngestResult(article, "unchanged")
@@ -328,10 +315,18 @@ def _update(
             session,
             matcher,
             article,
-            body=body,
+            body=fetched.body,
             is_draft=article.is_draft,
-            title=(extracted.title or article.title)[:500],
-            actor=actor,
+            title=(fetched.extracted.title or article.title)[:500],
+            actor=fetched.request.submitted_by,
             thresholds=thresholds,
         )
     return UrlIngestResult(article, "revised")
+
+
+def _count(session: Session, source: MonitoredSource | None, *, created: bool) -> None:
+    """Count a page of SOURCE on it, ingested or skipped (stored already), in the transaction
+    that stores what the page brought (so a consumer killed between the two miscounts
+    nothing)."""
+    if source is not None:
+        sources.record_ingest(session, source.id, created)

@@ -236,7 +236,8 @@ def poll(session: Session, fetcher: Fetcher, source: MonitoredSource) -> PollRes
 
 
 def record_ingest(session: Session, source_id: int, created: bool) -> None:
-    """Count an item of SOURCE_ID that was ingested (or found stored already), and commit."""
+    """Count an item of SOURCE_ID that was ingested (or found stored already), and commit
+    (inside a caller's transaction: with it; pages.ingest_url counts its source's pages)."""
     with transaction(session):
         counter = "items_ingested" if created else "items_skipped"
         session.execute(

@@ -11,6 +11,7 @@ from factcheck.models import Article, ArticleRevision, ArticleUrl
 from factcheck.outbound import Fetcher, FetchSettings, OutboundPolicy
 from factcheck.services.errors import FetchFailed, InvalidInput
 from factcheck.services.pages import UrlRequest, ingest_url, ingest_urls
+from factcheck.services.sources import add_source
 from tests.http_server import Reply, Site, article_html
 
 PARAGRAPHS = [
@@ -204,3 +205,31 @@ def test_a_batch_of_pages_reads_each_language_once_and_stores_every_vector(
             space.embedder.encode([claim.text])[0],
             atol=1e-6,
         )
+
+
+def test_each_page_of_a_source_is_counted_on_it_with_what_it_stored(session, matcher, fetcher):
+    """ingest_url counts a source's page in the transaction that stores it: a new article as
+    ingested; the page unchanged (304), stored under another address, or revised as skipped."""
+    versions = [article_html("Crime falls", PARAGRAPHS)]
+
+    def page(seen):
+        etag = f'"v{len(versions)}"'
+        if seen.headers.get("if-none-match") == etag:
+            return Reply(b"", 304, headers={"ETag": etag})
+        return Reply(versions[-1], headers={**HTML, "ETag": etag})
+
+    with Site({"/story": page, "/again": page}) as site:
+        source = add_source(
+            session, name="Gazette", feed_url=f"{site.url}/feed", policy=fetcher.policy
+        )
+
+        def counts(url: str) -> tuple[str, int, int]:
+            outcome = ingest_url(session, matcher, fetcher, f"{site.url}{url}", source=source)
+            session.refresh(source)
+            return outcome.outcome, source.items_ingested, source.items_skipped
+
+        assert counts("/story") == ("created", 1, 0)
+        assert counts("/story") == ("unchanged", 1, 1)  # 304 Not Modified
+        assert counts("/again") == ("unchanged", 1, 2)  # the same text at another address
+        versions.append(article_html("Crime falls", PARAGRAPHS[:2]))
+        assert counts("/story") == ("revised", 1, 3)
