@@ -270,7 +270,9 @@ def consumers_run(
                 get_engine().enqueue(
                     "poll_source", {"source_id": source_id}, key=f"poll:{source_id}"
                 )
+            progress: list[tuple[float, int]] = []  # (seconds since the first poll, articles)
             while (done := count_articles()) < expected:
+                progress.append((time.perf_counter() - start, done))
                 if "rss_100" not in found and done >= min(100, expected // 2):
                     found["rss_100"] = running[0].rss_mb()
                 if kill_at is not None and done >= kill_at and "killed_at" not in found:
@@ -279,8 +281,9 @@ def consumers_run(
                     found["killed_at"] = done
                     running[0] = Consumer(config, folder / "replacement.log")
                     running[0].wait_ready()
-                time.sleep(0.5)
+                time.sleep(0.2)
             found["seconds"] = time.perf_counter() - start
+            found["progress"] = [*progress, (found["seconds"], done)]
             found["rss_end"] = running[-1].rss_mb()  # a consumer that ran from the start
             time.sleep(2)  # a duplicate, if any, would show now
             found["articles"] = count_articles()
