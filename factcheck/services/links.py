@@ -88,13 +88,15 @@ def similar_stored(
     that add_suggestions decides on. Only reads: a caller that stores claims searches before
     its first write, so that other writers do not wait on the search (on SQLite the first
     write takes the database's one write lock until the commit)."""
+    if not claims:
+        return Candidates([], {})
     own = {c.id for c in claims if c.id is not None}
     if not any(c.is_demo for c in claims):
         # Real work is never linked to the invented demo (services.demo).
         own |= set(session.scalars(select(Claim.id).where(Claim.is_demo.is_(True))))
     # Links are decided on cosine similarity, so the dense top-k holds every candidate above
     # the thresholds; BM25 could only add claims below them.
-    found = _found(session, matcher, claims, vectors, k, own) if claims else []
+    found = _found(session, matcher, claims, vectors, k, own)
     wanted = {m.claim_id for matches in found for m, _ in matches}
     others = (
         {
