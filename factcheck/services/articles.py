@@ -162,6 +162,7 @@ def ingest_article(
     author: str | None = None,
     published_at: datetime | None = None,
     is_draft: bool = False,
+    is_demo: bool = False,
     submitted_by: User | None = None,
     max_chars: int = 500_000,
     language: str | None = None,
@@ -171,7 +172,8 @@ def ingest_article(
     """Store an article and its atomic claims, scored and embedded; idempotent on the text.
 
     PREPARE, when given, is called with the new article before its one commit (to add where
-    it was fetched from, say).
+    it was fetched from, say). IS_DEMO marks the article and its claims as the demo's
+    (services.demo): only they are linked to the demo's verdicts.
     """
     text = article_text(
         matcher,
@@ -197,6 +199,7 @@ def ingest_article(
         author=author,
         published_at=published_at,
         is_draft=is_draft,
+        is_demo=is_demo,
         submitted_by=submitted_by,
         prepare=prepare,
         thresholds=thresholds,
@@ -214,6 +217,7 @@ def store_article(
     author: str | None = None,
     published_at: datetime | None = None,
     is_draft: bool = False,
+    is_demo: bool = False,
     submitted_by: User | None = None,
     prepare: Callable[[Article], None] | None = None,
     thresholds: Thresholds | None = None,
@@ -227,6 +231,8 @@ def store_article(
         new_claim(c, matcher, now, article_date=text.article_date, language=text.language)
         for c in claims
     ]
+    for claim in made:  # the demo's claims are linked to the demo's verdicts, and only them
+        claim.is_demo = is_demo
     vectors = stack_vectors(matcher, claims)
     candidates = similar_stored(session, matcher, made, vectors)  # before the first write
     try:
@@ -241,6 +247,7 @@ def store_article(
                 submitted_by=submitted_by,
                 published_at=published_at,
                 is_draft=is_draft,
+                is_demo=is_demo,
                 language=text.language,
             )
             article.claims = made

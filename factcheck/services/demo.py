@@ -62,11 +62,6 @@ def load_demo(
         raise RuntimeError(f"demo claims are broken: {errors}")
     report = import_claims(session, matcher, records, is_demo=mark)
 
-    def marked(article: Article) -> None:
-        article.is_demo = mark
-        for claim in article.claims:
-            claim.is_demo = mark
-
     result = ingest_article(
         session,
         matcher,
@@ -75,7 +70,7 @@ def load_demo(
         body=demo.joinpath("article.md").read_text("utf-8"),
         outlet=DEMO_OUTLET,
         submitted_by=submitted_by,
-        prepare=marked,
+        is_demo=mark,
     )
     return report.imported, result.created
 
