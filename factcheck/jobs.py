@@ -67,8 +67,10 @@ def ingest_urls(items: list[dict[str, Any]]) -> list[dict[str, Any] | Exception]
         requests,
         max_chars=current_app.config["MAX_ARTICLE_CHARS"],
     )
-    # A failure is its job's, recorded on it.
-    return [r if isinstance(r, Exception) else _ingested(r) for r in results]
+    return [  # a failure is its job's, recorded on it; a page is counted on its source
+        r if isinstance(r, Exception) else {"articleId": r.article.id, "outcome": r.outcome}
+        for r in results
+    ]
 
 
 @in_batches(ingest_urls, size=8)
@@ -81,24 +83,20 @@ def ingest_url(
 ) -> dict[str, Any]:
     """Fetch the article at URL and store it (or its new revision). A consumer with more of
     these queued takes up to 8 at once (ingest_urls)."""
-    source = db.session.get(MonitoredSource, source_id) if source_id else None
-    result = pages.ingest_url(
-        db.session,
-        get_matcher(),
-        get_fetcher(),
-        url,
-        outlet=outlet,
-        title=title,
-        submitted_by=_user(submitted_by_id),
-        source=source,
-        max_chars=current_app.config["MAX_ARTICLE_CHARS"],
+    (result,) = ingest_urls(
+        [
+            {
+                "url": url,
+                "outlet": outlet,
+                "title": title,
+                "submitted_by_id": submitted_by_id,
+                "source_id": source_id,
+            }
+        ]
     )
-    return _ingested(result)
-
-
-def _ingested(result: pages.UrlIngestResult) -> dict[str, Any]:
-    """The result of a job that ingested a page (counted on its source by ingest_url)."""
-    return {"articleId": result.article.id, "outcome": result.outcome}
+    if isinstance(result, Exception):
+        raise result
+    return result
 
 
 def poll_source(source_id: int) -> dict[str, Any]:
