@@ -191,12 +191,15 @@ def ingest_urls(
                 texts[at] = article_text(matcher, **_fields(fetched), max_chars=max_chars)
             except Exception as exc:
                 results[at] = exc
-    claims = extract_many(matcher, list(texts.values()))
-    new = dict(zip(texts, zip(texts.values(), claims, strict=True), strict=True))
+    claims = dict(zip(texts, extract_many(matcher, list(texts.values())), strict=True))
     for at, fetched in enumerate(results):
         if isinstance(fetched, _Fetched):
             try:
-                results[at] = _store(session, matcher, fetched, new.get(at), thresholds)
+                results[at] = (
+                    _update(session, matcher, fetched, thresholds)
+                    if fetched.existing is not None
+                    else _store(session, matcher, fetched, texts[at], claims[at], thresholds)
+                )
             except Exception as exc:
                 session.rollback()  # its transaction rolled its writes back; reads end here
                 results[at] = exc
@@ -254,15 +257,13 @@ def _store(
     session: Session,
     matcher: Matcher,
     fetched: _Fetched,
-    new: tuple[ArticleText, list[ExtractedClaim]] | None,
+    text: ArticleText,
+    claims: list[ExtractedClaim],
     thresholds: Thresholds | None,
 ) -> UrlIngestResult:
-    """Store a fetched page: a NEW article (its text and claims), a revision of the one
-    stored, or only the fetch."""
+    """Store a fetched page not stored yet as a new article of TEXT with CLAIMS; if it was
+    stored meanwhile (by another worker), record the fetch on that one."""
     request, page, urls, extracted = fetched.request, fetched.page, fetched.urls, fetched.extracted
-    if fetched.existing is not None:
-        return _update(session, matcher, fetched, thresholds)
-    assert new is not None  # ingest_urls extracted every page not yet stored
     source = request.source
 
     def prepare(article: Article) -> None:
@@ -274,7 +275,8 @@ def _store(
         result = store_article(
             session,
             matcher,
-            *new,
+            text,
+            claims,
             url=urls[-1],
             outlet=request.outlet or (source.name if source else None) or extracted.site_name,
             author=(extracted.author or "")[:200] or None,
