@@ -181,13 +181,13 @@ class JobEngine:
         except Exception:  # the batch as a whole broke: each job on its own, to tell which
             log.exception("A batch of %s jobs failed; running them one by one", len(jobs))
             db.session.rollback()
-            for job in jobs:
-                self._run_one(self.functions[job.name], db.session.get(Job, job.id))
+            for job in jobs:  # still this session's (a rollback only expires them)
+                self._run_one(self.functions[job.name], job)
             return
         pairs = list(zip(jobs, outcomes, strict=True))
         done = [(job, outcome) for job, outcome in pairs if not isinstance(outcome, Exception)]
         if done:
-            job_service.finish(db.session, *((db.session.get(Job, j.id), r) for j, r in done))
+            job_service.finish(db.session, *done)
         for job, outcome in pairs:
             if isinstance(outcome, Exception):
                 self._failed(job.id, outcome)
