@@ -34,6 +34,18 @@ def fetcher():
     client.close()
 
 
+def versioned(versions: list[bytes]):
+    """A route serving the last of VERSIONS with an ETag per version (304 to the current one)."""
+
+    def page(seen):
+        etag = f'"v{len(versions)}"'
+        if seen.headers.get("if-none-match") == etag:
+            return Reply(b"", 304, headers={"ETag": etag})
+        return Reply(versions[-1], headers={**HTML, "ETag": etag})
+
+    return page
+
+
 def count(session, model) -> int:
     return session.scalar(select(func.count()).select_from(model))
 
@@ -65,12 +77,7 @@ def test_a_stored_url_returns_the_stored_article_and_a_changed_page_becomes_a_re
     session, matcher, fetcher
 ):
     versions = [article_html("Crime falls", PARAGRAPHS)]
-
-    def page(seen):
-        etag = f'"v{len(versions)}"'
-        if seen.headers.get("if-none-match") == etag:
-            return Reply(b"", 304, headers={"ETag": etag})
-        return Reply(versions[-1], headers={**HTML, "ETag": etag})
+    page = versioned(versions)
 
     with Site({"/story": page}) as site:
         first = ingest_url(session, matcher, fetcher, f"{site.url}/story")
@@ -211,12 +218,7 @@ def test_each_page_of_a_source_is_counted_on_it_with_what_it_stored(session, mat
     """ingest_url counts a source's page in the transaction that stores it: a new article as
     ingested; the page unchanged (304), stored under another address, or revised as skipped."""
     versions = [article_html("Crime falls", PARAGRAPHS)]
-
-    def page(seen):
-        etag = f'"v{len(versions)}"'
-        if seen.headers.get("if-none-match") == etag:
-            return Reply(b"", 304, headers={"ETag": etag})
-        return Reply(versions[-1], headers={**HTML, "ETag": etag})
+    page = versioned(versions)
 
     with Site({"/story": page, "/again": page}) as site:
         source = add_source(
